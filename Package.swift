@@ -1,0 +1,84 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// One settings array for every target: Swift 6 language mode with strict concurrency is the default
+// for tools 6.x; the upcoming features below keep the code honest about existential and import use.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "csm",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "csm", targets: ["csm"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .target(name: "CSMModel", swiftSettings: swiftSettings),
+        .target(
+            name: "CSMConfig",
+            dependencies: ["CSMModel", "CYAML", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "CSMPlanner", dependencies: ["CSMModel"], swiftSettings: swiftSettings),
+        .target(
+            name: "CSMDrivers",
+            dependencies: ["CSMModel", "CLibGit2", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CSMEngine",
+            dependencies: [
+                "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CSMCLI",
+            dependencies: [
+                "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "csm", dependencies: ["CSMCLI"], swiftSettings: swiftSettings),
+        .target(
+            name: "CSMTestSupport",
+            dependencies: ["CSMModel", "CSMPlanner", "CSMDrivers", "CSMEngine", "CSMConfig"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CSMConfigTests",
+            dependencies: ["CSMConfig", "CSMModel", "CSMTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CSMPlannerTests",
+            dependencies: ["CSMPlanner", "CSMModel", "CSMTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CSMDriversTests",
+            dependencies: ["CSMDrivers", "CSMModel", "CSMTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CSMEngineTests",
+            dependencies: ["CSMEngine", "CSMModel", "CSMPlanner", "CSMDrivers", "CSMConfig", "CSMTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["CSMModel", "CSMTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,71 @@
+import CSMModel
+import Foundation
+
+/// Everything csm does to git repositories and worktrees.
+///
+/// The real implementation is `LibGit2Driver` (in-process, no `git` subprocess); tests of the engine
+/// use an in-memory twin. Implementations must be safe to call concurrently for different worktrees.
+public protocol GitDriver: Sendable {
+    /// The csm worktrees under `folder` (one level deep: `<folder>/<session>`), with their markers and the
+    /// facts the nothing-lost rule needs. Entries that are not worktrees made by csm are returned with a
+    /// nil marker. A missing folder yields an empty list.
+    func observeWorktrees(in folder: String, host: String) async throws -> [ObservedWorktree]
+
+    /// Creates the worktree at `request.path` on branch `request.branch`: an existing branch is checked
+    /// out as it is, a missing one is created from `request.base` (nil: the repository's HEAD). Creates
+    /// missing parent folders and writes `request.marker` into the worktree's git directory.
+    /// On failure nothing is left behind (no folder, no `.git/worktrees/<name>` entry).
+    func addWorktree(_ request: WorktreeRequest) async throws
+
+    /// Records every uncommitted and untracked (not ignored) change of the worktree, on top of its HEAD,
+    /// as one commit under `refs/csm/archive/<session>/<timestamp>`, and returns that ref's full name.
+    /// The worktree itself is left untouched.
+    func archiveWork(worktreePath: String, session: String, at date: Date) async throws -> String
+
+    /// Removes the worktree folder and its git administrative entry. When `deleteBranch` names a branch,
+    /// deletes it afterwards. Never checks for work: callers decide that from `observeWorktrees`.
+    func removeWorktree(worktreePath: String, repoPath: String, deleteBranch: String?) async throws
+}
+
+/// What `GitDriver.addWorktree` needs.
+public struct WorktreeRequest: Sendable, Equatable {
+    public var repoPath: String
+    public var path: String
+    public var branch: String
+    /// A branch name, tag or commit the new branch starts from; nil means the repository's HEAD.
+    public var base: String?
+    public var marker: WorktreeMarker
+
+    public init(repoPath: String, path: String, branch: String, base: String?, marker: WorktreeMarker) {
+        self.repoPath = repoPath
+        self.path = path
+        self.branch = branch
+        self.base = base
+        self.marker = marker
+    }
+}
+
+/// Failures of git operations.
+public enum GitError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A libgit2 call failed. `operation` names what csm was doing, `path` where.
+    case libgit2(operation: String, path: String, code: Int32, message: String)
+    /// The target path exists and is not a csm worktree.
+    case pathOccupied(path: String)
+    /// `base` does not name a branch, tag or commit.
+    case unknownBase(repoPath: String, base: String)
+    /// The repository path does not hold a git repository.
+    case notARepository(path: String)
+
+    public var description: String {
+        switch self {
+        case let .libgit2(operation, path, code, message):
+            return "git: \(operation) failed for \(path): \(message) (libgit2 error \(code))"
+        case let .pathOccupied(path):
+            return "git: \(path) already exists and is not a worktree csm created; move it away or choose another worktreeBase"
+        case let .unknownBase(repoPath, base):
+            return "git: '\(base)' is not a branch, tag or commit in \(repoPath); fix 'base' or 'baseBranch' in csm.yaml"
+        case let .notARepository(path):
+            return "git: \(path) is not a git repository; fix the repo's 'path' in csm.yaml"
+        }
+    }
+}

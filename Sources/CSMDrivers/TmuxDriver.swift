@@ -1,0 +1,50 @@
+import CSMModel
+
+/// Everything csm does to tmux. The real implementation is `TmuxCLI` (the `tmux` program on a chosen
+/// socket); tests of the engine use an in-memory twin.
+public protocol TmuxDriver: Sendable {
+    /// Every session on the server with csm's user options, in ONE `tmux list-sessions` call.
+    /// No running server yields an empty list.
+    func listSessions() async throws -> [ObservedTmuxSession]
+
+    /// Creates a detached session with its windows and `@csm-*` options in one tmux invocation.
+    func createSession(_ request: TmuxSessionRequest) async throws
+
+    /// Kills a session; a session that is already gone is not an error.
+    func killSession(named tmuxName: String) async throws
+}
+
+/// A tmux session to create.
+public struct TmuxSessionRequest: Sendable, Equatable {
+    public var name: String
+    public var workingDirectory: String
+    /// The first window is selected; each runs its command (nil: the user's shell).
+    public var windows: [TmuxWindow]
+    /// Session environment, given to every window's process (`new-session -e`).
+    public var environment: [String: String]
+    /// User options set on the session, e.g. `@csm-workspace`.
+    public var options: [String: String]
+
+    public init(name: String, workingDirectory: String, windows: [TmuxWindow], environment: [String: String], options: [String: String]) {
+        self.name = name
+        self.workingDirectory = workingDirectory
+        self.windows = windows
+        self.environment = environment
+        self.options = options
+    }
+}
+
+/// A window of a tmux session.
+public struct TmuxWindow: Sendable, Equatable {
+    public var name: String
+    /// argv of the program the window runs; nil runs the default shell.
+    public var command: [String]?
+    /// Keep the pane after the program exits, so csm can tell "agent exited" from "session gone".
+    public var remainOnExit: Bool
+
+    public init(name: String, command: [String]?, remainOnExit: Bool = false) {
+        self.name = name
+        self.command = command
+        self.remainOnExit = remainOnExit
+    }
+}
