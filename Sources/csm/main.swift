@@ -1,1 +1,3 @@
-print("csm")
+import CSMCLI
+
+await CSMCommand.main()
