@@ -74,7 +74,7 @@ struct ApplyRunner {
         out.line()
         out.line(out.style.bold("Apply incomplete.") + " " + counts)
         for (action, message) in failures { out.error("session \"\(action.session)\" (\(action.kind.rawValue)): \(message)") }
-        for action in skipped { out.error("session \"\(action.session)\" (\(action.kind.rawValue)): not started because an earlier action failed") }
+        for (action, _) in skipped { out.error("session \"\(action.session)\" (\(action.kind.rawValue)): not started because an earlier action failed") }
         for action in report.blocked {
             out.error("session \"\(action.session)\" (\(action.refused?.rawValue ?? "change") blocked): \(action.reason)")
         }

@@ -28,12 +28,11 @@ struct AttachCommand: AsyncParsableCommand {
             guard try await tmux.listSessions().contains(where: { $0.tmuxName == tmuxName }) else {
                 throw CLIError.refused("no tmux session \(tmuxName) is running; run 'csm apply' (or 'csm list' to see what exists).")
             }
-            var environment = context.environment
-            let inside = Self.isInsideSameServer(tmuxEnv: environment["TMUX"], socketName: context.tmuxSocket)
+            let inside = Self.isInsideSameServer(tmuxEnv: context.environment["TMUX"], socketName: context.tmuxSocket)
             // Attaching to another server from inside tmux needs TMUX unset, as tmux itself demands.
-            if !inside { environment["TMUX"] = nil }
+            if !inside { unsetenv("TMUX") }
             let argv = ["tmux"] + tmux.attachArguments(tmuxName: tmuxName, window: terminal ? "terminal" : "claude", insideTmux: inside)
-            try Self.exec(argv, environment: environment)
+            try Self.exec(argv)
         }
     }
 
@@ -44,10 +43,9 @@ struct AttachCommand: AsyncParsableCommand {
     }
 
     /// Replaces this process with `argv`, so tmux owns the terminal and its exit status is csm's.
-    static func exec(_ argv: [String], environment: [String: String]) throws -> Never {
+    static func exec(_ argv: [String]) throws -> Never {
         let cArgs = argv.map { strdup($0) } + [nil]
-        let cEnv = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        execvpe(argv[0], cArgs, cEnv)
+        execvp(argv[0], cArgs)
         throw CLIError.refused("could not run \(argv[0]): \(String(cString: strerror(errno)))")
     }
 }
