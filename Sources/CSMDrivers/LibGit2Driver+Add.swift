@@ -106,10 +106,21 @@ extension LibGit2Driver {
     private func pruneStaleRegistration(named name: String, in repository: OpaquePointer, request: WorktreeRequest)
         throws
     {
+        let commonDirectory = String(cString: git_repository_commondir(repository))
+        let administrativeDirectory = URL(fileURLWithPath: commonDirectory)
+            .appendingPathComponent("worktrees").appendingPathComponent(name).path
+        // libgit2 1.5 answers -1 without a message both for "no such worktree" and for a damaged entry.
+        guard LibGit2.somethingExists(at: administrativeDirectory) else { return }
         var worktree: OpaquePointer?
-        let found = git_worktree_lookup(&worktree, repository, name)
-        if found == GIT_ENOTFOUND.rawValue { return }
-        try LibGit2.check(found, "look up worktree '\(name)'", path: request.repoPath)
+        guard git_worktree_lookup(&worktree, repository, name) == 0 else {
+            // The entry lacks the files that make it a worktree (gitdir, commondir, HEAD), as a failed
+            // add leaves it; git prunes such entries too, and it would make the add fail.
+            try FileManager.default.removeItem(atPath: administrativeDirectory)
+            logger.notice(
+                "removed damaged worktree registration",
+                metadata: ["session": "\(request.marker.session)", "path": "\(administrativeDirectory)"])
+            return
+        }
         defer { git_worktree_free(worktree) }
         let registeredPath = git_worktree_path(worktree).map { String(cString: $0) } ?? "?"
         if git_worktree_validate(worktree) == 0 {

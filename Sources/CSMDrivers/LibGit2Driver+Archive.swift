@@ -116,7 +116,7 @@ extension LibGit2Driver {
     }
 
     /// Creates `refs/csm/archive/<session>/<UTC stamp>`, adding `-2`, `-3`… when that name is taken.
-    /// Creation without force is atomic, so two archives in the same second never overwrite each other.
+    /// Creation without force is atomic, so two archives made at the same moment never overwrite each other.
     private func createArchiveReference(
         to commitID: inout git_oid, session: String, date: Date, in repository: OpaquePointer, path: String
     ) throws -> String {
@@ -129,6 +129,14 @@ extension LibGit2Driver {
         while true {
             let name = attempt == 1 ? stem : "\(stem)-\(attempt)"
             var reference: OpaquePointer?
+            // Look first: libgit2 accepts a non-forced create of an existing ref that already holds the
+            // same commit (two archives of an unchanged worktree in one second), and each archive must
+            // get its own name.
+            if git_reference_lookup(&reference, repository, name) == 0 {
+                git_reference_free(reference)
+                attempt += 1
+                continue
+            }
             let code = git_reference_create(&reference, repository, name, &commitID, 0, "csm: archive of \(session)")
             if code == GIT_EEXISTS.rawValue {
                 attempt += 1
