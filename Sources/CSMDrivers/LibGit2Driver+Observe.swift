@@ -90,12 +90,12 @@ extension LibGit2Driver {
     /// Commits reachable from HEAD and from no ref other than the worktree's own branch: local and
     /// remote branches, tags, `refs/csm/*` archives, everything. 0 when HEAD is unborn.
     func uniqueCommitCount(of repository: OpaquePointer, branch: String?, path: String) throws -> Int {
+        // An unborn branch has no commits at all (push_head would fail with a generic -1).
+        if git_repository_head_unborn(repository) == 1 { return 0 }
         var walk: OpaquePointer?
         try LibGit2.check(git_revwalk_new(&walk, repository), "start history walk", path: path)
         defer { git_revwalk_free(walk) }
-        let pushed = git_revwalk_push_head(walk)
-        if pushed == GIT_ENOTFOUND.rawValue || pushed == GIT_EUNBORNBRANCH.rawValue { return 0 }
-        try LibGit2.check(pushed, "walk history from HEAD", path: path)
+        try LibGit2.check(git_revwalk_push_head(walk), "walk history from HEAD", path: path)
 
         let ownBranch = branch.map { "refs/heads/\($0)" }
         var iterator: OpaquePointer?

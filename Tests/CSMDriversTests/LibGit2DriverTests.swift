@@ -201,6 +201,34 @@ struct LibGit2DriverTests {
         }
     }
 
+
+    @Test("a failed add removes the folders and the branch it created")
+    func addFailureRollsBack() async throws {
+        try await withGitRepository { repo in
+            // A file where libgit2 wants the worktrees folder makes git_worktree_add itself fail, after
+            // the branch and the parent folders were made.
+            try repo.write(".git/worktrees", "in the way\n")
+            await #expect(throws: GitError.self) { try await addSession("a", repo) }
+            #expect(!repo.exists(repo.worktreeBase.path))
+            #expect(!branchExists("csm/a", repo))
+            #expect(try String(contentsOfFile: repo.path + "/.git/worktrees", encoding: .utf8) == "in the way\n")
+        }
+    }
+
+    @Test("parallel adds to one repository all succeed")
+    func addInParallel() async throws {
+        try await withGitRepository { repo in
+            let sessions = (1...6).map { "s\($0)" }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for session in sessions { group.addTask { try await addSession(session, repo) } }
+                try await group.waitForAll()
+            }
+            let observed = try await driver.observeWorktrees(in: sessionFolder(repo).path, host: "local")
+            #expect(observed.compactMap(\.marker?.session) == sessions)
+            #expect(observed.allSatisfy { !$0.holdsWork })
+        }
+    }
+
     // MARK: observeWorktrees
 
     @Test("a missing folder is observed as empty")
@@ -317,6 +345,31 @@ struct LibGit2DriverTests {
         }
     }
 
+
+    @Test("a detached HEAD has no branch and its new commits are still unique")
+    func observeDetachedHead() async throws {
+        try await withGitRepository { repo in
+            let folder = try await addSession("a", repo)
+            try repo.git("checkout", "--quiet", "--detach", in: folder)
+            try commit("work.txt", "work\n", in: folder, repo)
+            let observed = try await observe("a", repo)
+            #expect(observed.branch == nil)
+            #expect(observed.uniqueCommitCount == 1)
+        }
+    }
+
+    @Test("an orphan branch without commits is observed with its staged files and no unique commits")
+    func observeUnbornBranch() async throws {
+        try await withGitRepository { repo in
+            let folder = try await addSession("a", repo)
+            try repo.git("checkout", "--quiet", "--orphan", "fresh", in: folder)
+            let observed = try await observe("a", repo)
+            #expect(observed.branch == "fresh")
+            #expect(observed.uncommittedCount == 1)
+            #expect(observed.uniqueCommitCount == 0)
+        }
+    }
+
     // MARK: archiveWork
 
     @Test("an archive holds modified and untracked files, drops deleted and ignored ones, and leaves the worktree untouched")
@@ -367,6 +420,26 @@ struct LibGit2DriverTests {
             let second = try await driver.archiveWork(worktreePath: folder.path, session: "a", at: Self.createdAt)
             let third = try await driver.archiveWork(worktreePath: folder.path, session: "a", at: Self.createdAt)
             #expect([first, second, third] == ["", "-2", "-3"].map { "refs/csm/archive/a/20231114T221320Z\($0)" })
+        }
+    }
+
+
+    @Test("an archive in a repository without commits is a root commit by the repository's identity")
+    func archiveWithoutHead() async throws {
+        try await withTemporaryDirectory(prefix: "csm-git-empty") { root in
+            @discardableResult
+            func git(_ arguments: [String]) throws -> String {
+                try runTool("git", arguments, in: root, environment: ["GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null"])
+            }
+            try git(["init", "--quiet", "--initial-branch=main"])
+            try git(["config", "user.name", "Local Identity"])
+            try git(["config", "user.email", "local@csm.invalid"])
+            try Data("draft\n".utf8).write(to: root.appendingPathComponent("draft.txt"))
+            let ref = try await driver.archiveWork(worktreePath: root.path, session: "empty", at: Self.createdAt)
+            #expect(try git(["show", "\(ref):draft.txt"]) == "draft\n")
+            #expect(try git(["rev-list", "--parents", "-n", "1", ref]).split(separator: " ").count == 1)
+            #expect(try git(["log", "-1", "--format=%an <%ae>", ref]) == "Local Identity <local@csm.invalid>\n")
+            #expect(try git(["status", "--porcelain"]) == "?? draft.txt\n")
         }
     }
 
@@ -423,6 +496,19 @@ struct LibGit2DriverTests {
                 try await driver.removeWorktree(worktreePath: repo.path, repoPath: repo.path, deleteBranch: nil)
             }
             #expect(repo.exists(repo.url.appendingPathComponent("README.md").path))
+        }
+    }
+
+    @Test("a worktree is found through another spelling of its path")
+    func removeThroughSymbolicLink() async throws {
+        try await withGitRepository { repo in
+            let folder = try await addSession("a", repo)
+            let link = repo.root.appendingPathComponent("link")
+            try FileManager.default.createSymbolicLink(at: link, withDestinationURL: repo.worktreeBase)
+            let spelled = link.path + "/\(Self.workspace)/./a/"
+            try await driver.removeWorktree(worktreePath: spelled, repoPath: repo.path + "/", deleteBranch: nil)
+            #expect(!repo.exists(folder.path))
+            #expect(!repo.exists(administrativeEntry("a", repo)))
         }
     }
 }
