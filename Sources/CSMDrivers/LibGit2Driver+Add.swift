@@ -151,7 +151,8 @@ extension LibGit2Driver {
         }
         for name in try LibGit2.worktreeNames(of: repository, path: repoPath) {
             var head: OpaquePointer?
-            // A registration that cannot be read cannot hold the branch for libgit2 either.
+            // A registration that cannot be opened (its folder was deleted) does not hold its branch for
+            // libgit2 either: `git_worktree_add` checks out such a branch, so csm does too.
             guard git_repository_head_for_worktree(&head, repository, name) == 0 else { continue }
             defer { git_reference_free(head) }
             guard String(cString: git_reference_name(head)) == branchName else { continue }
@@ -179,7 +180,7 @@ extension LibGit2Driver {
 }
 
 /// Deletes the local branch `name` of the repository at `repositoryPath` if it exists; used to undo.
-func deleteBranchIfPresent(_ name: String, repositoryPath: String) {
+private func deleteBranchIfPresent(_ name: String, repositoryPath: String) {
     guard let repository = try? LibGit2.openMainRepository(at: repositoryPath) else { return }
     defer { git_repository_free(repository) }
     var branch: OpaquePointer?
@@ -189,7 +190,7 @@ func deleteBranchIfPresent(_ name: String, repositoryPath: String) {
 }
 
 /// Undo steps collected while an operation makes changes, run newest first when it fails.
-struct Rollback {
+private struct Rollback {
     private var steps: [() -> Void] = []
 
     mutating func add(_ step: @escaping () -> Void) { steps.append(step) }

@@ -186,6 +186,17 @@ struct LibGit2DriverTests {
         }
     }
 
+    @Test("a branch held only by a worktree whose folder was deleted can be checked out again")
+    func addTakesBranchOfVanishedWorktree() async throws {
+        try await withGitRepository { repo in
+            let other = repo.root.appendingPathComponent("other")
+            try repo.git("worktree", "add", "--quiet", "-b", "csm/a", other.path)
+            try FileManager.default.removeItem(at: other)
+            let folder = try await addSession("a", repo)
+            #expect(try repo.git("symbolic-ref", "HEAD", in: folder) == "refs/heads/csm/a\n")
+        }
+    }
+
     @Test("a stale registration whose folder was deleted by hand is pruned and the session re-created on its branch")
     func addRepairsStaleRegistration() async throws {
         try await withGitRepository { repo in
@@ -279,6 +290,32 @@ struct LibGit2DriverTests {
             #expect(observed.uncommittedCount == 4)
             #expect(observed.untrackedCount == 0)
             #expect(observed.uniqueCommitCount == 0)
+        }
+    }
+
+    @Test("a staged rename counts as one uncommitted change")
+    func observeStagedRename() async throws {
+        try await withGitRepository { repo in
+            let folder = try await addSession("a", repo)
+            try repo.git("mv", "README.md", "READ-ME.md", in: folder)
+            #expect(try await observe("a", repo).uncommittedCount == 1)
+        }
+    }
+
+    @Test("an untracked nested repository is left out of the archive and named in its message")
+    func archiveNestedRepository() async throws {
+        try await withGitRepository { repo in
+            let folder = try await addSession("a", repo)
+            let nested = folder.appendingPathComponent("vendor/lib")
+            try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
+            try repo.git("init", "--quiet", in: nested)
+            try repo.write("lib.c", "int x;\n", in: nested)
+            try repo.write("mine.txt", "mine\n", in: folder)
+            let ref = try await driver.archiveWork(worktreePath: folder.path, session: "a", at: Self.createdAt)
+            #expect(try repo.git("show", "\(ref):mine.txt") == "mine\n")
+            #expect(throws: ToolFailure.self) { try repo.git("show", "\(ref):vendor/lib/lib.c") }
+            let message = try repo.git("log", "-1", "--format=%B", ref)
+            #expect(message.contains("(nested git repositories):\n  vendor/lib/"), "\(message)")
         }
     }
 
