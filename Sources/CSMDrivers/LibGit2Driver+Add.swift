@@ -24,8 +24,9 @@ extension LibGit2Driver {
                         + "give this session another branch or remove that worktree")
             }
             try createParentFolders(of: path, undo: &undo)
-            try addAndMark(name: name, path: path, branch: branch, request: request, repository: repository,
-                           undo: &undo)
+            try addAndMark(
+                name: name, path: path, branch: branch, request: request, repository: repository,
+                undo: &undo)
         } catch {
             undo.run()
             throw error

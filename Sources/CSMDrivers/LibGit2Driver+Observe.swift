@@ -64,7 +64,8 @@ extension LibGit2Driver {
             git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)), "prepare status", path: path)
         options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
         // Staged renames count once, as `git status` shows them.
-        options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
+        options.flags =
+            GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
             | GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX.rawValue
         var list: OpaquePointer?
         try LibGit2.check(git_status_list_new(&list, repository, &options), "read status", path: path)

@@ -24,7 +24,8 @@ extension LibGit2Driver {
         // A valid worktree is only prunable with VALID; WORKING_TREE deletes its folder. A registration
         // whose folder is already gone is pruned as it is. LOCKED in both: removal was asked for explicitly.
         if git_worktree_validate(worktree) == 0 {
-            options.flags = GIT_WORKTREE_PRUNE_VALID.rawValue | GIT_WORKTREE_PRUNE_WORKING_TREE.rawValue
+            options.flags =
+                GIT_WORKTREE_PRUNE_VALID.rawValue | GIT_WORKTREE_PRUNE_WORKING_TREE.rawValue
                 | GIT_WORKTREE_PRUNE_LOCKED.rawValue
         } else {
             options.flags = GIT_WORKTREE_PRUNE_LOCKED.rawValue

@@ -212,7 +212,6 @@ struct LibGit2DriverTests {
         }
     }
 
-
     @Test("a failed add removes the folders and the branch it created")
     func addFailureRollsBack() async throws {
         try await withGitRepository { repo in
@@ -257,8 +256,9 @@ struct LibGit2DriverTests {
             let observed = try await observe("a", repo)
             #expect(
                 observed
-                    == ObservedWorktree(host: "local", path: worktreeURL("a", repo).path, marker: marker("a", repo),
-                                        branch: "csm/a"))
+                    == ObservedWorktree(
+                        host: "local", path: worktreeURL("a", repo).path, marker: marker("a", repo),
+                        branch: "csm/a"))
         }
     }
 
@@ -368,7 +368,8 @@ struct LibGit2DriverTests {
             try repo.write("broken/.git", "gitdir: /nonexistent/worktrees/broken\n", in: folder)
             try repo.write("not-a-folder.txt", "x\n", in: folder)
             let observed = try await driver.observeWorktrees(in: folder.path, host: "local")
-            #expect(observed.map(\.path) == ["broken", "foreign", "plain"].map { folder.appendingPathComponent($0).path })
+            #expect(
+                observed.map(\.path) == ["broken", "foreign", "plain"].map { folder.appendingPathComponent($0).path })
             #expect(observed.allSatisfy { $0.marker == nil && !$0.holdsWork })
         }
     }
@@ -381,7 +382,6 @@ struct LibGit2DriverTests {
             #expect(try await observe("a", repo).marker == nil)
         }
     }
-
 
     @Test("a detached HEAD has no branch and its new commits are still unique")
     func observeDetachedHead() async throws {
@@ -409,7 +409,7 @@ struct LibGit2DriverTests {
 
     // MARK: archiveWork
 
-    @Test("an archive holds modified and untracked files, drops deleted and ignored ones, and leaves the worktree untouched")
+    @Test("an archive holds modified, staged and untracked work, not ignored files, and leaves the worktree as it was")
     func archiveRecordsWorkWithoutTouchingWorktree() async throws {
         try await withGitRepository { repo in
             try commit(".gitignore", "*.log\n", in: repo.url, repo)
@@ -460,13 +460,14 @@ struct LibGit2DriverTests {
         }
     }
 
-
     @Test("an archive in a repository without commits is a root commit by the repository's identity")
     func archiveWithoutHead() async throws {
         try await withTemporaryDirectory(prefix: "csm-git-empty") { root in
             @discardableResult
             func git(_ arguments: [String]) throws -> String {
-                try runTool("git", arguments, in: root, environment: ["GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null"])
+                try runTool(
+                    "git", arguments, in: root,
+                    environment: ["GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null"])
             }
             try git(["init", "--quiet", "--initial-branch=main"])
             try git(["config", "user.name", "Local Identity"])
