@@ -148,7 +148,7 @@ extension LibGit2Driver {
     {
         let branchName = String(cString: git_reference_name(branch))
         if git_repository_is_bare(repository) == 0, git_branch_is_head(branch) == 1 {
-            return git_repository_workdir(repository).map { String(cString: $0) } ?? repoPath
+            return git_repository_workdir(repository).map { LibGit2.absolutePath(String(cString: $0)) } ?? repoPath
         }
         for name in try LibGit2.worktreeNames(of: repository, path: repoPath) {
             var head: OpaquePointer?

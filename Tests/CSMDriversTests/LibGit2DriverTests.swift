@@ -549,4 +549,18 @@ struct LibGit2DriverTests {
             #expect(!repo.exists(administrativeEntry("a", repo)))
         }
     }
+
+    @Test("a registered folder that no longer links to its registration is refused and left in place")
+    func removeRefusesReplacedFolder() async throws {
+        try await withGitRepository { repo in
+            let folder = try await addSession("a", repo)
+            try FileManager.default.removeItem(at: folder)
+            try repo.write("precious.txt", "keep\n", in: folder)
+            await #expect(throws: GitError.self) {
+                try await driver.removeWorktree(worktreePath: folder.path, repoPath: repo.path, deleteBranch: "csm/a")
+            }
+            #expect(repo.exists(folder.appendingPathComponent("precious.txt").path))
+            #expect(branchExists("csm/a", repo))
+        }
+    }
 }
