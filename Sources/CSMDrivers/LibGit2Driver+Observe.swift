@@ -11,7 +11,8 @@ extension LibGit2Driver {
         }
         let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
         return names.compactMap { name -> ObservedWorktree? in
-            let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
+            // Joined as the planner joins `<worktreeBase>/<workspace>/<session>`, so paths compare equal.
+            let path = Paths.join(folder, name)
             var entryIsDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &entryIsDirectory),
                 entryIsDirectory.boolValue
