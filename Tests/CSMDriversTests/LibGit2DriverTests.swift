@@ -374,6 +374,27 @@ struct LibGit2DriverTests {
         }
     }
 
+    @Test("a copy of a csm worktree folder is not taken for the registered worktree")
+    func observeCopiedFolder() async throws {
+        try await withGitRepository { repo in
+            let folder = try await addSession("a", repo)
+            let copy = worktreeURL("copy", repo)
+            try FileManager.default.copyItem(at: folder, to: copy)
+            let observed = try await driver.observeWorktrees(in: sessionFolder(repo).path, host: "local")
+            #expect(observed.map(\.path) == [folder.path, copy.path])
+            #expect(observed.map(\.marker) == [marker("a", repo), nil])
+        }
+    }
+
+    @Test("a worktree whose git directory is damaged is reported without a marker")
+    func observeDamagedGitDirectory() async throws {
+        try await withGitRepository { repo in
+            try await addSession("a", repo)
+            try FileManager.default.removeItem(atPath: administrativeEntry("a", repo) + "/commondir")
+            #expect(try await observe("a", repo).marker == nil)
+        }
+    }
+
     @Test("a worktree whose registration was deleted is reported without a marker")
     func observeDeletedRegistration() async throws {
         try await withGitRepository { repo in
