@@ -25,7 +25,7 @@ extension LibGit2Driver {
         // whose folder is already gone is pruned as it is. LOCKED in both: removal was asked for explicitly.
         let isPresent = git_worktree_validate(worktree) == 0
         if isPresent {
-            try ensureFolderIsCheckout(of: worktree, at: worktreePath, in: repository)
+            try ensureFolderLinksBack(to: worktree, at: worktreePath, in: repository)
             options.flags =
                 GIT_WORKTREE_PRUNE_VALID.rawValue | GIT_WORKTREE_PRUNE_WORKING_TREE.rawValue
                 | GIT_WORKTREE_PRUNE_LOCKED.rawValue
@@ -43,9 +43,9 @@ extension LibGit2Driver {
     /// Refuses to delete a registered folder that no longer links back to its registration (its `.git`
     /// was removed, or the folder was replaced by something else): pruning would delete a folder whose
     /// content git no longer vouches for.
-    private func ensureFolderIsCheckout(of worktree: OpaquePointer, at worktreePath: String, in repository: OpaquePointer)
-        throws
-    {
+    private func ensureFolderLinksBack(
+        to worktree: OpaquePointer, at worktreePath: String, in repository: OpaquePointer
+    ) throws {
         let name = String(cString: git_worktree_name(worktree))
         let expected = URL(fileURLWithPath: String(cString: git_repository_commondir(repository)))
             .appendingPathComponent("worktrees").appendingPathComponent(name).path
