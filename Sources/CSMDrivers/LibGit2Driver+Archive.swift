@@ -39,6 +39,7 @@ extension LibGit2Driver {
 
     /// HEAD's commit, nil when HEAD is unborn (a worktree with no commit yet).
     private func headCommit(of repository: OpaquePointer, path: String) throws -> OpaquePointer? {
+        if git_repository_head_unborn(repository) == 1 { return nil }
         var commit: OpaquePointer?
         let code = git_revparse_single(&commit, repository, "HEAD^{commit}")
         if code == GIT_ENOTFOUND.rawValue || code == GIT_EUNBORNBRANCH.rawValue { return nil }
