@@ -197,6 +197,20 @@ struct LibGit2DriverTests {
         }
     }
 
+    @Test("a worktree name registered for another existing folder is refused and that worktree kept")
+    func addRefusesNameInUse() async throws {
+        try await withGitRepository { repo in
+            let first = try await addSession("a", repo)
+            var moved = request("a", repo, branch: "other")
+            moved.path = repo.root.appendingPathComponent("elsewhere/a").path
+            await #expect(throws: GitError.self) { try await driver.addWorktree(moved) }
+            #expect(!repo.exists(moved.path))
+            #expect(!branchExists("other", repo))
+            #expect(try await observe("a", repo).marker == marker("a", repo))
+            #expect(repo.exists(first.appendingPathComponent("README.md").path))
+        }
+    }
+
     @Test("a stale registration whose folder was deleted by hand is pruned and the session re-created on its branch")
     func addRepairsStaleRegistration() async throws {
         try await withGitRepository { repo in
@@ -344,6 +358,20 @@ struct LibGit2DriverTests {
             try commit("more.txt", "more\n", in: folder, repo)
             #expect(try await observe("a", repo).uniqueCommitCount == 2)
             try repo.git("merge", "--quiet", "--no-edit", "--no-ff", "csm/a")
+            #expect(try await observe("a", repo).uniqueCommitCount == 0)
+        }
+    }
+
+    @Test("a commit that a tag or a remote-tracking ref also reaches is not unique")
+    func observeTaggedAndRemoteCommits() async throws {
+        try await withGitRepository { repo in
+            let folder = try await addSession("a", repo)
+            try commit("one.txt", "1\n", in: folder, repo)
+            try repo.git("tag", "kept", "csm/a")
+            #expect(try await observe("a", repo).uniqueCommitCount == 0)
+            try commit("two.txt", "2\n", in: folder, repo)
+            #expect(try await observe("a", repo).uniqueCommitCount == 1)
+            try repo.git("update-ref", "refs/remotes/origin/csm/a", "csm/a")
             #expect(try await observe("a", repo).uniqueCommitCount == 0)
         }
     }
@@ -528,6 +556,17 @@ struct LibGit2DriverTests {
             let again = try await addSession("b", repo)
             try await driver.removeWorktree(worktreePath: again.path, repoPath: repo.path, deleteBranch: "no-such")
             #expect(!repo.exists(again.path))
+        }
+    }
+
+    @Test("a locked worktree is removed too")
+    func removeLockedWorktree() async throws {
+        try await withGitRepository { repo in
+            let folder = try await addSession("a", repo)
+            try repo.git("worktree", "lock", "--reason", "test", folder.path)
+            try await driver.removeWorktree(worktreePath: folder.path, repoPath: repo.path, deleteBranch: nil)
+            #expect(!repo.exists(folder.path))
+            #expect(!repo.exists(administrativeEntry("a", repo)))
         }
     }
 
