@@ -24,8 +24,9 @@ extension LibGit2Driver {
                         + "give this session another branch or remove that worktree")
             }
             try createParentFolders(of: path, undo: &undo)
-            try addAndMark(name: name, path: path, branch: branch, request: request, repository: repository,
-                           undo: &undo)
+            try addAndMark(
+                name: name, path: path, branch: branch, request: request, repository: repository,
+                undo: &undo)
         } catch {
             undo.run()
             throw error
@@ -147,11 +148,12 @@ extension LibGit2Driver {
     {
         let branchName = String(cString: git_reference_name(branch))
         if git_repository_is_bare(repository) == 0, git_branch_is_head(branch) == 1 {
-            return git_repository_workdir(repository).map { String(cString: $0) } ?? repoPath
+            return git_repository_workdir(repository).map { LibGit2.absolutePath(String(cString: $0)) } ?? repoPath
         }
         for name in try LibGit2.worktreeNames(of: repository, path: repoPath) {
             var head: OpaquePointer?
-            // A registration that cannot be read cannot hold the branch for libgit2 either.
+            // A registration that cannot be opened (its folder was deleted) does not hold its branch for
+            // libgit2 either: `git_worktree_add` checks out such a branch, so csm does too.
             guard git_repository_head_for_worktree(&head, repository, name) == 0 else { continue }
             defer { git_reference_free(head) }
             guard String(cString: git_reference_name(head)) == branchName else { continue }
@@ -179,7 +181,7 @@ extension LibGit2Driver {
 }
 
 /// Deletes the local branch `name` of the repository at `repositoryPath` if it exists; used to undo.
-func deleteBranchIfPresent(_ name: String, repositoryPath: String) {
+private func deleteBranchIfPresent(_ name: String, repositoryPath: String) {
     guard let repository = try? LibGit2.openMainRepository(at: repositoryPath) else { return }
     defer { git_repository_free(repository) }
     var branch: OpaquePointer?
@@ -189,7 +191,7 @@ func deleteBranchIfPresent(_ name: String, repositoryPath: String) {
 }
 
 /// Undo steps collected while an operation makes changes, run newest first when it fails.
-struct Rollback {
+private struct Rollback {
     private var steps: [() -> Void] = []
 
     mutating func add(_ step: @escaping () -> Void) { steps.append(step) }

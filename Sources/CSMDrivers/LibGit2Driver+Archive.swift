@@ -15,14 +15,13 @@ extension LibGit2Driver {
 
         let parent = try headCommit(of: repository, path: path)
         defer { git_object_free(parent) }
-        let treeID = try worktreeTree(of: repository, path: path)
+        var (treeID, skipped) = try worktreeTree(of: repository, path: path)
         var tree: OpaquePointer?
-        var treeIDCopy = treeID
-        try LibGit2.check(git_tree_lookup(&tree, repository, &treeIDCopy), "read archive tree", path: path)
+        try LibGit2.check(git_tree_lookup(&tree, repository, &treeID), "read archive tree", path: path)
         defer { git_tree_free(tree) }
 
         let files = try changedFiles(from: parent, to: tree, in: repository, path: path)
-        let message = archiveMessage(session: session, date: date, files: files)
+        let message = archiveMessage(session: session, date: date, files: files, skipped: skipped)
         let signature = try archiveSignature(of: repository, date: date, path: path)
         defer { git_signature_free(signature) }
 
@@ -40,6 +39,7 @@ extension LibGit2Driver {
 
     /// HEAD's commit, nil when HEAD is unborn (a worktree with no commit yet).
     private func headCommit(of repository: OpaquePointer, path: String) throws -> OpaquePointer? {
+        if git_repository_head_unborn(repository) == 1 { return nil }
         var commit: OpaquePointer?
         let code = git_revparse_single(&commit, repository, "HEAD^{commit}")
         if code == GIT_ENOTFOUND.rawValue || code == GIT_EUNBORNBRANCH.rawValue { return nil }
@@ -50,17 +50,29 @@ extension LibGit2Driver {
     /// The tree of the working folder as `git add --all` would stage it: tracked changes and deletions
     /// plus untracked files that are not ignored. Built in the repository's in-memory index, which is
     /// never written back (`git_index_write` is not called), so the index file on disk stays as it was.
-    private func worktreeTree(of repository: OpaquePointer, path: String) throws -> git_oid {
+    /// Untracked folders that are git repositories of their own are skipped (libgit2 refuses to add them)
+    /// and returned, so the archive can say what it does not hold.
+    private func worktreeTree(of repository: OpaquePointer, path: String) throws -> (git_oid, skipped: [String]) {
         var index: OpaquePointer?
         try LibGit2.check(git_repository_index(&index, repository), "read index", path: path)
         defer { git_index_free(index) }
-        try LibGit2.check(
-            git_index_add_all(index, nil, GIT_INDEX_ADD_DEFAULT.rawValue, nil, nil), "collect worktree files",
-            path: path)
+        let workdir = git_repository_workdir(repository).map { String(cString: $0) } ?? path + "/"
+        let collector = NestedRepositoryCollector(workdir: workdir)
+        let added = withExtendedLifetime(collector) {
+            git_index_add_all(
+                index, nil, GIT_INDEX_ADD_DEFAULT.rawValue, skipNestedRepository,
+                Unmanaged.passUnretained(collector).toOpaque())
+        }
+        try LibGit2.check(added, "collect worktree files", path: path)
         try LibGit2.check(git_index_update_all(index, nil, nil, nil), "collect deleted files", path: path)
         var treeID = git_oid()
         try LibGit2.check(git_index_write_tree(&treeID, index), "write archive tree", path: path)
-        return treeID
+        if !collector.skipped.isEmpty {
+            logger.warning(
+                "archive leaves out nested git repositories",
+                metadata: ["path": "\(path)", "skipped": "\(collector.skipped.joined(separator: ", "))"])
+        }
+        return (treeID, collector.skipped)
     }
 
     /// `(status letter, path)` of every file that differs between `parent`'s tree and `tree`.
@@ -85,12 +97,18 @@ extension LibGit2Driver {
         }
     }
 
-    private func archiveMessage(session: String, date: Date, files: [(Character, String)]) -> String {
+    /// The subject line, then one `<status letter> <path>` line per file (as `git diff --name-status`).
+    private func archiveMessage(session: String, date: Date, files: [(Character, String)], skipped: [String])
+        -> String
+    {
         var lines = ["csm: archive of session \(session) at \(ISO8601DateFormatter().string(from: date))", ""]
         if files.isEmpty { lines.append("No changes beyond HEAD.") }
         for (letter, file) in files.prefix(Self.archiveMessageFileLimit) { lines.append("\(letter) \(file)") }
         if files.count > Self.archiveMessageFileLimit {
             lines.append("… and \(files.count - Self.archiveMessageFileLimit) more files")
+        }
+        if !skipped.isEmpty {
+            lines += ["", "Not archived (nested git repositories):"] + skipped.map { "  \($0)" }
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -147,4 +165,26 @@ extension LibGit2Driver {
             return name
         }
     }
+}
+
+/// Collects the untracked nested repositories `git_index_add_all` is told to skip. Used only within one
+/// synchronous call on one thread, through the C callback's payload pointer.
+private final class NestedRepositoryCollector {
+    let workdir: String
+    var skipped: [String] = []
+
+    init(workdir: String) { self.workdir = workdir }
+}
+
+/// `git_index_add_all` callback: 1 (skip) for a folder holding its own `.git`, 0 (add) for anything else.
+private func skipNestedRepository(
+    _ path: UnsafePointer<CChar>?, _ matchedPathspec: UnsafePointer<CChar>?, _ payload: UnsafeMutableRawPointer?
+) -> Int32 {
+    guard let path, let payload else { return 0 }
+    let relative = String(cString: path)
+    guard relative.hasSuffix("/") else { return 0 }
+    let collector = Unmanaged<NestedRepositoryCollector>.fromOpaque(payload).takeUnretainedValue()
+    guard LibGit2.somethingExists(at: collector.workdir + relative + ".git") else { return 0 }
+    collector.skipped.append(relative)
+    return 1
 }

@@ -11,7 +11,8 @@ extension LibGit2Driver {
         }
         let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
         return names.compactMap { name -> ObservedWorktree? in
-            let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
+            // Joined as the planner joins `<worktreeBase>/<workspace>/<session>`, so paths compare equal.
+            let path = Paths.join(folder, name)
             var entryIsDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &entryIsDirectory),
                 entryIsDirectory.boolValue
@@ -63,7 +64,10 @@ extension LibGit2Driver {
         try LibGit2.check(
             git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)), "prepare status", path: path)
         options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
-        options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
+        // Staged renames count once, as `git status` shows them.
+        options.flags =
+            GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
+            | GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX.rawValue
         var list: OpaquePointer?
         try LibGit2.check(git_status_list_new(&list, repository, &options), "read status", path: path)
         defer { git_status_list_free(list) }
@@ -90,12 +94,12 @@ extension LibGit2Driver {
     /// Commits reachable from HEAD and from no ref other than the worktree's own branch: local and
     /// remote branches, tags, `refs/csm/*` archives, everything. 0 when HEAD is unborn.
     func uniqueCommitCount(of repository: OpaquePointer, branch: String?, path: String) throws -> Int {
+        // An unborn branch has no commits at all (push_head would fail with a generic -1).
+        if git_repository_head_unborn(repository) == 1 { return 0 }
         var walk: OpaquePointer?
         try LibGit2.check(git_revwalk_new(&walk, repository), "start history walk", path: path)
         defer { git_revwalk_free(walk) }
-        let pushed = git_revwalk_push_head(walk)
-        if pushed == GIT_ENOTFOUND.rawValue || pushed == GIT_EUNBORNBRANCH.rawValue { return 0 }
-        try LibGit2.check(pushed, "walk history from HEAD", path: path)
+        try LibGit2.check(git_revwalk_push_head(walk), "walk history from HEAD", path: path)
 
         let ownBranch = branch.map { "refs/heads/\($0)" }
         var iterator: OpaquePointer?

@@ -23,8 +23,11 @@ extension LibGit2Driver {
             "prepare prune options", path: worktreePath)
         // A valid worktree is only prunable with VALID; WORKING_TREE deletes its folder. A registration
         // whose folder is already gone is pruned as it is. LOCKED in both: removal was asked for explicitly.
-        if git_worktree_validate(worktree) == 0 {
-            options.flags = GIT_WORKTREE_PRUNE_VALID.rawValue | GIT_WORKTREE_PRUNE_WORKING_TREE.rawValue
+        let isPresent = git_worktree_validate(worktree) == 0
+        if isPresent {
+            try ensureFolderLinksBack(to: worktree, at: worktreePath, in: repository)
+            options.flags =
+                GIT_WORKTREE_PRUNE_VALID.rawValue | GIT_WORKTREE_PRUNE_WORKING_TREE.rawValue
                 | GIT_WORKTREE_PRUNE_LOCKED.rawValue
         } else {
             options.flags = GIT_WORKTREE_PRUNE_LOCKED.rawValue
@@ -34,6 +37,24 @@ extension LibGit2Driver {
 
         if let deleteBranch {
             try deleteBranchAfterRemoval(deleteBranch, in: repository, repoPath: repoPath)
+        }
+    }
+
+    /// Refuses to delete a registered folder that no longer links back to its registration (its `.git`
+    /// was removed, or the folder was replaced by something else): pruning would delete a folder whose
+    /// content git no longer vouches for.
+    private func ensureFolderLinksBack(
+        to worktree: OpaquePointer, at worktreePath: String, in repository: OpaquePointer
+    ) throws {
+        let name = String(cString: git_worktree_name(worktree))
+        let expected = URL(fileURLWithPath: String(cString: git_repository_commondir(repository)))
+            .appendingPathComponent("worktrees").appendingPathComponent(name).path
+        let linked = WorktreeMarker.linkedGitDirectory(of: worktreePath).map(LibGit2.canonicalPath)
+        guard linked == LibGit2.canonicalPath(expected) else {
+            throw GitError.libgit2(
+                operation: "remove worktree", path: worktreePath, code: GIT_EINVALID.rawValue,
+                message: "\(worktreePath) is registered as worktree '\(name)' but its .git no longer points to "
+                    + "\(expected); it was left untouched, move it away and run 'git worktree prune'")
         }
     }
 

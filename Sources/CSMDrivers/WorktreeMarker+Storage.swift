@@ -29,10 +29,20 @@ extension WorktreeMarker {
     }
 
     /// The marker of the worktree checked out at `worktreePath`, read without libgit2: `<path>/.git` must
-    /// be a file `gitdir: X` and `X/csm.json` must decode. Anything else (a plain folder, a main
+    /// be a file `gitdir: X`, `X/gitdir` must point back to `<path>/.git` (so a copied folder is not
+    /// taken for the registered one) and `X/csm.json` must decode. Anything else (a plain folder, a main
     /// checkout, a foreign worktree, a link to a removed git directory) yields nil.
     static func read(worktreePath: String) -> WorktreeMarker? {
-        guard let gitDirectory = linkedGitDirectory(of: worktreePath) else { return nil }
+        guard let gitDirectory = linkedGitDirectory(of: worktreePath),
+            let backLink = try? String(contentsOfFile: gitDirectory + "/gitdir", encoding: .utf8)
+        else { return nil }
+        let registered = backLink.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Newer git may write the back link relative to the git directory.
+        let registeredPath =
+            registered.hasPrefix("/")
+            ? registered : URL(fileURLWithPath: gitDirectory).appendingPathComponent(registered).path
+        let dotGit = URL(fileURLWithPath: worktreePath).appendingPathComponent(".git").path
+        guard LibGit2.canonicalPath(registeredPath) == LibGit2.canonicalPath(dotGit) else { return nil }
         let url = URL(fileURLWithPath: gitDirectory).appendingPathComponent(fileName)
         guard let data = try? Data(contentsOf: url) else { return nil }
         return decodeStored(data)

@@ -186,6 +186,31 @@ struct LibGit2DriverTests {
         }
     }
 
+    @Test("a branch held only by a worktree whose folder was deleted can be checked out again")
+    func addTakesBranchOfVanishedWorktree() async throws {
+        try await withGitRepository { repo in
+            let other = repo.root.appendingPathComponent("other")
+            try repo.git("worktree", "add", "--quiet", "-b", "csm/a", other.path)
+            try FileManager.default.removeItem(at: other)
+            let folder = try await addSession("a", repo)
+            #expect(try repo.git("symbolic-ref", "HEAD", in: folder) == "refs/heads/csm/a\n")
+        }
+    }
+
+    @Test("a worktree name registered for another existing folder is refused and that worktree kept")
+    func addRefusesNameInUse() async throws {
+        try await withGitRepository { repo in
+            let first = try await addSession("a", repo)
+            var moved = request("a", repo, branch: "other")
+            moved.path = repo.root.appendingPathComponent("elsewhere/a").path
+            await #expect(throws: GitError.self) { try await driver.addWorktree(moved) }
+            #expect(!repo.exists(moved.path))
+            #expect(!branchExists("other", repo))
+            #expect(try await observe("a", repo).marker == marker("a", repo))
+            #expect(repo.exists(first.appendingPathComponent("README.md").path))
+        }
+    }
+
     @Test("a stale registration whose folder was deleted by hand is pruned and the session re-created on its branch")
     func addRepairsStaleRegistration() async throws {
         try await withGitRepository { repo in
@@ -198,6 +223,33 @@ struct LibGit2DriverTests {
             #expect(try revision("csm/a", repo) == tip)
             #expect(try String(contentsOf: folder.appendingPathComponent("work.txt"), encoding: .utf8) == "work\n")
             #expect(try await observe("a", repo).marker == marker("a", repo))
+        }
+    }
+
+    @Test("a failed add removes the folders and the branch it created")
+    func addFailureRollsBack() async throws {
+        try await withGitRepository { repo in
+            // A file where libgit2 wants the worktrees folder makes git_worktree_add itself fail, after
+            // the branch and the parent folders were made.
+            try repo.write(".git/worktrees", "in the way\n")
+            await #expect(throws: GitError.self) { try await addSession("a", repo) }
+            #expect(!repo.exists(repo.worktreeBase.path))
+            #expect(!branchExists("csm/a", repo))
+            #expect(try String(contentsOfFile: repo.path + "/.git/worktrees", encoding: .utf8) == "in the way\n")
+        }
+    }
+
+    @Test("parallel adds to one repository all succeed")
+    func addInParallel() async throws {
+        try await withGitRepository { repo in
+            let sessions = (1...6).map { "s\($0)" }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for session in sessions { group.addTask { try await addSession(session, repo) } }
+                try await group.waitForAll()
+            }
+            let observed = try await driver.observeWorktrees(in: sessionFolder(repo).path, host: "local")
+            #expect(observed.compactMap(\.marker?.session) == sessions)
+            #expect(observed.allSatisfy { !$0.holdsWork })
         }
     }
 
@@ -218,8 +270,9 @@ struct LibGit2DriverTests {
             let observed = try await observe("a", repo)
             #expect(
                 observed
-                    == ObservedWorktree(host: "local", path: worktreeURL("a", repo).path, marker: marker("a", repo),
-                                        branch: "csm/a"))
+                    == ObservedWorktree(
+                        host: "local", path: worktreeURL("a", repo).path, marker: marker("a", repo),
+                        branch: "csm/a"))
         }
     }
 
@@ -254,6 +307,32 @@ struct LibGit2DriverTests {
         }
     }
 
+    @Test("a staged rename counts as one uncommitted change")
+    func observeStagedRename() async throws {
+        try await withGitRepository { repo in
+            let folder = try await addSession("a", repo)
+            try repo.git("mv", "README.md", "READ-ME.md", in: folder)
+            #expect(try await observe("a", repo).uncommittedCount == 1)
+        }
+    }
+
+    @Test("an untracked nested repository is left out of the archive and named in its message")
+    func archiveNestedRepository() async throws {
+        try await withGitRepository { repo in
+            let folder = try await addSession("a", repo)
+            let nested = folder.appendingPathComponent("vendor/lib")
+            try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
+            try repo.git("init", "--quiet", in: nested)
+            try repo.write("lib.c", "int x;\n", in: nested)
+            try repo.write("mine.txt", "mine\n", in: folder)
+            let ref = try await driver.archiveWork(worktreePath: folder.path, session: "a", at: Self.createdAt)
+            #expect(try repo.git("show", "\(ref):mine.txt") == "mine\n")
+            #expect(throws: ToolFailure.self) { try repo.git("show", "\(ref):vendor/lib/lib.c") }
+            let message = try repo.git("log", "-1", "--format=%B", ref)
+            #expect(message.contains("(nested git repositories):\n  vendor/lib/"), "\(message)")
+        }
+    }
+
     @Test("untracked files are counted one by one inside new folders and ignored files are not counted")
     func observeUntracked() async throws {
         try await withGitRepository { repo in
@@ -283,6 +362,20 @@ struct LibGit2DriverTests {
         }
     }
 
+    @Test("a commit that a tag or a remote-tracking ref also reaches is not unique")
+    func observeTaggedAndRemoteCommits() async throws {
+        try await withGitRepository { repo in
+            let folder = try await addSession("a", repo)
+            try commit("one.txt", "1\n", in: folder, repo)
+            try repo.git("tag", "kept", "csm/a")
+            #expect(try await observe("a", repo).uniqueCommitCount == 0)
+            try commit("two.txt", "2\n", in: folder, repo)
+            #expect(try await observe("a", repo).uniqueCommitCount == 1)
+            try repo.git("update-ref", "refs/remotes/origin/csm/a", "csm/a")
+            #expect(try await observe("a", repo).uniqueCommitCount == 0)
+        }
+    }
+
     @Test("a commit only on the session branch no longer counts once it is archived")
     func observeUniqueCommitsAfterArchive() async throws {
         try await withGitRepository { repo in
@@ -303,8 +396,30 @@ struct LibGit2DriverTests {
             try repo.write("broken/.git", "gitdir: /nonexistent/worktrees/broken\n", in: folder)
             try repo.write("not-a-folder.txt", "x\n", in: folder)
             let observed = try await driver.observeWorktrees(in: folder.path, host: "local")
-            #expect(observed.map(\.path) == ["broken", "foreign", "plain"].map { folder.appendingPathComponent($0).path })
+            #expect(
+                observed.map(\.path) == ["broken", "foreign", "plain"].map { folder.appendingPathComponent($0).path })
             #expect(observed.allSatisfy { $0.marker == nil && !$0.holdsWork })
+        }
+    }
+
+    @Test("a copy of a csm worktree folder is not taken for the registered worktree")
+    func observeCopiedFolder() async throws {
+        try await withGitRepository { repo in
+            let folder = try await addSession("a", repo)
+            let copy = worktreeURL("copy", repo)
+            try FileManager.default.copyItem(at: folder, to: copy)
+            let observed = try await driver.observeWorktrees(in: sessionFolder(repo).path, host: "local")
+            #expect(observed.map(\.path) == [folder.path, copy.path])
+            #expect(observed.map(\.marker) == [marker("a", repo), nil])
+        }
+    }
+
+    @Test("a worktree whose git directory is damaged is reported without a marker")
+    func observeDamagedGitDirectory() async throws {
+        try await withGitRepository { repo in
+            try await addSession("a", repo)
+            try FileManager.default.removeItem(atPath: administrativeEntry("a", repo) + "/commondir")
+            #expect(try await observe("a", repo).marker == nil)
         }
     }
 
@@ -317,9 +432,33 @@ struct LibGit2DriverTests {
         }
     }
 
+    @Test("a detached HEAD has no branch and its new commits are still unique")
+    func observeDetachedHead() async throws {
+        try await withGitRepository { repo in
+            let folder = try await addSession("a", repo)
+            try repo.git("checkout", "--quiet", "--detach", in: folder)
+            try commit("work.txt", "work\n", in: folder, repo)
+            let observed = try await observe("a", repo)
+            #expect(observed.branch == nil)
+            #expect(observed.uniqueCommitCount == 1)
+        }
+    }
+
+    @Test("an orphan branch without commits is observed with its staged files and no unique commits")
+    func observeUnbornBranch() async throws {
+        try await withGitRepository { repo in
+            let folder = try await addSession("a", repo)
+            try repo.git("checkout", "--quiet", "--orphan", "fresh", in: folder)
+            let observed = try await observe("a", repo)
+            #expect(observed.branch == "fresh")
+            #expect(observed.uncommittedCount == 1)
+            #expect(observed.uniqueCommitCount == 0)
+        }
+    }
+
     // MARK: archiveWork
 
-    @Test("an archive holds modified and untracked files, drops deleted and ignored ones, and leaves the worktree untouched")
+    @Test("an archive holds modified, staged and untracked work, not ignored files, and leaves the worktree as it was")
     func archiveRecordsWorkWithoutTouchingWorktree() async throws {
         try await withGitRepository { repo in
             try commit(".gitignore", "*.log\n", in: repo.url, repo)
@@ -370,6 +509,27 @@ struct LibGit2DriverTests {
         }
     }
 
+    @Test("an archive in a repository without commits is a root commit by the repository's identity")
+    func archiveWithoutHead() async throws {
+        try await withTemporaryDirectory(prefix: "csm-git-empty") { root in
+            @discardableResult
+            func git(_ arguments: [String]) throws -> String {
+                try runTool(
+                    "git", arguments, in: root,
+                    environment: ["GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null"])
+            }
+            try git(["init", "--quiet", "--initial-branch=main"])
+            try git(["config", "user.name", "Local Identity"])
+            try git(["config", "user.email", "local@csm.invalid"])
+            try Data("draft\n".utf8).write(to: root.appendingPathComponent("draft.txt"))
+            let ref = try await driver.archiveWork(worktreePath: root.path, session: "empty", at: Self.createdAt)
+            #expect(try git(["show", "\(ref):draft.txt"]) == "draft\n")
+            #expect(try git(["rev-list", "--parents", "-n", "1", ref]).split(separator: " ").count == 1)
+            #expect(try git(["log", "-1", "--format=%an <%ae>", ref]) == "Local Identity <local@csm.invalid>\n")
+            #expect(try git(["status", "--porcelain"]) == "?? draft.txt\n")
+        }
+    }
+
     // MARK: removeWorktree
 
     @Test("removing a worktree deletes its folder and registration and keeps its branch")
@@ -399,6 +559,17 @@ struct LibGit2DriverTests {
         }
     }
 
+    @Test("a locked worktree is removed too")
+    func removeLockedWorktree() async throws {
+        try await withGitRepository { repo in
+            let folder = try await addSession("a", repo)
+            try repo.git("worktree", "lock", "--reason", "test", folder.path)
+            try await driver.removeWorktree(worktreePath: folder.path, repoPath: repo.path, deleteBranch: nil)
+            #expect(!repo.exists(folder.path))
+            #expect(!repo.exists(administrativeEntry("a", repo)))
+        }
+    }
+
     @Test("removing a worktree whose folder is already gone prunes its registration")
     func removeWithFolderGone() async throws {
         try await withGitRepository { repo in
@@ -423,6 +594,33 @@ struct LibGit2DriverTests {
                 try await driver.removeWorktree(worktreePath: repo.path, repoPath: repo.path, deleteBranch: nil)
             }
             #expect(repo.exists(repo.url.appendingPathComponent("README.md").path))
+        }
+    }
+
+    @Test("a worktree is found through another spelling of its path")
+    func removeThroughSymbolicLink() async throws {
+        try await withGitRepository { repo in
+            let folder = try await addSession("a", repo)
+            let link = repo.root.appendingPathComponent("link")
+            try FileManager.default.createSymbolicLink(at: link, withDestinationURL: repo.worktreeBase)
+            let spelled = link.path + "/\(Self.workspace)/./a/"
+            try await driver.removeWorktree(worktreePath: spelled, repoPath: repo.path + "/", deleteBranch: nil)
+            #expect(!repo.exists(folder.path))
+            #expect(!repo.exists(administrativeEntry("a", repo)))
+        }
+    }
+
+    @Test("a registered folder that no longer links to its registration is refused and left in place")
+    func removeRefusesReplacedFolder() async throws {
+        try await withGitRepository { repo in
+            let folder = try await addSession("a", repo)
+            try FileManager.default.removeItem(at: folder)
+            try repo.write("precious.txt", "keep\n", in: folder)
+            await #expect(throws: GitError.self) {
+                try await driver.removeWorktree(worktreePath: folder.path, repoPath: repo.path, deleteBranch: "csm/a")
+            }
+            #expect(repo.exists(folder.appendingPathComponent("precious.txt").path))
+            #expect(branchExists("csm/a", repo))
         }
     }
 }
