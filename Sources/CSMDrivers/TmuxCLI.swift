@@ -19,7 +19,7 @@ public struct TmuxCLI: TmuxDriver {
         "#{@csm-workspace}", "#{@csm-session}", "#{@csm-spec}", "#{pane_dead}",
     ].joined(separator: "\t")
 
-    public init(socketName: String? = nil, host: String = HostSpec.localName, runner: any ProcessRunner = FoundationProcessRunner()) {
+    public init(socketName: String? = nil, host: String = HostSpec.localName, runner: any ProcessRunner = SpawnProcessRunner()) {
         self.socketName = socketName
         self.host = host
         self.runner = runner
@@ -48,7 +48,7 @@ public struct TmuxCLI: TmuxDriver {
         // is in place even for an agent that dies at once.
         if first.remainOnExit { args += [";", "set-option", "-w", "-t", "\(target):\(first.name)", "remain-on-exit", "on"] }
         for (key, value) in request.options.sorted(by: { $0.key < $1.key }) {
-            args += [";", "set-option", "-t", target, key, value]
+            args += [";", "set-option", "-t", target + ":", key, value]
         }
         for window in request.windows.dropFirst() {
             args += [";", "new-window", "-d", "-t", target + ":", "-n", window.name, "-c", request.workingDirectory]

@@ -1,0 +1,125 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs programs with `posix_spawn` and close-on-exec pipes.
+///
+/// Foundation's `Process` leaves its pipe descriptors inheritable, so a program that daemonises (the
+/// tmux server started by the first `new-session`) keeps the write ends open forever and a reader
+/// waiting for end-of-file hangs; concurrent spawns also leak each other's pipes. Here the child closes
+/// every descriptor above 2 before `exec`, and our own pipe ends are close-on-exec.
+public struct SpawnProcessRunner: ProcessRunner {
+    public init() {}
+
+    public func run(_ executable: String, _ arguments: [String], input: String?, environment: [String: String]?) async throws -> ProcessResult {
+        let argv = [executable] + arguments
+        let stdinPipe = try Self.makePipe(argv)
+        let stdoutPipe = try Self.makePipe(argv)
+        let stderrPipe = try Self.makePipe(argv)
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdinPipe.read, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdoutPipe.write, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderrPipe.write, 2)
+        // Close everything else in the child, including descriptors other code in this process left
+        // inheritable (Foundation's pipes): a daemonising child would otherwise hold them open.
+        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
+
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        let cArgv = argv.map { strdup($0) } + [nil]
+        let cEnv = env.map { strdup($0) } + [nil]
+        defer {
+            for pointer in cArgv { free(pointer) }
+            for pointer in cEnv { free(pointer) }
+        }
+        var pid: pid_t = 0
+        let spawnStatus = executable.contains("/")
+            ? posix_spawn(&pid, executable, &actions, nil, cArgv, cEnv)
+            : posix_spawnp(&pid, executable, &actions, nil, cArgv, cEnv)
+        close(stdinPipe.read)
+        close(stdoutPipe.write)
+        close(stderrPipe.write)
+        guard spawnStatus == 0 else {
+            close(stdinPipe.write)
+            close(stdoutPipe.read)
+            close(stderrPipe.read)
+            throw ProcessError(argv: argv, status: nil, stderrTail: String(cString: strerror(spawnStatus)))
+        }
+
+        let inputData = Data((input ?? "").utf8)
+        let writeFD = stdinPipe.write
+        // Blocking reads and waitpid run on GCD threads: the cooperative pool has one thread per core.
+        async let written: Void = Self.onThread {
+            inputData.withUnsafeBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let n = write(writeFD, buffer.baseAddress! + offset, buffer.count - offset)
+                    if n <= 0 { break }
+                    offset += n
+                }
+            }
+            close(writeFD)
+        }
+        async let out = Self.onThread { Self.readAll(stdoutPipe.read) }
+        async let err = Self.onThread { Self.readAll(stderrPipe.read) }
+        let childPID = pid
+        async let status = Self.onThread { Self.wait(childPID) }
+        _ = await written
+        let (outData, errData, exitStatus) = await (out, err, status)
+        return ProcessResult(status: exitStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), declared only under `_GNU_SOURCE`,
+    /// which Swift's Glibc module does not set; looked up once at run time instead.
+    private static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
+
+    private static func makePipe(_ argv: [String]) throws -> (read: Int32, write: Int32) {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else {
+            throw ProcessError(argv: argv, status: nil, stderrTail: "pipe: \(String(cString: strerror(errno)))")
+        }
+        // Close-on-exec keeps our ends out of programs other threads spawn meanwhile.
+        _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        return (fds[0], fds[1])
+    }
+
+    private static func readAll(_ fd: Int32) -> Data {
+        defer { close(fd) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                data.append(contentsOf: buffer[0..<n])
+            } else if n == 0 || errno != EINTR {
+                return data
+            }
+        }
+    }
+
+    private static func wait(_ pid: pid_t) -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            if errno != EINTR { return -1 }
+        }
+        // WIFEXITED / WEXITSTATUS / WTERMSIG are macros that do not import into Swift.
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+
+    private static func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: work()) }
+        }
+    }
+}
