@@ -98,11 +98,13 @@ private struct TreeBuilder {
             return fatal(at, "cannot read the file: \(problem)", hint: "csm.yaml must be UTF-8 text without control characters")
         }
         var message = "invalid YAML: \(problem)"
+        let problemMark = mark(parser.problem_mark)
         if let context = parser.context.map({ String(cString: $0) }) {
             let at = mark(parser.context_mark)
-            message += " (\(context) at line \(at.line), column \(at.column))"
+            // Where the context starts matters only when it is not the problem's own position.
+            message += at == problemMark ? " (\(context))" : " (\(context) at line \(at.line), column \(at.column))"
         }
-        return fatal(mark(parser.problem_mark), message)
+        return fatal(problemMark, message)
     }
 
     static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
