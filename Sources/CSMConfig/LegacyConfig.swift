@@ -231,7 +231,7 @@ private struct LegacyMapper {
         let repo = addRepo(preferred: name, path: localPath(repoPath, base: base), host: nil)
         for key in ["setupScript", "envVars", "runScripts"] {
             guard let value = project[key], !(value is NSNull) else { continue }
-            let json = (try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]))
+            let json = (try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes]))
                 .map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
             unrepresented[repo, default: []].append("not representable in csm.yaml yet (project '\(name)'): \(key): \(json)")
         }
