@@ -36,6 +36,23 @@ public struct ConfigLoader: Sendable {
         return workspace
     }
 
+    /// Loads whatever `ConfigLocator` found: csm.yaml through `load(file:)`, the original tool's
+    /// config.json through `LegacyConfig`; nil when nothing was found.
+    public func load(_ location: ConfigLocator.Location) throws(ConfigError) -> Workspace? {
+        switch location {
+        case .notFound:
+            return nil
+        case .legacy(let path):
+            guard let homeDirectory else {
+                throw ConfigError([Diagnostic(at: SourceLocation(file: path, line: 1, column: 1),
+                                              "cannot read the legacy config: the home directory is unknown", hint: "set HOME")])
+            }
+            return try LegacyConfig.load(file: path, homeDirectory: homeDirectory)
+        case .explicit(let path), .project(let path), .global(let path):
+            return try load(file: path)
+        }
+    }
+
     /// Validates `text` as the content of `file` (used in diagnostics exactly as given); relative paths in
     /// it resolve against `baseDirectory`. `sourcePath` is `file` when absolute, else `baseDirectory/<name>`.
     public func parse(_ text: String, file: String, baseDirectory: String) throws(ConfigError) -> Workspace {

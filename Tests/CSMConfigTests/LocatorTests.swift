@@ -1,5 +1,6 @@
 import CSMConfig
 import CSMModel
+import CSMTestSupport
 import Testing
 
 @Suite("Config file discovery")
@@ -51,5 +52,21 @@ struct LocatorTests {
         #expect(legacy.isLegacy)
         #expect(try locate(files: []) == .notFound(globalPath: "/home/u/.config/csm/csm.yaml"))
         #expect(try locate(files: []).path == nil)
+    }
+}
+
+@Suite("Loading a located file")
+struct LocatedLoadTests {
+    @Test("the loader reads csm.yaml and legacy locations, and nothing for none")
+    func loadLocation() async throws {
+        try await withTemporaryDirectory { folder in
+            let yaml = folder.appendingPathComponent("csm.yaml").path
+            try "version: 1\nworkspace: w\n".write(toFile: yaml, atomically: false, encoding: .utf8)
+            let json = folder.appendingPathComponent("config.json").path
+            try "{\"apiPort\": 4000}".write(toFile: json, atomically: false, encoding: .utf8)
+            #expect(try testLoader().load(.project(yaml))?.name == "w")
+            #expect(try testLoader().load(.legacy(json))?.server.listen == "127.0.0.1:4000")
+            #expect(try testLoader().load(.notFound(globalPath: yaml)) == nil)
+        }
     }
 }
