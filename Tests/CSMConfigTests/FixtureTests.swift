@@ -40,3 +40,18 @@ struct FixtureTests {
         #expect(fixtureNames("invalid").count >= 4)
     }
 }
+
+@Suite("Documentation")
+struct DocumentationTests {
+    @Test("the complete example in docs/config.md loads")
+    func docsExampleLoads() throws {
+        let docs = fixturesDirectory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/config.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        let afterHeading = try #require(text.components(separatedBy: "## A complete example").last)
+        let block = try #require(afterHeading.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
+        let workspace = try testLoader(["LINEAR_API_KEY": "k"]).parse(block, file: "csm.yaml", baseDirectory: "/proj/acme")
+        #expect(workspace.sessions.keys.sorted() == ["fix-login", "train"])
+        #expect(workspace.repos["api"]?.path == "/proj/api")
+    }
+}
