@@ -33,6 +33,11 @@ public struct LegacyConfig: Sendable {
         try read(file: path, homeDirectory: homeDirectory).workspace
     }
 
+    /// Reads `path` and returns the equivalent csm.yaml text (what `csm import` writes).
+    public static func importYAML(file path: String, homeDirectory: String, keepSecrets: Bool = false) throws(ConfigError) -> String {
+        try read(file: path, homeDirectory: homeDirectory).importYAML(keepSecrets: keepSecrets)
+    }
+
     /// Reads `path` and keeps what `importYAML()` needs besides the workspace.
     public static func read(file path: String, homeDirectory: String) throws(ConfigError) -> LegacyConfig {
         try parse(ConfigLoader.readBytes(path: path), file: path, homeDirectory: homeDirectory)
