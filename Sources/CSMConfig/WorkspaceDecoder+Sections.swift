@@ -182,11 +182,13 @@ extension WorkspaceDecoder {
             return []
         }
         var out: [String] = []
+        var listed: Set<String> = []
+        let declared = Set(sessions)
         for (index, item) in items.enumerated() {
             guard let name = string(item, path: "favorites[\(index)]") else { continue }
-            if !sessions.contains(name) {
+            if !declared.contains(name) {
                 unknownReference(item, name: name, kind: "session", section: "sessions", declared: sessions, usedBy: "'favorites'")
-            } else if out.contains(name) {
+            } else if !listed.insert(name).inserted {
                 error(item.start, "session '\(name)' is listed twice in 'favorites'")
             } else {
                 out.append(name)

@@ -241,3 +241,47 @@ struct EditorTests {
         #expect(node.value(forKey: "k")?.scalar?.value == input)
     }
 }
+
+@Suite("Editor invariants")
+struct EditorInvariantTests {
+    /// The comments of a text (from `#` to the end of the line), in order.
+    func comments(_ text: String) -> [String] {
+        text.split(separator: "\n").compactMap { line in
+            if line.trimmingCharacters(in: .whitespaces).hasPrefix("#") { return line.trimmingCharacters(in: .whitespaces) }
+            return line.range(of: " #").map { String(line[$0.upperBound...]) }
+        }
+    }
+
+    @Test("operations that add or change keep every comment of a commented file, in order")
+    func commentsKept() throws {
+        let text = try String(contentsOfFile: fixturesDirectory.appendingPathComponent("valid/full.yaml").path, encoding: .utf8)
+        let editor = try ConfigEditor(text: text)
+        let results = [
+            try editor.addSession(name: "extra", fields: ["repo": "api", "prompt": "multi\nline"]),
+            try editor.addRepo(name: "web", path: "/src/web"),
+            try editor.addFavorite("fix-login"),
+            try editor.appendRule(ToolRule(tool: "Edit", pattern: "*.md", action: .allow)),
+            try editor.setScalar(path: ["server", "listen"], value: "127.0.0.1:4000"),
+            try editor.setScalar(path: ["defaults", "worktreeBase"], value: "/srv/wt"),
+            try editor.setScalar(path: ["integrations", "linear", "endpoint"], value: nil),
+        ]
+        for result in results {
+            #expect(comments(result) == comments(text))
+            #expect(throws: Never.self) { try testLoader(["LINEAR_API_KEY": "k"]).parse(result, file: "csm.yaml", baseDirectory: "/p") }
+        }
+    }
+
+    @Test("removing each session in turn keeps the file loadable and the other sessions unchanged")
+    func removeEach() throws {
+        let text = try String(contentsOfFile: fixturesDirectory.appendingPathComponent("valid/full.yaml").path, encoding: .utf8)
+        let loader = testLoader(["LINEAR_API_KEY": "k"])
+        let original = try loader.parse(text, file: "csm.yaml", baseDirectory: "/p")
+        for name in original.sessions.keys {
+            let without = try ConfigEditor(text: ConfigEditor(text: text).removeFavorite(name)).removeSession(name: name)
+            let workspace = try loader.parse(without, file: "csm.yaml", baseDirectory: "/p")
+            var expected = original.sessions
+            expected[name] = nil
+            #expect(workspace.sessions == expected)
+        }
+    }
+}
