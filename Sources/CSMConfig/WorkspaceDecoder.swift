@@ -22,9 +22,27 @@ struct WorkspaceDecoder {
 
     static let stringTag = "tag:yaml.org,2002:str"
 
+    /// Keys of the diagnostics already reported: a mapping reached through several aliases or merges
+    /// would otherwise report the same problem once per use.
+    private var reported: Set<String> = []
+
     mutating func error(_ at: YAMLMark, _ message: String, hint: String? = nil) {
+        guard reported.insert("\(at.offset):" + Self.withoutPaths(message)).inserted else { return }
         diagnostics.append(source.error(at: at, message, hint: hint))
     }
+
+    /// `message` with its quoted key paths (`'sessions.a.agent'`, `'rules[0]'`) blanked: the same node
+    /// reached through two aliases differs only there.
+    static func withoutPaths(_ message: String) -> String {
+        let parts = message.split(separator: "'", omittingEmptySubsequences: false)
+        return parts.enumerated().map { index, part in
+            index % 2 == 1 && (part.contains(".") || part.contains("[")) ? "_" : String(part)
+        }.joined(separator: "'")
+    }
+
+    /// Top-level keys starting with `x-` are ignored, as in Docker Compose, so anchors can be defined
+    /// once (`x-agent: &agent {...}`) and aliased where needed.
+    static func isExtensionKey(_ key: String, path: String) -> Bool { path.isEmpty && key.hasPrefix("x-") }
 
     // MARK: Mappings and keys
 
@@ -58,6 +76,7 @@ struct WorkspaceDecoder {
                     error(pair.key.start, "keys must be plain strings; found \(pair.key.kindDescription) as a key \(Self.place(path))")
                     continue
                 }
+                if Self.isExtensionKey(key.value, path: path) { continue }
                 guard allowed.contains(key.value) else {
                     let hint = Suggestions.closest(to: key.value, in: allowed).map { "did you mean '\($0)'?" }
                     error(pair.key.start, "unknown key '\(key.value)' \(Self.place(path))", hint: hint)

@@ -158,3 +158,36 @@ struct DecodingTests {
         #expect(summaries("\u{FEFF}version: 1\r\nworkspace: w\r\nbogus: 1\r\n") == ["3:1: unknown key 'bogus' at the top level"])
     }
 }
+
+@Suite("Anchors in practice")
+struct AnchorPracticeTests {
+    @Test("top-level x- keys are ignored so they can hold anchors")
+    func extensionKeys() throws {
+        let text = """
+        version: 1
+        workspace: w
+        x-agent: &agent {command: my-claude, args: [--fast]}
+        repos: {api: {path: /a}}
+        sessions:
+          a: {agent: *agent}
+          b: {agent: *agent}
+        """
+        let workspace = try parse(text)
+        #expect(workspace.sessions["b"]?.agent == AgentOverride(command: "my-claude", args: ["--fast"]))
+        #expect(summaries("version: 1\nworkspace: w\ndefaults:\n  x-note: 1\n") == ["4:3: unknown key 'x-note' in 'defaults'"])
+    }
+
+    @Test("a problem inside an aliased mapping is reported once")
+    func reportedOnce() {
+        let text = """
+        version: 1
+        workspace: w
+        x-agent: &agent {comand: x}
+        repos: {api: {path: /a}}
+        sessions:
+          a: {agent: *agent}
+          b: {agent: *agent}
+        """
+        #expect(summaries(text) == ["3:18: unknown key 'comand' in 'sessions.a.agent'"])
+    }
+}
