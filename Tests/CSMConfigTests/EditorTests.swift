@@ -221,6 +221,13 @@ struct EditorTests {
         #expect(try parse(added).sessions["b"]?.model == "opus")
     }
 
+    @Test("a byte-order mark, a document marker and non-ASCII text do not shift the splices")
+    func bomAndMarkers() throws {
+        let text = "\u{FEFF}---\nversion: 1  # é\nsessions:\n  café: {}\n  b: {}\n"
+        #expect(try edit(text).removeSession(name: "b") == "\u{FEFF}---\nversion: 1  # é\nsessions:\n  café: {}\n")
+        #expect(try edit(text).setScalar(path: ["version"], value: "2") == "\u{FEFF}---\nversion: \"2\"  # é\nsessions:\n  café: {}\n  b: {}\n")
+    }
+
     @Test("the editor refuses text that is not YAML or has a flow top level")
     func refusals() {
         #expect(throws: ConfigEditError.self) { try ConfigEditor(text: "a: [") }
