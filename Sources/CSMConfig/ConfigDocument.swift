@@ -1,9 +1,10 @@
 import CSMModel
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A csm.yaml as read from disk: its path, text and validated workspace, plus what is needed to notice
@@ -22,9 +23,11 @@ public struct ConfigDocument: Sendable {
     public static func load(path: String, loader: ConfigLoader = ConfigLoader()) throws(ConfigError) -> ConfigDocument {
         let absolute = ConfigLoader.absolutePath(path)
         let bytes = try ConfigLoader.readBytes(path: absolute)
-        var workspace = try loader.parse(bytes: bytes, file: path, baseDirectory: (absolute as NSString).deletingLastPathComponent)
+        var workspace = try loader.parse(
+            bytes: bytes, file: path, baseDirectory: (absolute as NSString).deletingLastPathComponent)
         workspace.sourcePath = absolute
-        return ConfigDocument(path: absolute, text: String(decoding: bytes, as: UTF8.self), workspace: workspace, originalBytes: bytes)
+        return ConfigDocument(
+            path: absolute, text: String(decoding: bytes, as: UTF8.self), workspace: workspace, originalBytes: bytes)
     }
 
     /// Whether the file on disk differs from what was read (content, not timestamps: an editor that saves
@@ -41,11 +44,14 @@ public struct ConfigDocument: Sendable {
 
     /// Validates `newText` with `loader`, refuses when the file changed on disk since it was read, then
     /// writes it atomically and returns the document for the new text.
-    public func saving(_ newText: String, loader: ConfigLoader = ConfigLoader()) throws(ConfigWriteError) -> ConfigDocument {
+    public func saving(_ newText: String, loader: ConfigLoader = ConfigLoader()) throws(ConfigWriteError)
+        -> ConfigDocument
+    {
         let bytes = Array(newText.utf8)
         let workspace: Workspace
         do {
-            workspace = try loader.parse(bytes: bytes, file: path, baseDirectory: (path as NSString).deletingLastPathComponent)
+            workspace = try loader.parse(
+                bytes: bytes, file: path, baseDirectory: (path as NSString).deletingLastPathComponent)
         } catch {
             throw .invalid(path: path, error)
         }
@@ -83,7 +89,8 @@ public enum ConfigWriteError: Error, Sendable, Equatable, CustomStringConvertibl
 /// temporary file in the same folder, `fsync`, `rename` over the original, `fsync` of the folder. The
 /// original's permission bits are kept (a new file gets 0644 minus nothing: csm.yaml is not secret).
 public func writeAtomically(_ text: String, to path: String) throws(ConfigWriteError) {
-    let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+    let directory =
+        (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
     let name = (path as NSString).lastPathComponent
     var info = stat()
     let mode: mode_t = stat(path, &info) == 0 ? info.st_mode & 0o7777 : 0o644

@@ -32,7 +32,8 @@ extension ConfigEditor {
                 return try entrySplices(into: mapping, owner: owner, key: component, value: nested)
             }
             guard pair.value.pairs != nil || pair.value.isNull else {
-                throw .unsupportedLayout("'\(path[...index].joined(separator: "."))' is \(pair.value.kindDescription), not a mapping")
+                throw .unsupportedLayout(
+                    "'\(path[...index].joined(separator: "."))' is \(pair.value.kindDescription), not a mapping")
             }
             owner = pair
             mapping = pair.value
@@ -41,17 +42,24 @@ extension ConfigEditor {
     }
 
     /// Splices that add one entry to `mapping` (nil: the document is empty), whatever its style.
-    func entrySplices(into mapping: YAMLNode?, owner: YAMLPair?, key: String, value: YAMLValue) throws(ConfigEditError) -> [Splice] {
+    func entrySplices(into mapping: YAMLNode?, owner: YAMLPair?, key: String, value: YAMLValue) throws(ConfigEditError)
+        -> [Splice]
+    {
         guard let mapping, let owner else {
             // The top level: a new section goes at the end of the file.
-            return [insertion(at: bytes.count, YAMLValue.blockEntry(key: key, value: value, indent: 0, unit: indentUnit, newline: newline))]
+            return [
+                insertion(
+                    at: bytes.count,
+                    YAMLValue.blockEntry(key: key, value: value, indent: 0, unit: indentUnit, newline: newline))
+            ]
         }
         let ownerIndent = owner.key.start.column - 1
         if mapping.isNull || (mapping.isFlow && mapping.pairs?.isEmpty == true) {
             // `key:`, `key: ~` or `key: {}` become a block mapping under the key; a comment on the line stays.
             let colon = try afterColon(of: owner)
             let valueEnd = mapping.isNull ? nullValueEnd(of: owner, afterColon: colon) : mapping.end.offset
-            let lines = YAMLValue.blockEntry(key: key, value: value, indent: ownerIndent + indentUnit, unit: indentUnit, newline: newline)
+            let lines = YAMLValue.blockEntry(
+                key: key, value: value, indent: ownerIndent + indentUnit, unit: indentUnit, newline: newline)
             return [Splice(range: colon..<valueEnd, text: ""), insertion(at: lineEnd(valueEnd), lines)]
         }
         let explicit = (mapping.pairs ?? []).filter { !$0.isMerged }
@@ -59,22 +67,31 @@ extension ConfigEditor {
             throw .unsupportedLayout("the mapping at line \(mapping.start.line) holds only merged keys")
         }
         if mapping.isFlow {
-            return [Splice(range: last.value.end.offset..<last.value.end.offset,
-                           text: ", " + YAMLScalar.render(key) + ": " + value.flowText)]
+            return [
+                Splice(
+                    range: last.value.end.offset..<last.value.end.offset,
+                    text: ", " + YAMLScalar.render(key) + ": " + value.flowText)
+            ]
         }
         let indent = mapping.start.column - 1
         let position = extent(of: last, leadingComments: false).upperBound
-        let lines = YAMLValue.blockEntry(key: key, value: value, indent: indent, unit: childUnit(in: mapping), newline: newline)
+        let lines = YAMLValue.blockEntry(
+            key: key, value: value, indent: indent, unit: childUnit(in: mapping), newline: newline)
         return [insertion(at: position, lines)]
     }
 
     /// Splices that remove `pair` from `mapping`. The comment lines directly above the entry go with it.
     /// A nested mapping left empty becomes `{}` so the file keeps meaning "an empty mapping".
-    func removalSplices(of pair: YAMLPair, from mapping: YAMLNode, owner: YAMLPair?) throws(ConfigEditError) -> [Splice] {
+    func removalSplices(of pair: YAMLPair, from mapping: YAMLNode, owner: YAMLPair?) throws(ConfigEditError) -> [Splice]
+    {
         let explicit = (mapping.pairs ?? []).filter { !$0.isMerged }
         if mapping.isFlow {
-            let rest = explicit.filter { $0.key !== pair.key }.map { sourceText($0.key.start.offset..<$0.value.end.offset) }
-            return [Splice(range: mapping.start.offset..<mapping.end.offset, text: "{" + rest.joined(separator: ", ") + "}")]
+            let rest = explicit.filter { $0.key !== pair.key }.map {
+                sourceText($0.key.start.offset..<$0.value.end.offset)
+            }
+            return [
+                Splice(range: mapping.start.offset..<mapping.end.offset, text: "{" + rest.joined(separator: ", ") + "}")
+            ]
         }
         let range = extent(of: pair, leadingComments: true)
         if explicit.count == 1, let owner {
@@ -97,7 +114,9 @@ extension ConfigEditor {
             let lines = YAMLValue.blockItem(item, indent: keyIndent + indentUnit, unit: indentUnit, newline: newline)
             return [Splice(range: colon..<end, text: ""), insertion(at: lineEnd(end), lines)]
         }
-        guard let items = list.items else { throw .unsupportedLayout("'\(key)' is \(list.kindDescription), not a list") }
+        guard let items = list.items else {
+            throw .unsupportedLayout("'\(key)' is \(list.kindDescription), not a list")
+        }
         if list.isFlow {
             guard let last = items.last else {
                 return [Splice(range: list.start.offset..<list.end.offset, text: "[" + item.flowText + "]")]
@@ -105,9 +124,15 @@ extension ConfigEditor {
             return [Splice(range: last.end.offset..<last.end.offset, text: ", " + item.flowText)]
         }
         let dashIndent = list.start.column - 1
-        let position = items.last.map { extent(ofItem: $0, dashIndent: dashIndent, leadingComments: false).upperBound } ?? lineEnd(list.start.offset)
+        let position =
+            items.last.map { extent(ofItem: $0, dashIndent: dashIndent, leadingComments: false).upperBound }
+            ?? lineEnd(list.start.offset)
         let unit = items.compactMap { $0.pairs == nil ? nil : $0.start.column - list.start.column }.first ?? 2
-        return [insertion(at: position, YAMLValue.blockItem(item, indent: dashIndent, unit: max(unit, indentUnit), newline: newline))]
+        return [
+            insertion(
+                at: position,
+                YAMLValue.blockItem(item, indent: dashIndent, unit: max(unit, indentUnit), newline: newline))
+        ]
     }
 
     /// Splices that remove item `index` from the list of `pair`; an emptied block list becomes `[]`.
@@ -115,7 +140,9 @@ extension ConfigEditor {
         let list = pair.value
         guard let items = list.items, items.indices.contains(index) else { return [] }
         if list.isFlow {
-            let rest = items.enumerated().filter { $0.offset != index }.map { sourceText($0.element.start.offset..<$0.element.end.offset) }
+            let rest = items.enumerated().filter { $0.offset != index }.map {
+                sourceText($0.element.start.offset..<$0.element.end.offset)
+            }
             return [Splice(range: list.start.offset..<list.end.offset, text: "[" + rest.joined(separator: ", ") + "]")]
         }
         let range = extent(ofItem: items[index], dashIndent: list.start.column - 1, leadingComments: true)
@@ -132,21 +159,31 @@ extension ConfigEditor {
         let keyIndent = pair.key.start.column - 1
         let colon = try afterColon(of: pair)
         let isBlockCollection = !old.isFlow && (old.pairs?.isEmpty == false || old.items?.isEmpty == false)
-        let oldLines: Range<Int>? = isBlockCollection
-            ? lineStart(old.start.offset)..<extendOverTrailingComments(lineEnd(ofNodeEndingAt: old.end.offset, start: old.start.offset), deeperThan: keyIndent)
+        let oldLines: Range<Int>? =
+            isBlockCollection
+            ? lineStart(
+                old.start.offset)..<extendOverTrailingComments(
+                    lineEnd(ofNodeEndingAt: old.end.offset, start: old.start.offset), deeperThan: keyIndent)
             : nil
         let inlineEnd = old.isNull ? nullValueEnd(of: pair, afterColon: colon) : max(colon, old.end.offset)
         if value.isInline {
-            if let oldLines { return [Splice(range: oldLines, text: ""), Splice(range: colon..<colon, text: " " + value.flowText)] }
+            if let oldLines {
+                return [Splice(range: oldLines, text: ""), Splice(range: colon..<colon, text: " " + value.flowText)]
+            }
             return [Splice(range: colon..<inlineEnd, text: " " + value.flowText)]
         }
         // A block list keeps its dash column; anything else is indented one unit under the key.
-        let indent = (old.items != nil && !old.isFlow && old.items?.isEmpty == false) ? old.start.column - 1 : keyIndent + indentUnit
+        let indent =
+            (old.items != nil && !old.isFlow && old.items?.isEmpty == false)
+            ? old.start.column - 1 : keyIndent + indentUnit
         let lines: String
         switch value {
-        case .list(let items): lines = items.map { YAMLValue.blockItem($0, indent: indent, unit: indentUnit, newline: newline) }.joined()
+        case .list(let items):
+            lines = items.map { YAMLValue.blockItem($0, indent: indent, unit: indentUnit, newline: newline) }.joined()
         case .mapping(let entries):
-            lines = entries.map { YAMLValue.blockEntry(key: $0.key, value: $0.value, indent: indent, unit: indentUnit, newline: newline) }.joined()
+            lines = entries.map {
+                YAMLValue.blockEntry(key: $0.key, value: $0.value, indent: indent, unit: indentUnit, newline: newline)
+            }.joined()
         default: lines = ""
         }
         if let oldLines { return [Splice(range: oldLines, text: lines)] }

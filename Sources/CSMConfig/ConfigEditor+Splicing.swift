@@ -79,7 +79,8 @@ extension ConfigEditor {
         var start = lineStart(pair.key.start.offset)
         if leadingComments { start = extendOverLeadingComments(start, indent: indent) }
         let valueEnd = max(pair.value.end.offset, pair.key.end.offset)
-        let end = extendOverTrailingComments(lineEnd(ofNodeEndingAt: valueEnd, start: pair.key.start.offset), deeperThan: indent)
+        let end = extendOverTrailingComments(
+            lineEnd(ofNodeEndingAt: valueEnd, start: pair.key.start.offset), deeperThan: indent)
         return start..<end
     }
 
@@ -87,23 +88,29 @@ extension ConfigEditor {
     func extent(ofItem item: YAMLNode, dashIndent: Int, leadingComments: Bool) -> Range<Int> {
         var start = lineStart(item.start.offset)
         if leadingComments { start = extendOverLeadingComments(start, indent: dashIndent) }
-        let end = extendOverTrailingComments(lineEnd(ofNodeEndingAt: item.end.offset, start: item.start.offset), deeperThan: dashIndent)
+        let end = extendOverTrailingComments(
+            lineEnd(ofNodeEndingAt: item.end.offset, start: item.start.offset), deeperThan: dashIndent)
         return start..<end
     }
 
     /// The offset just past the `:` that follows a block key.
     func afterColon(of pair: YAMLPair) throws(ConfigEditError) -> Int {
         var index = pair.key.end.offset
-        while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") { index += 1 }
+        while index < bytes.count, bytes[index] == UInt8(ascii: " ") || bytes[index] == UInt8(ascii: "\t") {
+            index += 1
+        }
         guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
-            throw .unsupportedLayout("the key '\(pair.key.scalar?.value ?? "?")' at line \(pair.key.start.line) is not followed by ':'")
+            throw .unsupportedLayout(
+                "the key '\(pair.key.scalar?.value ?? "?")' at line \(pair.key.start.line) is not followed by ':'")
         }
         return index + 1
     }
 
     /// The end of a null value's text (`~`, `null`) or the colon's end for an empty value.
     func nullValueEnd(of pair: YAMLPair, afterColon: Int) -> Int {
-        guard let scalar = pair.value.scalar, !scalar.value.isEmpty, pair.value.end.offset > afterColon else { return afterColon }
+        guard let scalar = pair.value.scalar, !scalar.value.isEmpty, pair.value.end.offset > afterColon else {
+            return afterColon
+        }
         return pair.value.end.offset
     }
 

@@ -78,7 +78,9 @@ public struct ConfigEditor: Sendable {
     /// `["repo": "api", "prompt": "Fix the login bug"]`). Creates `sessions:` at the end of the file when
     /// absent and turns `sessions: {}` into block form.
     public func addSession(name: String, fields: KeyValuePairs<String, YAMLValue>) throws(ConfigEditError) -> String {
-        try addEntry(section: "sessions", kind: "session", name: name, value: .mapping(fields.map { YAMLEntry($0.key, $0.value) }))
+        try addEntry(
+            section: "sessions", kind: "session", name: name,
+            value: .mapping(fields.map { YAMLEntry($0.key, $0.value) }))
     }
 
     /// Removes session `name` (its key line through the end of its value, with the comment lines directly
@@ -101,7 +103,9 @@ public struct ConfigEditor: Sendable {
     /// Adds `session` to the `favorites:` list; unchanged text when it is already there.
     public func addFavorite(_ session: String) throws(ConfigEditError) -> String {
         guard CSMName.isValid(session) else { throw .invalidName(session) }
-        if let items = explicitPair("favorites", in: root)?.value.items, items.contains(where: { $0.scalar?.value == session }) {
+        if let items = explicitPair("favorites", in: root)?.value.items,
+            items.contains(where: { $0.scalar?.value == session })
+        {
             return text
         }
         return try finish(appendSplices(toListAt: "favorites", item: .string(session)))
@@ -110,7 +114,8 @@ public struct ConfigEditor: Sendable {
     /// Removes `session` from the `favorites:` list; unchanged text when it is not there.
     public func removeFavorite(_ session: String) throws(ConfigEditError) -> String {
         guard let pair = explicitPair("favorites", in: root),
-              let index = pair.value.items?.firstIndex(where: { $0.scalar?.value == session }) else { return text }
+            let index = pair.value.items?.firstIndex(where: { $0.scalar?.value == session })
+        else { return text }
         return try finish(removalSplices(ofItem: index, inListOf: pair))
     }
 
@@ -141,7 +146,8 @@ public struct ConfigEditor: Sendable {
             return try finish(insertEntry(at: Array(path.dropLast()), key: key, value: .string(value)))
         }
         guard let scalar = pair.value.scalar else {
-            throw .unsupportedLayout("'\(path.joined(separator: "."))' is \(pair.value.kindDescription), not a single value")
+            throw .unsupportedLayout(
+                "'\(path.joined(separator: "."))' is \(pair.value.kindDescription), not a single value")
         }
         let rendered = YAMLScalar.render(value)
         if scalar.isNull {
@@ -150,7 +156,8 @@ public struct ConfigEditor: Sendable {
         }
         // A block scalar's range ends after its last line break; keep one so the next key stays on its line.
         let range = pair.value.start.offset..<pair.value.end.offset
-        let keepsBreak = (scalar.style == .literal || scalar.style == .folded) && bytes[range].last == UInt8(ascii: "\n")
+        let keepsBreak =
+            (scalar.style == .literal || scalar.style == .folded) && bytes[range].last == UInt8(ascii: "\n")
         return try finish([Splice(range: range, text: rendered + (keepsBreak ? newline : ""))])
     }
 
@@ -165,7 +172,8 @@ public struct ConfigEditor: Sendable {
     }
 
     func removeEntry(section: String, kind: String, name: String) throws(ConfigEditError) -> String {
-        guard let sectionPair = explicitPair(section, in: root), let pair = explicitPair(name, in: sectionPair.value) else {
+        guard let sectionPair = explicitPair(section, in: root), let pair = explicitPair(name, in: sectionPair.value)
+        else {
             throw .notFound(kind: kind, name: name)
         }
         return try finish(removalSplices(of: pair, from: sectionPair.value, owner: sectionPair))
@@ -177,7 +185,8 @@ public struct ConfigEditor: Sendable {
         do {
             _ = try YAMLParser.parse(result, file: file)
         } catch {
-            throw .internalError("the edited text does not parse: \(error.diagnostics.first?.message ?? "unknown problem")")
+            throw .internalError(
+                "the edited text does not parse: \(error.diagnostics.first?.message ?? "unknown problem")")
         }
         return result
     }

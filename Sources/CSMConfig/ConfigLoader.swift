@@ -32,7 +32,8 @@ public struct ConfigLoader: Sendable {
         let directory = (absolute as NSString).deletingLastPathComponent
         var workspace = try parse(bytes: bytes, file: path, baseDirectory: directory)
         workspace.sourcePath = absolute
-        Self.logger.debug("loaded configuration", metadata: ["file": "\(absolute)", "sessions": "\(workspace.sessions.count)"])
+        Self.logger.debug(
+            "loaded configuration", metadata: ["file": "\(absolute)", "sessions": "\(workspace.sessions.count)"])
         return workspace
     }
 
@@ -44,8 +45,11 @@ public struct ConfigLoader: Sendable {
             return nil
         case .legacy(let path):
             guard let homeDirectory else {
-                throw ConfigError([Diagnostic(at: SourceLocation(file: path, line: 1, column: 1),
-                                              "cannot read the legacy config: the home directory is unknown", hint: "set HOME")])
+                throw ConfigError([
+                    Diagnostic(
+                        at: SourceLocation(file: path, line: 1, column: 1),
+                        "cannot read the legacy config: the home directory is unknown", hint: "set HOME")
+                ])
             }
             return try LegacyConfig.load(file: path, homeDirectory: homeDirectory)
         case .explicit(let path), .project(let path), .global(let path):
@@ -58,7 +62,8 @@ public struct ConfigLoader: Sendable {
     public func parse(_ text: String, file: String, baseDirectory: String) throws(ConfigError) -> Workspace {
         var workspace = try parse(bytes: Array(text.utf8), file: file, baseDirectory: baseDirectory)
         let name = file.split(separator: "/").last.map(String.init) ?? file
-        workspace.sourcePath = file.hasPrefix("/") ? ValueParsers.normalize(file) : ValueParsers.normalize(baseDirectory + "/" + name)
+        workspace.sourcePath =
+            file.hasPrefix("/") ? ValueParsers.normalize(file) : ValueParsers.normalize(baseDirectory + "/" + name)
         return workspace
     }
 
@@ -66,12 +71,16 @@ public struct ConfigLoader: Sendable {
     func parse(bytes: [UInt8], file: String, baseDirectory: String) throws(ConfigError) -> Workspace {
         let source = SourceText(file: file, bytes: bytes)
         if let invalid = Self.firstInvalidUTF8Byte(bytes) {
-            throw ConfigError([source.error(at: source.mark(atByte: invalid), "the file is not valid UTF-8 text (byte \(invalid))",
-                                            hint: "save csm.yaml as UTF-8")])
+            throw ConfigError([
+                source.error(
+                    at: source.mark(atByte: invalid), "the file is not valid UTF-8 text (byte \(invalid))",
+                    hint: "save csm.yaml as UTF-8")
+            ])
         }
         let root = try YAMLParser.parse(source)
-        var decoder = WorkspaceDecoder(source: source, environment: environment, home: homeDirectory,
-                                       baseDirectory: ValueParsers.normalize(baseDirectory))
+        var decoder = WorkspaceDecoder(
+            source: source, environment: environment, home: homeDirectory,
+            baseDirectory: ValueParsers.normalize(baseDirectory))
         guard let workspace = decoder.decode(root) else { throw ConfigError(decoder.diagnostics) }
         return workspace
     }
@@ -81,14 +90,22 @@ public struct ConfigLoader: Sendable {
         let location = SourceLocation(file: path, line: 1, column: 1)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ConfigError([Diagnostic(at: location, "cannot read '\(path)': no such file",
-                                          hint: "create it with 'csm create', or pass another file with -f")])
+            throw ConfigError([
+                Diagnostic(
+                    at: location, "cannot read '\(path)': no such file",
+                    hint: "create it with 'csm create', or pass another file with -f")
+            ])
         }
         guard !isDirectory.boolValue else {
             throw ConfigError([Diagnostic(at: location, "cannot read '\(path)': it is a folder")])
         }
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > YAMLParser.maxInputBytes {
-            throw ConfigError([Diagnostic(at: location, "the file is \(size) bytes; the limit is 4 MiB (\(YAMLParser.maxInputBytes) bytes)")])
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+            size > YAMLParser.maxInputBytes
+        {
+            throw ConfigError([
+                Diagnostic(
+                    at: location, "the file is \(size) bytes; the limit is 4 MiB (\(YAMLParser.maxInputBytes) bytes)")
+            ])
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError([Diagnostic(at: location, "cannot read '\(path)': permission denied or I/O error")])
@@ -109,7 +126,9 @@ public struct ConfigLoader: Sendable {
             let byte = bytes[index]
             let length: Int
             switch byte {
-            case 0x00...0x7F: index += 1; continue
+            case 0x00...0x7F:
+                index += 1
+                continue
             case 0xC2...0xDF: length = 2
             case 0xE0...0xEF: length = 3
             case 0xF0...0xF4: length = 4
@@ -120,7 +139,10 @@ public struct ConfigLoader: Sendable {
             let second = bytes[index + 1]
             // Overlong forms, surrogates and values past U+10FFFF.
             if (byte == 0xE0 && second < 0xA0) || (byte == 0xED && second > 0x9F)
-                || (byte == 0xF0 && second < 0x90) || (byte == 0xF4 && second > 0x8F) { return index }
+                || (byte == 0xF0 && second < 0x90) || (byte == 0xF4 && second > 0x8F)
+            {
+                return index
+            }
             index += length
         }
         return nil

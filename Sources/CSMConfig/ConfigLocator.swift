@@ -48,9 +48,12 @@ public enum ConfigLocator {
             let path = explicitPath.hasPrefix("/") ? explicitPath : currentDirectory + "/" + explicitPath
             let normalized = ValueParsers.normalize(path)
             guard fileExists(normalized) else {
-                throw ConfigError([Diagnostic(at: SourceLocation(file: explicitPath, line: 1, column: 1),
-                                              "cannot read '\(explicitPath)': no such file",
-                                              hint: "check the path given with -f")])
+                throw ConfigError([
+                    Diagnostic(
+                        at: SourceLocation(file: explicitPath, line: 1, column: 1),
+                        "cannot read '\(explicitPath)': no such file",
+                        hint: "check the path given with -f")
+                ])
             }
             return .explicit(normalized)
         }

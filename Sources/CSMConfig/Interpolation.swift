@@ -38,7 +38,8 @@ enum Interpolation {
                 name = inner[..<colon]
                 let tail = inner[inner.index(after: colon)...]
                 guard tail.hasPrefix("-") else {
-                    return .failure(.malformed("'${\(inner)}' is not a valid reference; write ${NAME} or ${NAME:-default}"))
+                    return .failure(
+                        .malformed("'${\(inner)}' is not a valid reference; write ${NAME} or ${NAME:-default}"))
                 }
                 fallback = tail.dropFirst()
             } else {
@@ -46,7 +47,10 @@ enum Interpolation {
                 fallback = nil
             }
             guard isValidName(name) else {
-                return .failure(.malformed("'${\(inner)}' is not a valid reference; variable names use A-Z, a-z, 0-9 and '_' and do not start with a digit"))
+                return .failure(
+                    .malformed(
+                        "'${\(inner)}' is not a valid reference; variable names use A-Z, a-z, 0-9 and '_' and do not start with a digit"
+                    ))
             }
             if let value = environment[String(name)], !(fallback != nil && value.isEmpty) {
                 out += value
@@ -62,9 +66,12 @@ enum Interpolation {
 
     /// Whether `name` is a POSIX-style environment variable name.
     static func isValidName(_ name: some StringProtocol) -> Bool {
-        guard let first = name.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return false }
+        guard let first = name.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
+            return false
+        }
         return name.utf8.allSatisfy { byte in
-            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
         }
     }

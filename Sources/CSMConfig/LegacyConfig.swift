@@ -34,7 +34,9 @@ public struct LegacyConfig: Sendable {
     }
 
     /// Reads `path` and returns the equivalent csm.yaml text (what `csm import` writes).
-    public static func importYAML(file path: String, homeDirectory: String, keepSecrets: Bool = false) throws(ConfigError) -> String {
+    public static func importYAML(file path: String, homeDirectory: String, keepSecrets: Bool = false)
+        throws(ConfigError) -> String
+    {
         try read(file: path, homeDirectory: homeDirectory).importYAML(keepSecrets: keepSecrets)
     }
 
@@ -44,14 +46,20 @@ public struct LegacyConfig: Sendable {
     }
 
     /// Maps the JSON `bytes` of a config.json; `file` is used in diagnostics.
-    public static func parse(_ bytes: [UInt8], file: String, homeDirectory: String) throws(ConfigError) -> LegacyConfig {
+    public static func parse(_ bytes: [UInt8], file: String, homeDirectory: String) throws(ConfigError) -> LegacyConfig
+    {
         var mapper = LegacyMapper(file: file, home: homeDirectory)
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: Data(bytes), options: [])
         } catch {
-            let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
-            throw ConfigError([mapper.diagnostic("'\(file)' is not valid JSON: \(detail)", hint: "fix the file or move it away; nothing was imported")])
+            let detail =
+                (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
+            throw ConfigError([
+                mapper.diagnostic(
+                    "'\(file)' is not valid JSON: \(detail)", hint: "fix the file or move it away; nothing was imported"
+                )
+            ])
         }
         guard let dictionary = object as? [String: Any] else {
             throw ConfigError([mapper.diagnostic("'\(file)' must hold a JSON object at the top level")])
@@ -107,7 +115,9 @@ public struct LegacyConfig: Sendable {
             if keepSecrets {
                 lines.append("    apiKey: \(value(key))")
             } else {
-                lines.append("    # The key was stored in config.json; export \(Self.linearKeyVariable) instead of committing it.")
+                lines.append(
+                    "    # The key was stored in config.json; export \(Self.linearKeyVariable) instead of committing it."
+                )
                 lines.append("    apiKey: ${\(Self.linearKeyVariable)}")
             }
         }
@@ -152,7 +162,9 @@ private struct LegacyMapper {
     /// Adds a repo named after `preferred` unless the same path on the same host is already there.
     @discardableResult
     mutating func addRepo(preferred: String, path: String, host: String?) -> String {
-        if let existing = repoOrder.first(where: { repos[$0]?.path == path && repos[$0]?.host == host }) { return existing }
+        if let existing = repoOrder.first(where: { repos[$0]?.path == path && repos[$0]?.host == host }) {
+            return existing
+        }
         let base = ValueParsers.sanitizedName(preferred, fallback: "repo")
         var name = base
         var counter = 2
@@ -166,9 +178,13 @@ private struct LegacyMapper {
     }
 
     mutating func map(_ json: [String: Any]) throws(ConfigError) -> LegacyConfig {
-        let known: Set<String> = ["defaultRepo", "worktreeBase", "apiPort", "linearApiKey", "toolApprovalRules", "hosts", "projects", "projectsBase"]
+        let known: Set<String> = [
+            "defaultRepo", "worktreeBase", "apiPort", "linearApiKey", "toolApprovalRules", "hosts", "projects",
+            "projectsBase",
+        ]
         var defaults = Defaults()
-        defaults.worktreeBase = localPath(string(json["worktreeBase"], "worktreeBase") ?? Defaults.defaultWorktreeBase, base: home)
+        defaults.worktreeBase = localPath(
+            string(json["worktreeBase"], "worktreeBase") ?? Defaults.defaultWorktreeBase, base: home)
         if let repo = string(json["defaultRepo"], "defaultRepo") {
             let path = localPath(repo, base: home)
             addRepo(preferred: (path as NSString).lastPathComponent, path: path, host: nil)
@@ -219,8 +235,9 @@ private struct LegacyMapper {
         let workspace = Workspace(
             name: LegacyConfig.workspaceName, defaults: defaults, hosts: hosts, repos: repos, rules: rules,
             server: server, integrations: integrations)
-        return LegacyConfig(workspace: workspace, file: file, repoOrder: repoOrder, unrepresented: unrepresented,
-                            ignoredKeys: json.keys.filter { !known.contains($0) }.sorted())
+        return LegacyConfig(
+            workspace: workspace, file: file, repoOrder: repoOrder, unrepresented: unrepresented,
+            ignoredKeys: json.keys.filter { !known.contains($0) }.sorted())
     }
 
     mutating func mapProject(_ entry: Any, index: Int, base: String) {
@@ -229,16 +246,20 @@ private struct LegacyMapper {
             return
         }
         guard let name = string(project["name"], "projects[\(index)].name"),
-              let repoPath = string(project["repoPath"], "projects[\(index)].repoPath"), !repoPath.isEmpty else {
+            let repoPath = string(project["repoPath"], "projects[\(index)].repoPath"), !repoPath.isEmpty
+        else {
             fail("'projects[\(index)]' needs 'name' and 'repoPath'")
             return
         }
         let repo = addRepo(preferred: name, path: localPath(repoPath, base: base), host: nil)
         for key in ["setupScript", "envVars", "runScripts"] {
             guard let value = project[key], !(value is NSNull) else { continue }
-            let json = (try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes]))
+            let json =
+                (try? JSONSerialization.data(
+                    withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes]))
                 .map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
-            unrepresented[repo, default: []].append("not representable in csm.yaml yet (project '\(name)'): \(key): \(json)")
+            unrepresented[repo, default: []].append(
+                "not representable in csm.yaml yet (project '\(name)'): \(key): \(json)")
         }
     }
 
@@ -251,7 +272,8 @@ private struct LegacyMapper {
         var rules: [ToolRule] = []
         for (index, entry) in entries.enumerated() {
             let key = "toolApprovalRules[\(index)]"
-            guard let fields = entry as? [String: Any], let tool = string(fields["tool"], "\(key).tool"), !tool.isEmpty else {
+            guard let fields = entry as? [String: Any], let tool = string(fields["tool"], "\(key).tool"), !tool.isEmpty
+            else {
                 fail("'\(key)' needs a 'tool'")
                 continue
             }

@@ -32,7 +32,9 @@ enum ValueParsers {
 
     /// Expands `~` and `~/...` to `home`, makes relative paths absolute against `base`, and normalises.
     /// With `isRemote`, `~` is kept for the remote side to expand and relative paths are left relative.
-    static func resolvePath(_ raw: String, home: String?, base: String, isRemote: Bool = false) -> Result<String, PathFailure> {
+    static func resolvePath(_ raw: String, home: String?, base: String, isRemote: Bool = false) -> Result<
+        String, PathFailure
+    > {
         guard !raw.isEmpty else { return .failure(.empty) }
         if raw == "~" || raw.hasPrefix("~/") {
             if isRemote { return .success(raw == "~" ? "~" : "~/" + normalize(String(raw.dropFirst(2)))) }
@@ -58,7 +60,8 @@ enum ValueParsers {
             break
         }
         guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-              let value = Double(number), value.isFinite, value > 0 else { return nil }
+            let value = Double(number), value.isFinite, value > 0
+        else { return nil }
         return value * factor
     }
 
@@ -74,7 +77,7 @@ enum ValueParsers {
             return nil
         }
         guard !host.isEmpty, !host.contains(where: { $0.isWhitespace || $0 == "/" }),
-              portText.allSatisfy({ $0.isASCII && $0.isNumber }), let port = Int(portText), (1...65535).contains(port)
+            portText.allSatisfy({ $0.isASCII && $0.isNumber }), let port = Int(portText), (1...65535).contains(port)
         else { return nil }
         return (String(host), port)
     }
@@ -98,12 +101,14 @@ enum ValueParsers {
     /// The name a folder path suggests, made valid for `CSMName` (legacy import): invalid characters become
     /// `-`, it is cut to 64 characters, and an empty result becomes `fallback`.
     static func sanitizedName(_ raw: String, fallback: String) -> String {
-        let mapped = String(raw.map { character -> Character in
-            guard character.isASCII, let ascii = character.asciiValue else { return "-" }
-            let isAllowed = character.isLetter || character.isNumber || ascii == UInt8(ascii: ".")
-                || ascii == UInt8(ascii: "_") || ascii == UInt8(ascii: "-")
-            return isAllowed ? character : "-"
-        }.prefix(64))
+        let mapped = String(
+            raw.map { character -> Character in
+                guard character.isASCII, let ascii = character.asciiValue else { return "-" }
+                let isAllowed =
+                    character.isLetter || character.isNumber || ascii == UInt8(ascii: ".")
+                    || ascii == UInt8(ascii: "_") || ascii == UInt8(ascii: "-")
+                return isAllowed ? character : "-"
+            }.prefix(64))
         return mapped.isEmpty || mapped == "." || mapped == ".." ? fallback : mapped
     }
 }

@@ -73,7 +73,9 @@ struct WorkspaceDecoder {
         } else if let pairs = node.pairs {
             for pair in pairs {
                 guard let key = pair.key.scalar else {
-                    error(pair.key.start, "keys must be plain strings; found \(pair.key.kindDescription) as a key \(Self.place(path))")
+                    error(
+                        pair.key.start,
+                        "keys must be plain strings; found \(pair.key.kindDescription) as a key \(Self.place(path))")
                     continue
                 }
                 if Self.isExtensionKey(key.value, path: path) { continue }
@@ -102,7 +104,9 @@ struct WorkspaceDecoder {
     }
 
     /// The entries of a name-keyed section (`hosts`, `repos`, `sessions`), with the names validated.
-    mutating func namedEntries(_ node: YAMLNode?, path: String, kind: String) -> [(name: String, key: YAMLNode, value: YAMLNode)] {
+    mutating func namedEntries(_ node: YAMLNode?, path: String, kind: String) -> [(
+        name: String, key: YAMLNode, value: YAMLNode
+    )] {
         guard let node, !node.isNull else { return [] }
         guard let pairs = node.pairs else {
             typeError(node, expected: "a mapping of \(kind) names", path: path)
@@ -136,7 +140,8 @@ struct WorkspaceDecoder {
             return nil
         }
         if let tag = scalar.tag, tag != Self.stringTag, tag != "!" {
-            error(node.start, "unsupported tag '\(tag)' on '\(path)'", hint: "csm.yaml uses plain values; remove the tag")
+            error(
+                node.start, "unsupported tag '\(tag)' on '\(path)'", hint: "csm.yaml uses plain values; remove the tag")
             return nil
         }
         guard interpolate else { return scalar.value }
@@ -144,8 +149,9 @@ struct WorkspaceDecoder {
         case .success(let value):
             return value
         case .failure(.unset(let name)):
-            error(node.start, "environment variable '\(name)' is not set (used in '\(path)')",
-                  hint: "set it, or give a default with ${\(name):-default}")
+            error(
+                node.start, "environment variable '\(name)' is not set (used in '\(path)')",
+                hint: "set it, or give a default with ${\(name):-default}")
         case .failure(.malformed(let message)):
             error(node.start, "\(message) (in '\(path)')")
         }
@@ -162,14 +168,17 @@ struct WorkspaceDecoder {
     mutating func bool(_ node: YAMLNode?, path: String) -> Bool? {
         guard let node, !node.isNull else { return nil }
         guard let scalar = node.scalar, scalar.style == .plain, scalar.tag == nil,
-              let value = ScalarResolver.bool(scalar.value) else {
+            let value = ScalarResolver.bool(scalar.value)
+        else {
             var hint: String?
             if let scalar = node.scalar, scalar.style != .plain, ScalarResolver.bool(scalar.value) != nil {
                 hint = "remove the quotes: a quoted \"\(scalar.value)\" is a string"
             } else if let scalar = node.scalar, ScalarResolver.yaml11Booleans.contains(scalar.value) {
                 hint = "'\(scalar.value)' is not a boolean in csm.yaml; write true or false"
             }
-            let found = node.scalar.map { $0.style == .plain ? node.kindDescription : "a quoted string" } ?? node.kindDescription
+            let found =
+                node.scalar.map { $0.style == .plain ? node.kindDescription : "a quoted string" }
+                ?? node.kindDescription
             error(node.start, "expected a boolean (true or false) for '\(path)', found \(found)", hint: hint)
             return nil
         }
@@ -180,8 +189,11 @@ struct WorkspaceDecoder {
     mutating func integer(_ node: YAMLNode?, path: String) -> Int? {
         guard let node, !node.isNull else { return nil }
         guard let scalar = node.scalar, scalar.style == .plain, scalar.tag == nil,
-              let value = ScalarResolver.integer(scalar.value) else {
-            let found = node.scalar.map { $0.style == .plain ? node.kindDescription : "a quoted string" } ?? node.kindDescription
+            let value = ScalarResolver.integer(scalar.value)
+        else {
+            let found =
+                node.scalar.map { $0.style == .plain ? node.kindDescription : "a quoted string" }
+                ?? node.kindDescription
             error(node.start, "expected an integer for '\(path)', found \(found)")
             return nil
         }
@@ -193,8 +205,9 @@ struct WorkspaceDecoder {
         guard let node, !node.isNull else { return nil }
         guard let text = string(node, path: path) else { return nil }
         guard let seconds = ValueParsers.duration(text) else {
-            error(node.start, "invalid duration '\(text)' for '\(path)'",
-                  hint: "write a positive number of seconds (15) or a number with a unit: 500ms, 15s, 2m, 1h")
+            error(
+                node.start, "invalid duration '\(text)' for '\(path)'",
+                hint: "write a positive number of seconds (15) or a number with a unit: 500ms, 15s, 2m, 1h")
             return nil
         }
         return seconds
@@ -238,8 +251,9 @@ struct WorkspaceDecoder {
         for pair in pairs {
             guard let key = pair.key.scalar?.value, Interpolation.isValidName(key) else {
                 let shown = pair.key.scalar?.value ?? pair.key.kindDescription
-                error(pair.key.start, "invalid environment variable name '\(shown)' in '\(path)'",
-                      hint: "use A-Z, a-z, 0-9 and '_', not starting with a digit")
+                error(
+                    pair.key.start, "invalid environment variable name '\(shown)' in '\(path)'",
+                    hint: "use A-Z, a-z, 0-9 and '_', not starting with a digit")
                 continue
             }
             if let value = string(pair.value, path: "\(path).\(key)") { out[key] = value }
@@ -260,7 +274,9 @@ struct WorkspaceDecoder {
         case .failure(.empty):
             error(mark, "'\(keyPath)' is an empty path")
         case .failure(.noHome):
-            error(mark, "cannot expand '~' in '\(keyPath)': the home directory is unknown", hint: "set HOME or write an absolute path")
+            error(
+                mark, "cannot expand '~' in '\(keyPath)': the home directory is unknown",
+                hint: "set HOME or write an absolute path")
         case .failure(.otherUser(let prefix)):
             error(mark, "'\(prefix)' in '\(keyPath)' is not supported", hint: "write '~/...' or an absolute path")
         }
@@ -268,7 +284,9 @@ struct WorkspaceDecoder {
     }
 
     /// Reports a reference to an undeclared name, suggesting the closest declared one.
-    mutating func unknownReference(_ node: YAMLNode, name: String, kind: String, section: String, declared: [String], usedBy: String) {
+    mutating func unknownReference(
+        _ node: YAMLNode, name: String, kind: String, section: String, declared: [String], usedBy: String
+    ) {
         let hint: String
         if let close = Suggestions.closest(to: name, in: declared) {
             hint = "did you mean '\(close)'?"

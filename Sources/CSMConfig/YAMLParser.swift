@@ -23,8 +23,11 @@ public enum YAMLParser {
 
     static func parse(_ source: SourceText) throws(ConfigError) -> YAMLNode? {
         guard source.bytes.count <= maxInputBytes else {
-            throw ConfigError([source.error(
-                at: SourceText.origin, "the file is \(source.bytes.count) bytes; the limit is 4 MiB (\(maxInputBytes) bytes)")])
+            throw ConfigError([
+                source.error(
+                    at: SourceText.origin,
+                    "the file is \(source.bytes.count) bytes; the limit is 4 MiB (\(maxInputBytes) bytes)")
+            ])
         }
         guard !source.bytes.isEmpty else { return nil }
         var builder = TreeBuilder(source: source)
@@ -95,7 +98,8 @@ private struct TreeBuilder {
         let problem = parser.problem.map { String(cString: $0) } ?? "unknown problem"
         if parser.error == YAML_READER_ERROR {
             let at = source.mark(atByte: Int(parser.problem_offset))
-            return fatal(at, "cannot read the file: \(problem)", hint: "csm.yaml must be UTF-8 text without control characters")
+            return fatal(
+                at, "cannot read the file: \(problem)", hint: "csm.yaml must be UTF-8 text without control characters")
         }
         var message = "invalid YAML: \(problem)"
         let problemMark = mark(parser.problem_mark)
@@ -118,13 +122,17 @@ private struct TreeBuilder {
         case YAML_DOCUMENT_START_EVENT:
             documentCount += 1
             if documentCount > 1 {
-                throw fatal(start, "the file holds more than one YAML document", hint: "keep a single document: remove the second '---' and what follows, or merge it into the first")
+                throw fatal(
+                    start, "the file holds more than one YAML document",
+                    hint: "keep a single document: remove the second '---' and what follows, or merge it into the first"
+                )
             }
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
-            let value = data.value.map {
-                String(decoding: UnsafeBufferPointer(start: $0, count: Int(data.length)), as: UTF8.self)
-            } ?? ""
+            let value =
+                data.value.map {
+                    String(decoding: UnsafeBufferPointer(start: $0, count: Int(data.length)), as: UTF8.self)
+                } ?? ""
             let style: YAMLScalarStyle
             switch data.style {
             case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
@@ -138,11 +146,15 @@ private struct TreeBuilder {
         case YAML_ALIAS_EVENT:
             let name = Self.string(event.data.alias.anchor) ?? ""
             guard let node = anchors[name] else {
-                throw fatal(start, "alias '*\(name)' refers to no anchor defined before it", hint: "define '&\(name)' on a value above this line")
+                throw fatal(
+                    start, "alias '*\(name)' refers to no anchor defined before it",
+                    hint: "define '&\(name)' on a value above this line")
             }
             expanded += node.weight
             if expanded > YAMLParser.maxAliasExpansion {
-                throw fatal(start, "aliases expand to more than \(YAMLParser.maxAliasExpansion) nodes", hint: "this looks like a 'billion laughs' document; use fewer nested aliases")
+                throw fatal(
+                    start, "aliases expand to more than \(YAMLParser.maxAliasExpansion) nodes",
+                    hint: "this looks like a 'billion laughs' document; use fewer nested aliases")
             }
             if stack.count + node.height > YAMLParser.maxDepth {
                 throw fatal(start, "alias '*\(name)' nests deeper than \(YAMLParser.maxDepth) levels")
@@ -155,7 +167,8 @@ private struct TreeBuilder {
             let isMapping = event.type == YAML_MAPPING_START_EVENT
             let anchor = Self.string(isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor)
             let tag = Self.string(isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag)
-            let isFlow = isMapping
+            let isFlow =
+                isMapping
                 ? event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
                 : event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
             stack.append(Frame(isMapping: isMapping, start: start, anchor: anchor, tag: tag, isFlow: isFlow))
@@ -175,8 +188,9 @@ private struct TreeBuilder {
         let weight = min(frame.children.reduce(1) { $0 + $1.weight }, YAMLParser.maxAliasExpansion + 1)
         let height = 1 + (frame.children.map(\.height).max() ?? 0)
         guard frame.isMapping else {
-            return YAMLNode(content: .sequence(frame.children), start: frame.start, end: end, isFlow: frame.isFlow,
-                            tag: frame.tag, weight: weight, height: height)
+            return YAMLNode(
+                content: .sequence(frame.children), start: frame.start, end: end, isFlow: frame.isFlow,
+                tag: frame.tag, weight: weight, height: height)
         }
         var pairs: [YAMLPair] = []
         var merged: [YAMLPair] = []
@@ -192,8 +206,10 @@ private struct TreeBuilder {
             let sources = value.pairs != nil ? [value] : (value.items ?? [value])
             for source in sources {
                 guard let sourcePairs = source.pairs else {
-                    throw fatal(source.start, "a merge key '<<' needs a mapping or a list of mappings, found \(source.kindDescription)",
-                                hint: "write '<<: *name' where '&name' marks a mapping")
+                    throw fatal(
+                        source.start,
+                        "a merge key '<<' needs a mapping or a list of mappings, found \(source.kindDescription)",
+                        hint: "write '<<: *name' where '&name' marks a mapping")
                 }
                 merged += sourcePairs.map { YAMLPair(key: $0.key, value: $0.value, isMerged: true) }
             }
@@ -204,8 +220,9 @@ private struct TreeBuilder {
             guard let name = pair.key.scalar?.value else { continue }
             if seen.insert(name).inserted { pairs.append(pair) }
         }
-        return YAMLNode(content: .mapping(pairs), start: frame.start, end: end, isFlow: frame.isFlow, tag: frame.tag,
-                        weight: weight, height: height)
+        return YAMLNode(
+            content: .mapping(pairs), start: frame.start, end: end, isFlow: frame.isFlow, tag: frame.tag,
+            weight: weight, height: height)
     }
 
     static func isMergeKey(_ node: YAMLNode) -> Bool {
@@ -223,9 +240,12 @@ private struct TreeBuilder {
         let top = stack.count - 1
         if stack[top].isMapping, stack[top].children.count % 2 == 0, let key = node.scalar, !Self.isMergeKey(node) {
             if let first = stack[top].seenKeys[key.value] {
-                diagnostics.append(source.error(
-                    at: node.start, "duplicate key '\(key.value)'",
-                    hint: "'\(key.value)' is already set at line \(first.line), column \(first.column); keep one of them"))
+                diagnostics.append(
+                    source.error(
+                        at: node.start, "duplicate key '\(key.value)'",
+                        hint:
+                            "'\(key.value)' is already set at line \(first.line), column \(first.column); keep one of them"
+                    ))
             } else {
                 stack[top].seenKeys[key.value] = node.start
             }

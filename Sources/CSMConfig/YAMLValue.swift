@@ -1,6 +1,7 @@
 /// A value the editor writes into csm.yaml: scalars, lists and ordered mappings.
 public indirect enum YAMLValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
-    ExpressibleByIntegerLiteral {
+    ExpressibleByIntegerLiteral
+{
     /// A string, written plain when that reads back as the same string, else double-quoted.
     case string(String)
     /// `true` or `false`.
@@ -32,7 +33,8 @@ public indirect enum YAMLValue: Sendable, Equatable, ExpressibleByStringLiteral,
         case .integer(let value): return String(value)
         case .list(let items): return "[" + items.map(\.flowText).joined(separator: ", ") + "]"
         case .mapping(let entries):
-            return "{" + entries.map { YAMLScalar.render($0.key) + ": " + $0.value.flowText }.joined(separator: ", ") + "}"
+            return "{" + entries.map { YAMLScalar.render($0.key) + ": " + $0.value.flowText }.joined(separator: ", ")
+                + "}"
         }
     }
 
@@ -59,7 +61,8 @@ public indirect enum YAMLValue: Sendable, Equatable, ExpressibleByStringLiteral,
         switch value {
         case .mapping(let entries) where !entries.isEmpty:
             // The first entry shares the dash's line; the rest line up under it.
-            var lines = blockEntry(key: entries[0].key, value: entries[0].value, indent: indent + 2, unit: unit, newline: newline)
+            var lines = blockEntry(
+                key: entries[0].key, value: entries[0].value, indent: indent + 2, unit: unit, newline: newline)
             lines.removeFirst(indent + 2)
             var out = pad + "- " + lines
             for entry in entries.dropFirst() {
@@ -77,8 +80,10 @@ public indirect enum YAMLValue: Sendable, Equatable, ExpressibleByStringLiteral,
     private func blockBody(indent: Int, unit: Int, newline: String) -> String {
         switch self {
         case .mapping(let entries):
-            return entries.map { YAMLValue.blockEntry(key: $0.key, value: $0.value, indent: indent, unit: unit, newline: newline) }
-                .joined()
+            return entries.map {
+                YAMLValue.blockEntry(key: $0.key, value: $0.value, indent: indent, unit: unit, newline: newline)
+            }
+            .joined()
         case .list(let items):
             return items.map { YAMLValue.blockItem($0, indent: indent, unit: unit, newline: newline) }.joined()
         default:
@@ -123,7 +128,9 @@ extension YAMLScalar {
         }
         if string.contains(": ") || string.contains(" #") { return false }
         let lowered = string.lowercased()
-        if ["null", "~", "true", "false"].contains(lowered) || ScalarResolver.yaml11Booleans.contains(string) { return false }
+        if ["null", "~", "true", "false"].contains(lowered) || ScalarResolver.yaml11Booleans.contains(string) {
+            return false
+        }
         if ScalarResolver.integer(string) != nil || Double(string) != nil { return false }
         if [".inf", "-.inf", "+.inf", ".nan"].contains(lowered) { return false }
         if string.hasPrefix("0x") || string.hasPrefix("0o") { return false }

@@ -40,7 +40,9 @@ struct ConfigDocumentTests {
             #expect(!document.hasChangedOnDisk())
             try (text + "# someone else\n").write(toFile: path, atomically: false, encoding: .utf8)
             #expect(document.hasChangedOnDisk())
-            #expect(throws: ConfigWriteError.changedOnDisk(path: path)) { try document.saving(text, loader: testLoader()) }
+            #expect(throws: ConfigWriteError.changedOnDisk(path: path)) {
+                try document.saving(text, loader: testLoader())
+            }
             try FileManager.default.removeItem(atPath: path)
             #expect(document.hasChangedOnDisk())
         }
@@ -64,7 +66,9 @@ struct ConfigDocumentTests {
             try writeAtomically("a: 1\n", to: path)
             #expect(try String(contentsOfFile: path, encoding: .utf8) == "a: 1\n")
             #expect(try permissions(path) & 0o777 == 0o644)
-            #expect(throws: ConfigWriteError.self) { try writeAtomically("x", to: folder.path + "/missing/dir/csm.yaml") }
+            #expect(throws: ConfigWriteError.self) {
+                try writeAtomically("x", to: folder.path + "/missing/dir/csm.yaml")
+            }
         }
     }
 

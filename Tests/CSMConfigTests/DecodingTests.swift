@@ -17,19 +17,25 @@ struct DecodingTests {
             name: "acme",
             defaults: Defaults(
                 worktreeBase: "/home/u/worktrees", branchPrefix: "agent/", host: "local",
-                agent: AgentSpec(command: "claude", args: ["--permission-mode", "default"],
-                                 env: ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1"])),
-            hosts: ["gpu": HostSpec(name: "gpu", ssh: "dev@gpu.internal", port: 2222, identityFile: "/home/u/.ssh/id_gpu",
-                                    worktreeBase: "~/csm-worktrees")],
+                agent: AgentSpec(
+                    command: "claude", args: ["--permission-mode", "default"],
+                    env: ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1"])),
+            hosts: [
+                "gpu": HostSpec(
+                    name: "gpu", ssh: "dev@gpu.internal", port: 2222, identityFile: "/home/u/.ssh/id_gpu",
+                    worktreeBase: "~/csm-worktrees")
+            ],
             repos: [
                 "api": RepoSpec(name: "api", path: "/proj/api", baseBranch: "main"),
                 "models": RepoSpec(name: "models", path: "~/src/models", host: "gpu"),
             ],
             sessions: [
-                "fix-login": SessionSpec(name: "fix-login", repo: "api", prompt: "Fix the login bug.\nToken: none\n", model: "opus",
-                                         env: ["DEBUG": "1"], linear: "ENG-123", favorite: true),
-                "train": SessionSpec(name: "train", repo: "models", branch: "experiments/train", base: "v2.0",
-                                     agent: AgentOverride(args: ["--verbose"], env: ["EXTRA": "yes"])),
+                "fix-login": SessionSpec(
+                    name: "fix-login", repo: "api", prompt: "Fix the login bug.\nToken: none\n", model: "opus",
+                    env: ["DEBUG": "1"], linear: "ENG-123", favorite: true),
+                "train": SessionSpec(
+                    name: "train", repo: "models", branch: "experiments/train", base: "v2.0",
+                    agent: AgentOverride(args: ["--verbose"], env: ["EXTRA": "yes"])),
             ],
             favorites: ["train"],
             rules: [
@@ -52,24 +58,25 @@ struct DecodingTests {
         #expect(workspace.sessions["two"]?.prompt == "Write the docs")
         #expect(workspace.server == ServerSettings())
         let resolved = workspace.resolvedSessions()
-        #expect(resolved.map(\.worktreePath) == [
-            "/home/u/.local/share/csm/worktrees/solo/one", "/home/u/.local/share/csm/worktrees/solo/two",
-        ])
+        #expect(
+            resolved.map(\.worktreePath) == [
+                "/home/u/.local/share/csm/worktrees/solo/one", "/home/u/.local/share/csm/worktrees/solo/two",
+            ])
         #expect(resolved.first?.branch == "csm/one")
     }
 
     @Test("interpolation substitutes variables, defaults and the $${ escape")
     func interpolation() throws {
         let text = """
-        version: 1
-        workspace: ${WS}
-        repos:
-          api: {path: "${SRC:-/src}/api"}
-        sessions:
-          a:
-            prompt: "cost $5, literal $${HOME}, empty ${EMPTY:-fallback}, set ${SET:-unused}"
-            env: {TOKEN: "${TOKEN}"}
-        """
+            version: 1
+            workspace: ${WS}
+            repos:
+              api: {path: "${SRC:-/src}/api"}
+            sessions:
+              a:
+                prompt: "cost $5, literal $${HOME}, empty ${EMPTY:-fallback}, set ${SET:-unused}"
+                env: {TOKEN: "${TOKEN}"}
+            """
         let workspace = try parse(text, environment: ["WS": "team", "TOKEN": "t0k", "EMPTY": "", "SET": "yes"])
         #expect(workspace.name == "team")
         #expect(workspace.repos["api"]?.path == "/src/api")
@@ -86,31 +93,35 @@ struct DecodingTests {
     @Test("paths expand ~, resolve relative to the file's folder and are normalised")
     func paths() throws {
         let text = """
-        version: 1
-        workspace: w
-        defaults: {worktreeBase: ./wt/../trees/}
-        hosts:
-          local: {worktreeBase: "~"}
-          box: {ssh: me@box, identityFile: keys//box, worktreeBase: /srv/./wt/}
-        repos:
-          a: {path: ~/code/a/}
-          b: {path: ../../b}
-          c: {path: /abs/./c/../c2}
-          d: {path: ~/remote/./d, host: box}
-        """
+            version: 1
+            workspace: w
+            defaults: {worktreeBase: ./wt/../trees/}
+            hosts:
+              local: {worktreeBase: "~"}
+              box: {ssh: me@box, identityFile: keys//box, worktreeBase: /srv/./wt/}
+            repos:
+              a: {path: ~/code/a/}
+              b: {path: ../../b}
+              c: {path: /abs/./c/../c2}
+              d: {path: ~/remote/./d, host: box}
+            """
         let workspace = try parse(text)
         #expect(workspace.defaults.worktreeBase == "/proj/trees")
         #expect(workspace.hosts["local"]?.worktreeBase == "/home/u")
         #expect(workspace.hosts["box"]?.identityFile == "/proj/keys/box")
         #expect(workspace.hosts["box"]?.worktreeBase == "/srv/wt")
-        #expect(workspace.repos.mapValues(\.path) == ["a": "/home/u/code/a", "b": "/b", "c": "/abs/c2", "d": "~/remote/d"])
+        #expect(
+            workspace.repos.mapValues(\.path) == ["a": "/home/u/code/a", "b": "/b", "c": "/abs/c2", "d": "~/remote/d"])
     }
 
-    @Test("durations accept seconds and ms, s, m, h units", arguments: [
-        ("15", 15.0), ("0.5", 0.5), ("500ms", 0.5), ("15s", 15), ("2m", 120), ("1h", 3600), ("\"1.5s\"", 1.5),
-    ])
+    @Test(
+        "durations accept seconds and ms, s, m, h units",
+        arguments: [
+            ("15", 15.0), ("0.5", 0.5), ("500ms", 0.5), ("15s", 15), ("2m", 120), ("1h", 3600), ("\"1.5s\"", 1.5),
+        ])
     func durations(_ written: String, _ seconds: Double) throws {
-        let workspace = try parse("version: 1\nworkspace: w\nserver:\n  approvalTimeout: \(written)\n  reconcile: {interval: \(written)}\n")
+        let workspace = try parse(
+            "version: 1\nworkspace: w\nserver:\n  approvalTimeout: \(written)\n  reconcile: {interval: \(written)}\n")
         #expect(workspace.server.approvalTimeout == seconds)
         #expect(workspace.server.reconcileInterval == seconds)
     }
@@ -118,27 +129,29 @@ struct DecodingTests {
     @Test("anchors, aliases and << merge keys are read, explicit keys winning")
     func anchorsAndMerges() throws {
         let text = """
-        version: 1
-        workspace: w
-        repos:
-          api: {path: /api}
-        sessions:
-          base: &base
-            repo: api
-            model: sonnet
-            env: &env {A: "1"}
-          fast:
-            <<: *base
-            model: haiku
-            env: *env
-        """
+            version: 1
+            workspace: w
+            repos:
+              api: {path: /api}
+            sessions:
+              base: &base
+                repo: api
+                model: sonnet
+                env: &env {A: "1"}
+              fast:
+                <<: *base
+                model: haiku
+                env: *env
+            """
         let workspace = try parse(text)
         #expect(workspace.sessions["fast"] == SessionSpec(name: "fast", repo: "api", model: "haiku", env: ["A": "1"]))
     }
 
     @Test("booleans are true and false only; null sections are empty")
     func booleansAndNulls() throws {
-        let workspace = try parse("version: 1\nworkspace: w\nhosts:\nrepos:\n  a: {path: /a}\nsessions:\n  s: {favorite: True}\nrules: ~\nserver:\n  reconcile: {prune: FALSE}\n")
+        let workspace = try parse(
+            "version: 1\nworkspace: w\nhosts:\nrepos:\n  a: {path: /a}\nsessions:\n  s: {favorite: True}\nrules: ~\nserver:\n  reconcile: {prune: FALSE}\n"
+        )
         #expect(workspace.sessions["s"]?.favorite == true)
         #expect(workspace.server.prune == false)
         #expect(workspace.rules.isEmpty)
@@ -155,7 +168,10 @@ struct DecodingTests {
     func crlfAndBOM() throws {
         let text = "\u{FEFF}version: 1\r\nworkspace: w\r\nrepos:\r\n  a: {path: /a}\r\n"
         #expect(try parse(text).repos["a"]?.path == "/a")
-        #expect(summaries("\u{FEFF}version: 1\r\nworkspace: w\r\nbogus: 1\r\n") == ["3:1: unknown key 'bogus' at the top level"])
+        #expect(
+            summaries("\u{FEFF}version: 1\r\nworkspace: w\r\nbogus: 1\r\n") == [
+                "3:1: unknown key 'bogus' at the top level"
+            ])
     }
 }
 
@@ -164,30 +180,33 @@ struct AnchorPracticeTests {
     @Test("top-level x- keys are ignored so they can hold anchors")
     func extensionKeys() throws {
         let text = """
-        version: 1
-        workspace: w
-        x-agent: &agent {command: my-claude, args: [--fast]}
-        repos: {api: {path: /a}}
-        sessions:
-          a: {agent: *agent}
-          b: {agent: *agent}
-        """
+            version: 1
+            workspace: w
+            x-agent: &agent {command: my-claude, args: [--fast]}
+            repos: {api: {path: /a}}
+            sessions:
+              a: {agent: *agent}
+              b: {agent: *agent}
+            """
         let workspace = try parse(text)
         #expect(workspace.sessions["b"]?.agent == AgentOverride(command: "my-claude", args: ["--fast"]))
-        #expect(summaries("version: 1\nworkspace: w\ndefaults:\n  x-note: 1\n") == ["4:3: unknown key 'x-note' in 'defaults'"])
+        #expect(
+            summaries("version: 1\nworkspace: w\ndefaults:\n  x-note: 1\n") == [
+                "4:3: unknown key 'x-note' in 'defaults'"
+            ])
     }
 
     @Test("a problem inside an aliased mapping is reported once")
     func reportedOnce() {
         let text = """
-        version: 1
-        workspace: w
-        x-agent: &agent {comand: x}
-        repos: {api: {path: /a}}
-        sessions:
-          a: {agent: *agent}
-          b: {agent: *agent}
-        """
+            version: 1
+            workspace: w
+            x-agent: &agent {comand: x}
+            repos: {api: {path: /a}}
+            sessions:
+              a: {agent: *agent}
+              b: {agent: *agent}
+            """
         #expect(summaries(text) == ["3:18: unknown key 'comand' in 'sessions.a.agent'"])
     }
 }

@@ -10,9 +10,11 @@ struct DiagnosticsTests {
         #expect(found.map(\.hint) == ["did you mean 'worktreeBase'?"])
     }
 
-    @Test("suggestions forgive swapped letters and case", arguments: [
-        ("prot", "port"), ("SSH", "ssh"), ("identityfile", "identityFile"), ("wroktreeBase", "worktreeBase"),
-    ])
+    @Test(
+        "suggestions forgive swapped letters and case",
+        arguments: [
+            ("prot", "port"), ("SSH", "ssh"), ("identityfile", "identityFile"), ("wroktreeBase", "worktreeBase"),
+        ])
     func suggestionVariants(_ typo: String, _ suggestion: String) {
         let found = diagnostics("version: 1\nworkspace: w\nhosts:\n  box:\n    ssh: me@box\n    \(typo): 1\n")
         #expect(found.map(\.hint) == ["did you mean '\(suggestion)'?"])
@@ -27,9 +29,11 @@ struct DiagnosticsTests {
 
     @Test("references to undeclared names suggest the closest declared one")
     func referenceHint() {
-        let found = diagnostics("version: 1\nworkspace: w\nrepos:\n  api: {path: /a}\n  web: {path: /w}\nsessions:\n  s: {repo: apo}\n")
+        let found = diagnostics(
+            "version: 1\nworkspace: w\nrepos:\n  api: {path: /a}\n  web: {path: /w}\nsessions:\n  s: {repo: apo}\n")
         #expect(found.map(\.hint) == ["did you mean 'api'?"])
-        let far = diagnostics("version: 1\nworkspace: w\nrepos:\n  api: {path: /a}\n  web: {path: /w}\nsessions:\n  s: {repo: zzzzzz}\n")
+        let far = diagnostics(
+            "version: 1\nworkspace: w\nrepos:\n  api: {path: /a}\n  web: {path: /w}\nsessions:\n  s: {repo: zzzzzz}\n")
         #expect(far.map(\.hint) == ["declared repos: api, web"])
     }
 
@@ -37,35 +41,37 @@ struct DiagnosticsTests {
     func renderedFormat() {
         let text = "version: 1\nworkspace: w\ndefaults:\n  worktreBase: /x\n"
         let rendered = diagnostics(text).map(\.rendered)
-        #expect(rendered == [
-            """
-            csm.yaml:4:3: error: unknown key 'worktreBase' in 'defaults'
-              hint: did you mean 'worktreeBase'?
-              worktreBase: /x
-              ^
-            """,
-        ])
+        #expect(
+            rendered == [
+                """
+                csm.yaml:4:3: error: unknown key 'worktreBase' in 'defaults'
+                  hint: did you mean 'worktreeBase'?
+                  worktreBase: /x
+                  ^
+                """
+            ])
     }
 
     @Test("every error is collected and sorted by position")
     func collectsAll() {
         let text = """
-        version: 3
-        workspace: "bad name"
-        hosts:
-          gpu: {port: 0}
-        rules:
-          - {tool: Bash, action: maybe}
-        server: {listen: "nohost"}
-        """
-        #expect(summaries(text) == [
-            "1:10: unsupported version 3; this csm reads version 1",
-            "2:12: invalid workspace name 'bad name': use \(CSMName.ruleDescription)",
-            "4:3: missing required key 'ssh' in 'hosts.gpu'",
-            "4:15: port 0 of host 'gpu' is out of range; expected 1-65535",
-            "6:26: invalid value 'maybe' for 'rules[0].action'; expected one of 'allow', 'deny', 'ask'",
-            "7:18: invalid listen address 'nohost' for 'server.listen'",
-        ])
+            version: 3
+            workspace: "bad name"
+            hosts:
+              gpu: {port: 0}
+            rules:
+              - {tool: Bash, action: maybe}
+            server: {listen: "nohost"}
+            """
+        #expect(
+            summaries(text) == [
+                "1:10: unsupported version 3; this csm reads version 1",
+                "2:12: invalid workspace name 'bad name': use \(CSMName.ruleDescription)",
+                "4:3: missing required key 'ssh' in 'hosts.gpu'",
+                "4:15: port 0 of host 'gpu' is out of range; expected 1-65535",
+                "6:26: invalid value 'maybe' for 'rules[0].action'; expected one of 'allow', 'deny', 'ask'",
+                "7:18: invalid listen address 'nohost' for 'server.listen'",
+            ])
     }
 
     @Test("a quoted boolean and a YAML 1.1 word get hints")

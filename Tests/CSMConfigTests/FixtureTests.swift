@@ -12,11 +12,15 @@ func fixtureNames(_ folder: String) -> [String] {
 
 @Suite("Fixture files")
 struct FixtureTests {
-    @Test("every invalid fixture gives exactly the diagnostics its '# expect:' lines list", arguments: fixtureNames("invalid"))
+    @Test(
+        "every invalid fixture gives exactly the diagnostics its '# expect:' lines list",
+        arguments: fixtureNames("invalid"))
     func invalidFixture(_ name: String) throws {
         let path = fixturesDirectory.appendingPathComponent("invalid/\(name)").path
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        let expected = text.split(separator: "\n").filter { $0.hasPrefix("# expect: ") }.map { String($0.dropFirst(10)) }
+        let expected = text.split(separator: "\n").filter { $0.hasPrefix("# expect: ") }.map {
+            String($0.dropFirst(10))
+        }
         #expect(!expected.isEmpty)
         do {
             _ = try testLoader().load(file: path)
@@ -49,8 +53,10 @@ struct DocumentationTests {
             .appendingPathComponent("docs/config.md")
         let text = try String(contentsOf: docs, encoding: .utf8)
         let afterHeading = try #require(text.components(separatedBy: "## A complete example").last)
-        let block = try #require(afterHeading.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
-        let workspace = try testLoader(["LINEAR_API_KEY": "k"]).parse(block, file: "csm.yaml", baseDirectory: "/proj/acme")
+        let block = try #require(
+            afterHeading.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
+        let workspace = try testLoader(["LINEAR_API_KEY": "k"]).parse(
+            block, file: "csm.yaml", baseDirectory: "/proj/acme")
         #expect(workspace.sessions.keys.sorted() == ["fix-login", "train"])
         #expect(workspace.repos["api"]?.path == "/proj/api")
     }

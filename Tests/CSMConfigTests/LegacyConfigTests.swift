@@ -3,28 +3,28 @@ import CSMModel
 import Testing
 
 private let legacyJSON = """
-{
-  "defaultRepo": "~/src/My App",
-  "worktreeBase": "~/wt",
-  "apiPort": 3456,
-  "linearApiKey": "lin_api_secret",
-  "toolApprovalRules": [
-    {"tool": "Bash", "pattern": "git ${X} *", "action": "allow"},
-    {"tool": "Write", "action": "deny"}
-  ],
-  "hosts": {
-    "gpu box": {"host": "dev@gpu", "defaultRepo": "~/models"}
-  },
-  "projectsBase": "~/projects",
-  "projects": [
-    {"name": "web", "repoPath": "web", "setupScript": "npm ci", "envVars": {"PORT": "3001"}},
-    {"name": "app", "repoPath": "/home/u/src/My App"},
-    {"name": "tools", "repoPath": "/opt/tools", "runScripts": [{"name": "dev", "command": "make dev"}]}
-  ],
-  "apiTokens": [{"token": "t"}],
-  "feedbackEnabled": true
-}
-"""
+    {
+      "defaultRepo": "~/src/My App",
+      "worktreeBase": "~/wt",
+      "apiPort": 3456,
+      "linearApiKey": "lin_api_secret",
+      "toolApprovalRules": [
+        {"tool": "Bash", "pattern": "git ${X} *", "action": "allow"},
+        {"tool": "Write", "action": "deny"}
+      ],
+      "hosts": {
+        "gpu box": {"host": "dev@gpu", "defaultRepo": "~/models"}
+      },
+      "projectsBase": "~/projects",
+      "projects": [
+        {"name": "web", "repoPath": "web", "setupScript": "npm ci", "envVars": {"PORT": "3001"}},
+        {"name": "app", "repoPath": "/home/u/src/My App"},
+        {"name": "tools", "repoPath": "/opt/tools", "runScripts": [{"name": "dev", "command": "make dev"}]}
+      ],
+      "apiTokens": [{"token": "t"}],
+      "feedbackEnabled": true
+    }
+    """
 
 @Suite("Legacy config.json")
 struct LegacyConfigTests {
@@ -45,7 +45,9 @@ struct LegacyConfigTests {
                 "web": RepoSpec(name: "web", path: "/home/u/projects/web"),
                 "tools": RepoSpec(name: "tools", path: "/opt/tools"),
             ],
-            rules: [ToolRule(tool: "Bash", pattern: "git ${X} *", action: .allow), ToolRule(tool: "Write", action: .deny)],
+            rules: [
+                ToolRule(tool: "Bash", pattern: "git ${X} *", action: .allow), ToolRule(tool: "Write", action: .deny),
+            ],
             server: ServerSettings(listen: "127.0.0.1:3456"),
             integrations: Integrations(linearAPIKey: "lin_api_secret"))
         #expect(workspace == expected)
@@ -61,7 +63,8 @@ struct LegacyConfigTests {
         #expect(yaml.contains("# not representable in csm.yaml yet (project 'web'): setupScript: \"npm ci\""))
         #expect(yaml.contains("envVars: {\"PORT\":\"3001\"}"))
         #expect(yaml.contains("runScripts: [{\"command\":\"make dev\",\"name\":\"dev\"}]"))
-        var loaded = try testLoader(["LINEAR_API_KEY": "lin_api_secret"]).parse(yaml, file: "csm.yaml", baseDirectory: "/elsewhere")
+        var loaded = try testLoader(["LINEAR_API_KEY": "lin_api_secret"]).parse(
+            yaml, file: "csm.yaml", baseDirectory: "/elsewhere")
         loaded.sourcePath = nil
         #expect(loaded == legacy.workspace)
         let kept = try testLoader().parse(legacy.importYAML(keepSecrets: true), file: "csm.yaml", baseDirectory: "/x")
@@ -71,22 +74,29 @@ struct LegacyConfigTests {
     @Test("a minimal legacy file imports to a minimal workspace")
     func minimal() throws {
         let legacy = try read("{}")
-        #expect(legacy.workspace == Workspace(name: "default", defaults: Defaults(worktreeBase: "/home/u/.local/share/csm/worktrees")))
+        #expect(
+            legacy.workspace
+                == Workspace(name: "default", defaults: Defaults(worktreeBase: "/home/u/.local/share/csm/worktrees")))
         var loaded = try parse(legacy.importYAML())
         loaded.sourcePath = nil
         #expect(loaded == legacy.workspace)
     }
 
-    @Test("invalid JSON and wrong types are errors, never silent defaults", arguments: [
-        ("{\"apiPort\": ", "is not valid JSON"),
-        ("[1, 2]", "must hold a JSON object at the top level"),
-        ("{\"apiPort\": \"3000\"}", "'apiPort' must be a port number from 1 to 65535"),
-        ("{\"apiPort\": 70000}", "'apiPort' must be a port number from 1 to 65535"),
-        ("{\"toolApprovalRules\": [{\"tool\": \"Bash\", \"action\": \"always\"}]}", "'toolApprovalRules[0].action' is 'always'"),
-        ("{\"hosts\": {\"a\": {}}}", "'hosts.a.host' is missing"),
-        ("{\"defaultRepo\": 5}", "'defaultRepo' must be a string"),
-        ("{\"projects\": [{\"name\": \"x\"}]}", "'projects[0]' needs 'name' and 'repoPath'"),
-    ])
+    @Test(
+        "invalid JSON and wrong types are errors, never silent defaults",
+        arguments: [
+            ("{\"apiPort\": ", "is not valid JSON"),
+            ("[1, 2]", "must hold a JSON object at the top level"),
+            ("{\"apiPort\": \"3000\"}", "'apiPort' must be a port number from 1 to 65535"),
+            ("{\"apiPort\": 70000}", "'apiPort' must be a port number from 1 to 65535"),
+            (
+                "{\"toolApprovalRules\": [{\"tool\": \"Bash\", \"action\": \"always\"}]}",
+                "'toolApprovalRules[0].action' is 'always'"
+            ),
+            ("{\"hosts\": {\"a\": {}}}", "'hosts.a.host' is missing"),
+            ("{\"defaultRepo\": 5}", "'defaultRepo' must be a string"),
+            ("{\"projects\": [{\"name\": \"x\"}]}", "'projects[0]' needs 'name' and 'repoPath'"),
+        ])
     func invalid(_ json: String, _ message: String) {
         do {
             _ = try read(json)

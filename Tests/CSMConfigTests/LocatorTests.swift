@@ -7,10 +7,14 @@ import Testing
 struct LocatorTests {
     let environment = ["HOME": "/home/u"]
 
-    func locate(_ explicit: String? = nil, cwd: String = "/work/proj/sub", env: [String: String]? = nil, files: Set<String>)
-        throws(ConfigError) -> ConfigLocator.Location {
-        try ConfigLocator.locate(explicitPath: explicit, currentDirectory: cwd, environment: env ?? environment,
-                                 fileExists: { files.contains($0) })
+    func locate(
+        _ explicit: String? = nil, cwd: String = "/work/proj/sub", env: [String: String]? = nil, files: Set<String>
+    )
+        throws(ConfigError) -> ConfigLocator.Location
+    {
+        try ConfigLocator.locate(
+            explicitPath: explicit, currentDirectory: cwd, environment: env ?? environment,
+            fileExists: { files.contains($0) })
     }
 
     @Test("an explicit path wins, resolved against the current folder")
@@ -33,7 +37,9 @@ struct LocatorTests {
     @Test("csm.yaml is found in the current folder or the nearest parent")
     func projectFile() throws {
         #expect(try locate(files: ["/work/proj/csm.yaml", "/work/csm.yaml"]) == .project("/work/proj/csm.yaml"))
-        #expect(try locate(files: ["/work/proj/sub/csm.yaml", "/work/proj/csm.yaml"]) == .project("/work/proj/sub/csm.yaml"))
+        #expect(
+            try locate(files: ["/work/proj/sub/csm.yaml", "/work/proj/csm.yaml"]) == .project("/work/proj/sub/csm.yaml")
+        )
         #expect(try locate(cwd: "/", files: ["/csm.yaml"]) == .project("/csm.yaml"))
     }
 
@@ -41,8 +47,12 @@ struct LocatorTests {
     func globalFile() throws {
         #expect(try locate(files: ["/home/u/.config/csm/csm.yaml"]) == .global("/home/u/.config/csm/csm.yaml"))
         let xdg = ["HOME": "/home/u", "XDG_CONFIG_HOME": "/xdg"]
-        #expect(try locate(env: xdg, files: ["/xdg/csm/csm.yaml", "/home/u/.config/csm/csm.yaml"]) == .global("/xdg/csm/csm.yaml"))
-        #expect(ConfigLocator.globalPath(environment: ["HOME": "/home/u", "XDG_CONFIG_HOME": "relative"]) == "/home/u/.config/csm/csm.yaml")
+        #expect(
+            try locate(env: xdg, files: ["/xdg/csm/csm.yaml", "/home/u/.config/csm/csm.yaml"])
+                == .global("/xdg/csm/csm.yaml"))
+        #expect(
+            ConfigLocator.globalPath(environment: ["HOME": "/home/u", "XDG_CONFIG_HOME": "relative"])
+                == "/home/u/.config/csm/csm.yaml")
     }
 
     @Test("the original tool's config.json is the fallback, then none with the global path")

@@ -49,7 +49,9 @@ struct YAMLParserTests {
     func aliasBomb() {
         var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         for level in 1...30 {
-            text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+            text +=
+                "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
+                + "]\n"
         }
         let clock = ContinuousClock()
         let elapsed = clock.measure {
@@ -71,8 +73,9 @@ struct YAMLParserTests {
 
     @Test("a merge key must name a mapping")
     func badMerge() {
-        #expect(summaries("version: 1\nworkspace: w\ndefaults:\n  <<: 5\n")
-            == ["4:7: a merge key '<<' needs a mapping or a list of mappings, found an integer"])
+        #expect(
+            summaries("version: 1\nworkspace: w\ndefaults:\n  <<: 5\n")
+                == ["4:7: a merge key '<<' needs a mapping or a list of mappings, found an integer"])
     }
 
     @Test("input over 4 MiB is refused before parsing")
@@ -83,7 +86,10 @@ struct YAMLParserTests {
 
     @Test("control characters are reported where they are")
     func controlCharacters() {
-        #expect(summaries("version: 1\nworkspace: w\u{0}\n") == ["2:13: cannot read the file: control characters are not allowed"])
+        #expect(
+            summaries("version: 1\nworkspace: w\u{0}\n") == [
+                "2:13: cannot read the file: control characters are not allowed"
+            ])
     }
 
     @Test("a file that is not UTF-8 is reported at the first bad byte")
@@ -97,8 +103,9 @@ struct YAMLParserTests {
                 _ = try testLoader().load(file: path)
                 Issue.record("expected an error")
             } catch {
-                #expect(error.diagnostics.map { "\($0.location.line):\($0.location.column): \($0.message)" }
-                    == ["2:13: the file is not valid UTF-8 text (byte 23)"])
+                #expect(
+                    error.diagnostics.map { "\($0.location.line):\($0.location.column): \($0.message)" }
+                        == ["2:13: the file is not valid UTF-8 text (byte 23)"])
             }
         }
     }
@@ -106,11 +113,14 @@ struct YAMLParserTests {
     @Test("random bytes never crash the parser or the loader")
     func randomBytes() {
         var generator = SplitMix64(seed: 0x5EED)
-        let alphabet = Array("version: 1\nworkspace: w\n- [ ] { } : , & * ! | > ' \" % @ ` # ~ \t\r\n<<: ${X} héllo".utf8)
+        let alphabet = Array(
+            "version: 1\nworkspace: w\n- [ ] { } : , & * ! | > ' \" % @ ` # ~ \t\r\n<<: ${X} héllo".utf8)
         for round in 0..<400 {
             let length = Int(generator.next() % 300)
             let bytes: [UInt8] = (0..<length).map { _ in
-                round % 2 == 0 ? UInt8(truncatingIfNeeded: generator.next()) : alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                round % 2 == 0
+                    ? UInt8(truncatingIfNeeded: generator.next())
+                    : alphabet[Int(generator.next() % UInt64(alphabet.count))]
             }
             let text = String(decoding: bytes, as: UTF8.self)
             _ = diagnostics(text)
