@@ -24,27 +24,31 @@ extension ConfigEditor {
     func insertEntry(at path: [String], key: String, value: YAMLValue) throws(ConfigEditError) -> [Splice] {
         var mapping = root
         var owner: YAMLPair?
+        // Once inside a flow collection everything below is flow too, and must be written inline.
+        var isInFlow = false
         for (index, component) in path.enumerated() {
             guard let pair = explicitPair(component, in: mapping) else {
                 // Nest the rest of the path into the value, innermost first.
                 var nested = YAMLValue.mapping([YAMLEntry(key, value)])
                 for missing in path[(index + 1)...].reversed() { nested = .mapping([YAMLEntry(missing, nested)]) }
-                return try entrySplices(into: mapping, owner: owner, key: component, value: nested)
+                return try entrySplices(into: mapping, owner: owner, key: component, value: nested, isInFlow: isInFlow)
             }
             guard pair.value.pairs != nil || pair.value.isNull else {
                 throw .unsupportedLayout(
                     "'\(path[...index].joined(separator: "."))' is \(pair.value.kindDescription), not a mapping")
             }
+            isInFlow = isInFlow || (mapping?.isFlow ?? false)
             owner = pair
             mapping = pair.value
         }
-        return try entrySplices(into: mapping, owner: owner, key: key, value: value)
+        return try entrySplices(into: mapping, owner: owner, key: key, value: value, isInFlow: isInFlow)
     }
 
     /// Splices that add one entry to `mapping` (nil: the document is empty), whatever its style.
-    func entrySplices(into mapping: YAMLNode?, owner: YAMLPair?, key: String, value: YAMLValue) throws(ConfigEditError)
-        -> [Splice]
-    {
+    /// `isInFlow` tells that `owner` itself sits inside a flow collection.
+    func entrySplices(
+        into mapping: YAMLNode?, owner: YAMLPair?, key: String, value: YAMLValue, isInFlow: Bool = false
+    ) throws(ConfigEditError) -> [Splice] {
         guard let mapping, let owner else {
             // The top level: a new section goes at the end of the file.
             return [
@@ -58,6 +62,10 @@ extension ConfigEditor {
             // `key:`, `key: ~` or `key: {}` become a block mapping under the key; a comment on the line stays.
             let colon = try afterColon(of: owner)
             let valueEnd = mapping.isNull ? nullValueEnd(of: owner, afterColon: colon) : mapping.end.offset
+            if isInFlow {
+                let entry = YAMLScalar.render(key) + ": " + value.flowText
+                return [Splice(range: colon..<valueEnd, text: " {" + entry + "}")]
+            }
             let lines = YAMLValue.blockEntry(
                 key: key, value: value, indent: ownerIndent + indentUnit, unit: indentUnit, newline: newline)
             return [Splice(range: colon..<valueEnd, text: ""), insertion(at: lineEnd(valueEnd), lines)]
@@ -166,16 +174,24 @@ extension ConfigEditor {
                     lineEnd(ofNodeEndingAt: old.end.offset, start: old.start.offset), deeperThan: keyIndent)
             : nil
         let inlineEnd = old.isNull ? nullValueEnd(of: pair, afterColon: colon) : max(colon, old.end.offset)
+        // A block scalar (`|`, `>`) ends after its last line break, which the replacement must put back.
+        let consumedBreak = old.scalar != nil && inlineEnd > colon && bytes[inlineEnd - 1] == UInt8(ascii: "\n")
         if value.isInline {
             if let oldLines {
                 return [Splice(range: oldLines, text: ""), Splice(range: colon..<colon, text: " " + value.flowText)]
             }
-            return [Splice(range: colon..<inlineEnd, text: " " + value.flowText)]
+            return [Splice(range: colon..<inlineEnd, text: " " + value.flowText + (consumedBreak ? newline : ""))]
         }
-        // A block list keeps its dash column; anything else is indented one unit under the key.
-        let indent =
-            (old.items != nil && !old.isFlow && old.items?.isEmpty == false)
-            ? old.start.column - 1 : keyIndent + indentUnit
+        // A block list keeps its dash column, a nested block collection its indentation; anything else is
+        // indented one unit under the key.
+        let indent: Int
+        if case .list = value, isBlockCollection, old.items != nil {
+            indent = old.start.column - 1
+        } else if isBlockCollection, old.start.column - 1 > keyIndent {
+            indent = old.start.column - 1
+        } else {
+            indent = keyIndent + indentUnit
+        }
         let lines: String
         switch value {
         case .list(let items):
@@ -187,6 +203,7 @@ extension ConfigEditor {
         default: lines = ""
         }
         if let oldLines { return [Splice(range: oldLines, text: lines)] }
+        if consumedBreak { return [Splice(range: colon..<inlineEnd, text: newline + lines)] }
         return [Splice(range: colon..<inlineEnd, text: ""), insertion(at: lineEnd(inlineEnd), lines)]
     }
 }

@@ -133,9 +133,20 @@ public struct ConfigEditor: Sendable {
         return try finish(replacementSplices(of: pair, with: value))
     }
 
-    /// Sets the scalar at `path` (for example `["integrations", "linear", "apiKey"]`), creating missing
-    /// parent mappings; `nil` removes the key (an emptied parent mapping becomes `{}`).
+    /// Sets the string at `path` (for example `["integrations", "linear", "apiKey"]`), creating missing
+    /// parent mappings; `nil` removes the key (an emptied parent mapping becomes `{}`). The value is always
+    /// a string (`"2"` is written quoted): use `setValue(path:value:)` for booleans, integers and lists.
     public func setScalar(path: [String], value: String?) throws(ConfigEditError) -> String {
+        if let value = lookup(path).pair?.value, value.scalar == nil {
+            throw .unsupportedLayout("'\(path.joined(separator: "."))' is \(value.kindDescription), not a single value")
+        }
+        return try setValue(path: path, value: value.map(YAMLValue.string))
+    }
+
+    /// Sets any value at `path`, creating missing parent mappings; `nil` removes the key. A scalar is
+    /// replaced in place (a comment after it stays); a block list or mapping replaces the old value's lines;
+    /// inside a flow collection the value is written inline.
+    public func setValue(path: [String], value: YAMLValue?) throws(ConfigEditError) -> String {
         guard let key = path.last else { throw .unsupportedLayout("an empty key path") }
         let found = lookup(path)
         guard let value else {
@@ -143,22 +154,24 @@ public struct ConfigEditor: Sendable {
             return try finish(removalSplices(of: pair, from: parent, owner: found.owner))
         }
         guard let pair = found.pair else {
-            return try finish(insertEntry(at: Array(path.dropLast()), key: key, value: .string(value)))
+            return try finish(insertEntry(at: Array(path.dropLast()), key: key, value: value))
         }
-        guard let scalar = pair.value.scalar else {
-            throw .unsupportedLayout(
-                "'\(path.joined(separator: "."))' is \(pair.value.kindDescription), not a single value")
+        let isInline = value.isInline || found.parent?.isFlow == true
+        guard isInline, pair.value.scalar != nil || pair.value.isFlow else {
+            return try finish(replacementSplices(of: pair, with: value))
         }
-        let rendered = YAMLScalar.render(value)
-        if scalar.isNull {
+        if pair.value.isNull {
             let colon = try afterColon(of: pair)
-            return try finish([Splice(range: colon..<nullValueEnd(of: pair, afterColon: colon), text: " " + rendered)])
+            return try finish([
+                Splice(range: colon..<nullValueEnd(of: pair, afterColon: colon), text: " " + value.flowText)
+            ])
         }
         // A block scalar's range ends after its last line break; keep one so the next key stays on its line.
         let range = pair.value.start.offset..<pair.value.end.offset
         let keepsBreak =
-            (scalar.style == .literal || scalar.style == .folded) && bytes[range].last == UInt8(ascii: "\n")
-        return try finish([Splice(range: range, text: rendered + (keepsBreak ? newline : ""))])
+            pair.value.scalar.map { $0.style == .literal || $0.style == .folded } == true
+            && bytes[range].last == UInt8(ascii: "\n")
+        return try finish([Splice(range: range, text: value.flowText + (keepsBreak ? newline : ""))])
     }
 
     // MARK: Shared steps

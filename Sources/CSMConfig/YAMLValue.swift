@@ -120,7 +120,14 @@ extension YAMLScalar {
     static func isPlainSafe(_ string: String) -> Bool {
         guard let first = string.unicodeScalars.first, let last = string.unicodeScalars.last else { return false }
         if first == " " || last == " " || last == ":" { return false }
-        if "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first) { return false }
+        // `-` may start a plain scalar when a non-space follows (`--verbose`); other indicators never do
+        // here (YAML allows `?x` and `:x` in block context only, and these values also go into flow lists).
+        let scalars = Array(string.unicodeScalars)
+        if first == "-" {
+            if scalars.count < 2 || scalars[1] == " " || scalars[1] == "\t" { return false }
+        } else if "?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first) {
+            return false
+        }
         for scalar in string.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) { return false }
             if scalar.value == 0xFEFF || scalar.value == 0x2028 || scalar.value == 0x2029 { return false }

@@ -239,6 +239,42 @@ struct EditorTests {
         #expect(try edit(text).setScalar(path: ["nothing", "here"], value: nil) == text)
     }
 
+    @Test("setValue writes booleans, integers, lists and mappings, replacing any old value")
+    func setValue() throws {
+        let text = "version: 1\nworkspace: w\nserver:\n  reconcile:\n    prune: false  # careful\n"
+        let prune = try edit(text).setValue(path: ["server", "reconcile", "prune"], value: true)
+        #expect(prune == "version: 1\nworkspace: w\nserver:\n  reconcile:\n    prune: true  # careful\n")
+        #expect(try parse(prune).server.prune)
+        let args = try edit(text).setValue(path: ["defaults", "agent", "args"], value: .list(["--a", "-b"]))
+        #expect(args == text + "defaults:\n  agent:\n    args:\n      - --a\n      - -b\n")
+        #expect(try parse(args).defaults.agent.args == ["--a", "-b"])
+        let mapping = try edit(text).setValue(path: ["server", "reconcile"], value: .mapping(["interval": "1m"]))
+        #expect(mapping == "version: 1\nworkspace: w\nserver:\n  reconcile:\n    interval: 1m\n")
+        let literal =
+            "version: 1\nworkspace: w\nrepos: {a: {path: /a}}\nsessions:\n  s:\n    env: |\n      x\n    model: m\n"
+        let env = try edit(literal).setValue(path: ["sessions", "s", "env"], value: .mapping(["A": "1"]))
+        #expect(
+            env
+                == "version: 1\nworkspace: w\nrepos: {a: {path: /a}}\nsessions:\n  s:\n    env:\n      A: \"1\"\n    model: m\n"
+        )
+        #expect(throws: ConfigEditError.self) { try edit(text).setScalar(path: ["server"], value: "x") }
+    }
+
+    @Test("setScalar inside flow mappings stays inline")
+    func setScalarInFlow() throws {
+        let text = "version: 1\nworkspace: w\nintegrations: {linear: {}}  # flow\n"
+        let set = try edit(text).setScalar(path: ["integrations", "linear", "apiKey"], value: "k")
+        #expect(set == "version: 1\nworkspace: w\nintegrations: {linear: {apiKey: k}}  # flow\n")
+        let more = try edit(set).setScalar(path: ["integrations", "linear", "endpoint"], value: "http://x")
+        #expect(more == "version: 1\nworkspace: w\nintegrations: {linear: {apiKey: k, endpoint: http://x}}  # flow\n")
+        #expect(
+            try edit(more).setScalar(path: ["integrations", "linear", "apiKey"], value: nil)
+                == "version: 1\nworkspace: w\nintegrations: {linear: {endpoint: http://x}}  # flow\n")
+        let server = try edit("version: 1\nworkspace: w\nserver: {listen: \"127.0.0.1:1\"}\n")
+            .setScalar(path: ["server", "reconcile", "prune"], value: "x")
+        #expect(server == "version: 1\nworkspace: w\nserver: {listen: \"127.0.0.1:1\", reconcile: {prune: x}}\n")
+    }
+
     @Test("setScalar handles empty values and block scalars")
     func setScalarSpecialValues() throws {
         let text =
@@ -289,7 +325,8 @@ struct EditorTests {
             ("api", "api"), ("git *", "git *"), ("", "\"\""), ("true", "\"true\""), ("no", "\"no\""),
             ("123", "\"123\""),
             ("1.5", "\"1.5\""), ("~", "\"~\""), ("null", "\"null\""), ("a: b", "\"a: b\""), ("a #b", "\"a #b\""),
-            ("-x", "\"-x\""), ("*", "\"*\""), ("x, y", "\"x, y\""), (" pad", "\" pad\""), ("say \"hi\"", "say \"hi\""),
+            ("-x", "-x"), ("-", "\"-\""), ("- x", "\"- x\""), ("-1", "\"-1\""), (":x", "\":x\""), ("?", "\"?\""),
+            ("*", "\"*\""), ("x, y", "\"x, y\""), (" pad", "\" pad\""), ("say \"hi\"", "say \"hi\""),
             ("line\nnext", "\"line\\nnext\""), ("tab\there", "\"tab\\there\""), ("back\\slash", "back\\slash"),
             ("héllo", "héllo"), ("bell\u{7}", "\"bell\\x07\""), ("${X}", "\"${X}\""), ("~/src", "~/src"),
         ])
@@ -297,6 +334,9 @@ struct EditorTests {
         #expect(YAMLScalar.render(input) == rendered)
         let node = try #require(try YAMLParser.parse("k: " + rendered + "\n", file: "t.yaml"))
         #expect(node.value(forKey: "k")?.scalar?.value == input)
+        let flow = try #require(try YAMLParser.parse("k: [" + rendered + ", {a: " + rendered + "}]\n", file: "t.yaml"))
+        #expect(flow.value(forKey: "k")?.items?.first?.scalar?.value == input)
+        #expect(flow.value(forKey: "k")?.items?.last?.value(forKey: "a")?.scalar?.value == input)
     }
 }
 
