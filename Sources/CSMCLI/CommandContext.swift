@@ -39,21 +39,44 @@ struct CommandContext {
         Engine(tmux: tmux, git: LibGit2Driver(), launch: AgentLaunch(layout: stateLayout, csmExecutable: Self.executablePath()))
     }
 
-    /// Where the configuration is, following `-f`, then `./csm.yaml` and parents, then the global file.
-    func locateConfig() throws -> ConfigLocation {
-        try ConfigLocator.locate(explicitPath: options.file.map { absolutePath($0) }, currentDirectory: currentDirectory,
-                                 environment: environment, homeDirectory: home)
+    /// Where the configuration is, following `-f`, then `./csm.yaml` and parents, then the global file,
+    /// then the original tool's config.json.
+    func locateConfig() throws -> ConfigLocator.Location {
+        try ConfigLocator.locate(explicitPath: options.file, currentDirectory: currentDirectory, environment: environment)
     }
+
+    var loader: ConfigLoader { ConfigLoader(environment: environment, homeDirectory: home) }
 
     /// Loads the workspace, or explains that there is none.
     func loadWorkspace() throws -> Workspace {
-        switch try locateConfig() {
-        case let .yaml(path):
-            return try ConfigLoader(environment: environment, homeDirectory: home).load(file: path)
+        let location = try locateConfig()
+        switch location {
         case let .legacy(path):
             return try LegacyConfig.load(file: path, homeDirectory: home)
-        case let .none(globalPath):
+        case let .notFound(globalPath):
             throw CLIError.noConfig(globalPath: globalPath)
+        case .explicit, .project, .global:
+            return try loader.load(file: location.path ?? "")
+        }
+    }
+
+    /// The csm.yaml that `create` and `kill` edit: the located file, or a new global file when none
+    /// exists. The original tool's config.json is never edited; its users are pointed at `csm import`.
+    func editableDocument() throws -> ConfigDocument {
+        switch try locateConfig() {
+        case let .explicit(path), let .project(path), let .global(path):
+            return try ConfigDocument.load(path: path, loader: loader)
+        case let .legacy(path):
+            throw CLIError.refused("the configuration is the original tool's \(path), which csm does not edit; "
+                + "run 'csm import > csm.yaml' and use that file.")
+        case let .notFound(globalPath):
+            try FileManager.default.createDirectory(atPath: (globalPath as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            let starter = "# csm workspace, created by 'csm create'. Every key is documented in docs/config.md.\n"
+                + "version: 1\nworkspace: default\n"
+            try writeAtomically(starter, to: globalPath)
+            output.line("Created \(globalPath).")
+            return try ConfigDocument.load(path: globalPath, loader: loader)
         }
     }
 
