@@ -30,6 +30,7 @@ let package = Package(
         .target(
             name: "CSMDrivers",
             dependencies: ["CSMModel", "CLibGit2", .product(name: "Logging", package: "swift-log")],
+            exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -77,7 +78,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CSMModel", "CSMTestSupport"],
+            dependencies: ["CSMModel", "CSMDrivers", "CSMTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

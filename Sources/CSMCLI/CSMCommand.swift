@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Logging
 
 /// The root `csm` command.
 public struct CSMCommand: AsyncParsableCommand {
@@ -17,4 +19,19 @@ public struct CSMCommand: AsyncParsableCommand {
     )
 
     public init() {}
+}
+
+/// The entry point the `csm` executable calls.
+public enum CSMMain {
+    /// Parses `CommandLine.arguments`, runs the command and exits with its status. Logs go to standard
+    /// error at the level in `CSM_LOG_LEVEL` (trace, debug, info, notice, warning, error; default warning).
+    public static func run() async {
+        let level = ProcessInfo.processInfo.environment["CSM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        await CSMCommand.main()
+    }
 }

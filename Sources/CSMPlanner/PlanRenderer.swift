@@ -113,7 +113,7 @@ public enum PlanRenderer {
             var rows: [(String?, String, String)] = [(nil, "host", quote(d.host)), (nil, "branch", quote(d.branch))]
             rows.append((action.kind == .repair ? "+" : nil, "worktree", quote(d.worktreePath)))
             rows.append((mark, "tmux", quote(tmuxName)))
-            rows.append((mark, "agent", quote(agentLine(d) + " --continue")))
+            rows.append((mark, "agent", quote(agentLine(d, continuing: true))))
             return rows
         case .destroy:
             var rows: [(String?, String, String)] = []
@@ -135,8 +135,9 @@ public enum PlanRenderer {
     }
 
     /// The agent command line as a person would type it (for display only; never executed).
-    public static func agentLine(_ d: DesiredSession) -> String {
+    public static func agentLine(_ d: DesiredSession, continuing: Bool = false) -> String {
         var words = [d.agent.command]
+        if continuing { words.append("--continue") }
         if let model = d.model { words += ["--model", model] }
         words += d.agent.args
         return words.map(ShellQuote.displayWord).joined(separator: " ")

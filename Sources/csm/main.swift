@@ -1,3 +1,3 @@
 import CSMCLI
 
-await CSMCommand.main()
+await CSMMain.run()
