@@ -32,6 +32,30 @@ public enum CSMMain {
             handler.logLevel = level
             return handler
         }
-        await CSMCommand.main()
+        await CSMCommand.main(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    /// Global options written before the subcommand (`csm -f x.yaml plan`, as with git or terraform)
+    /// moved after it, where ArgumentParser expects them.
+    static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
+        let withValue: Set<String> = ["-f", "--file", "--tmux-socket", "--state-dir"]
+        let flags: Set<String> = ["--no-color"]
+        var hoisted: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            if withValue.contains(argument), index + 1 < arguments.count {
+                hoisted += [argument, arguments[index + 1]]
+                index += 2
+            } else if (withValue.contains(name) && argument.contains("=")) || flags.contains(argument) {
+                hoisted.append(argument)
+                index += 1
+            } else {
+                break
+            }
+        }
+        guard !hoisted.isEmpty, index < arguments.count else { return arguments }
+        return [arguments[index]] + hoisted + arguments[(index + 1)...]
     }
 }

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs what csm needs on a fresh Debian machine and builds it. Safe to run again: it only installs
+# what is missing. Used by `make run`, `make test` and CI.
+#   - Debian packages: tmux, git, libyaml-dev, libgit2-dev, pkg-config (and python3-pip when pip is absent)
+#   - the real Claude Code binary, from PyPI's claude-agent-sdk wheel, cached outside the repo
+#   - a debug build of csm
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The Claude Code version csm is tested against, pinned in one place (override with the variable).
+CLAUDE_AGENT_SDK_VERSION="${CLAUDE_AGENT_SDK_VERSION:-0.2.188}"
+CACHE_DIR="${CSM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/csm}"
+
+need=()
+command -v tmux >/dev/null || need+=(tmux)
+command -v git >/dev/null || need+=(git)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev)
+pkg-config --exists libgit2 2>/dev/null || need+=(libgit2-dev)
+command -v python3 >/dev/null || need+=(python3)
+python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "==> installing Debian packages: ${need[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+claude_dir="$CACHE_DIR/claude-agent-sdk-$CLAUDE_AGENT_SDK_VERSION"
+if [ ! -x "$claude_dir/claude" ]; then
+  echo "==> fetching Claude Code from PyPI (claude-agent-sdk $CLAUDE_AGENT_SDK_VERSION)"
+  tmp="$(mktemp -d)"
+  trap 'rm -rf "$tmp"' EXIT
+  python3 -m pip download --quiet --no-deps "claude-agent-sdk==$CLAUDE_AGENT_SDK_VERSION" -d "$tmp"
+  mkdir -p "$claude_dir"
+  python3 - "$tmp" "$claude_dir" <<'PY'
+import glob, os, sys, zipfile
+wheel = glob.glob(os.path.join(sys.argv[1], "claude_agent_sdk-*.whl"))[0]
+with zipfile.ZipFile(wheel) as z:
+    data = z.read("claude_agent_sdk/_bundled/claude")
+target = os.path.join(sys.argv[2], "claude")
+with open(target + ".part", "wb") as f:
+    f.write(data)
+os.chmod(target + ".part", 0o755)
+os.replace(target + ".part", target)
+PY
+fi
+ln -sfn "$claude_dir" "$CACHE_DIR/claude-current"
+echo "==> Claude Code: $("$claude_dir/claude" --version 2>/dev/null || echo "at $claude_dir/claude")"
+
+echo "==> building csm"
+swift build 2>&1 | grep -E "error|warning: unre|Compiling csm|Build complete" || true
+test -x .build/debug/csm

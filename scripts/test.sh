@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs csm's whole test suite: unit, property, driver (real tmux and git) and end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh
+export CSM_CLAUDE="${CSM_CLAUDE:-${CSM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/csm}/claude-current/claude}"
+# Tests use private tmux sockets; keep their socket files in a temp dir of their own.
+export TMUX_TMPDIR="${TMUX_TMPDIR:-$(mktemp -d)}"
+unset TMUX CSM_TMUX_SOCKET CSM_STATE_DIR
+swift test --parallel --disable-xctest "$@" 2>&1 | grep -vE '^◇ Test case passing|^◇ Test .* started\.$'
+exit "${PIPESTATUS[0]}"
