@@ -17,6 +17,8 @@ struct EditorPropertyTests {
     func randomFile(_ model: Model, _ random: inout SplitMix64) -> (text: String, comments: [String]) {
         let unit = Bool.random(using: &random) ? 2 : 4
         let pad = String(repeating: " ", count: unit)
+        // Lists are written indented or "indentless" (the dash under the key), both common.
+        let dash = Bool.random(using: &random) ? pad : ""
         var comments: [String] = []
         var lines = ["version: 1", "workspace: w", "repos:", "\(pad)api:", "\(pad)\(pad)path: /src/api"]
         func comment(_ indent: String) {
@@ -48,12 +50,12 @@ struct EditorPropertyTests {
                 lines.append("favorites:")
             } else {
                 lines.append("favorites:")
-                lines += model.favorites.map { "\(pad)- \($0)" }
+                lines += model.favorites.map { "\(dash)- \($0)" }
             }
         }
         if !model.rules.isEmpty {
             lines.append("rules:")
-            lines += model.rules.map { "\(pad)- {tool: \($0.tool), action: \($0.action.rawValue)}" }
+            lines += model.rules.map { "\(dash)- {tool: \($0.tool), action: \($0.action.rawValue)}" }
         }
         comment("")
         let newline = Bool.random(using: &random) ? "\r\n" : "\n"
