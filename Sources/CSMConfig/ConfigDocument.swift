@@ -87,7 +87,7 @@ public enum ConfigWriteError: Error, Sendable, Equatable, CustomStringConvertibl
 
 /// Writes `text` to `path` so that readers see either the old or the new file, never a partial one: a
 /// temporary file in the same folder, `fsync`, `rename` over the original, `fsync` of the folder. The
-/// original's permission bits are kept (a new file gets 0644 minus nothing: csm.yaml is not secret).
+/// original's permission bits are kept; a new file gets 0644 (secrets belong in `${VAR}`, not in the file).
 public func writeAtomically(_ text: String, to path: String) throws(ConfigWriteError) {
     let directory =
         (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
