@@ -87,8 +87,15 @@ public enum ConfigWriteError: Error, Sendable, Equatable, CustomStringConvertibl
 
 /// Writes `text` to `path` so that readers see either the old or the new file, never a partial one: a
 /// temporary file in the same folder, `fsync`, `rename` over the original, `fsync` of the folder. The
-/// original's permission bits are kept (a new file gets 0644 minus nothing: csm.yaml is not secret).
+/// original's permission bits are kept; a new file gets 0644 (secrets belong in `${VAR}`, not in the file).
+///
+/// When `path` is a symbolic link (a dotfiles checkout, say), the file it points to is replaced and the
+/// link is kept.
 public func writeAtomically(_ text: String, to path: String) throws(ConfigWriteError) {
+    var linkInfo = stat()
+    let path =
+        lstat(path, &linkInfo) == 0 && (linkInfo.st_mode & S_IFMT) == S_IFLNK
+        ? URL(fileURLWithPath: path).resolvingSymlinksInPath().path : path
     let directory =
         (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
     let name = (path as NSString).lastPathComponent

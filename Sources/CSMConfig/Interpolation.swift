@@ -3,10 +3,11 @@
 /// `$${` writes a literal `${`. A `$` not followed by `{` is kept as is. The default runs to the first
 /// `}` (no nesting) and is used when the variable is unset or empty, as in POSIX shells.
 enum Interpolation {
-    /// Why a value could not be interpolated.
+    /// Why a value could not be interpolated; `at` counts Unicode scalars from the start of the value to
+    /// the `$` of the offending reference, so the caller can point at it.
     enum Failure: Error, Equatable {
-        case unset(String)
-        case malformed(String)
+        case unset(String, at: Int)
+        case malformed(String, at: Int)
     }
 
     static func expand(_ text: String, environment: [String: String]) -> Result<String, Failure> {
@@ -14,6 +15,7 @@ enum Interpolation {
         var out = ""
         var rest = Substring(text)
         while let dollar = rest.firstIndex(of: "$") {
+            let at = text.unicodeScalars.distance(from: text.startIndex, to: dollar)
             out += rest[..<dollar]
             let after = rest[rest.index(after: dollar)...]
             if after.hasPrefix("${") {
@@ -28,7 +30,7 @@ enum Interpolation {
             }
             let body = after.dropFirst()
             guard let close = body.firstIndex(of: "}") else {
-                return .failure(.malformed("'${' is not closed by '}'; write '$${' for a literal '${'"))
+                return .failure(.malformed("'${' is not closed by '}'; write '$${' for a literal '${'", at: at))
             }
             let inner = body[..<close]
             rest = body[body.index(after: close)...]
@@ -39,7 +41,7 @@ enum Interpolation {
                 let tail = inner[inner.index(after: colon)...]
                 guard tail.hasPrefix("-") else {
                     return .failure(
-                        .malformed("'${\(inner)}' is not a valid reference; write ${NAME} or ${NAME:-default}"))
+                        .malformed("'${\(inner)}' is not a valid reference; write ${NAME} or ${NAME:-default}", at: at))
                 }
                 fallback = tail.dropFirst()
             } else {
@@ -49,15 +51,15 @@ enum Interpolation {
             guard isValidName(name) else {
                 return .failure(
                     .malformed(
-                        "'${\(inner)}' is not a valid reference; variable names use A-Z, a-z, 0-9 and '_' and do not start with a digit"
-                    ))
+                        "'${\(inner)}' is not a valid reference; variable names use A-Z, a-z, 0-9 and '_' and do not start with a digit",
+                        at: at))
             }
             if let value = environment[String(name)], !(fallback != nil && value.isEmpty) {
                 out += value
             } else if let fallback {
                 out += fallback
             } else {
-                return .failure(.unset(String(name)))
+                return .failure(.unset(String(name), at: at))
             }
         }
         out += rest

@@ -27,6 +27,8 @@ public struct LegacyConfig: Sendable {
     let unrepresented: [String: [String]]
     /// Top-level keys that were ignored.
     let ignoredKeys: [String]
+    /// The home folder `~` was expanded against (the import writes `~/` back).
+    let homeDirectory: String
 
     /// Reads `path` and maps it (see the type's documentation).
     public static func load(file path: String, homeDirectory: String) throws(ConfigError) -> Workspace {
@@ -82,7 +84,11 @@ public struct LegacyConfig: Sendable {
             lines.insert("# Not imported (no equivalent in csm.yaml): \(ignoredKeys.joined(separator: ", ")).", at: 2)
         }
         let value = { (text: String) in YAMLScalar.render(Interpolation.escape(text)) }
-        lines += ["defaults:", "  worktreeBase: \(value(workspace.defaults.worktreeBase))"]
+        // Local paths under the home folder are written with `~/` so the file also works for a colleague.
+        let localPath = { (path: String) in
+            path.hasPrefix(homeDirectory + "/") ? value("~/" + path.dropFirst(homeDirectory.count + 1)) : value(path)
+        }
+        lines += ["defaults:", "  worktreeBase: \(localPath(workspace.defaults.worktreeBase))"]
         let remoteHosts = workspace.hosts.values.filter { $0.name != HostSpec.localName }.sorted { $0.name < $1.name }
         if !remoteHosts.isEmpty {
             lines.append("hosts:")
@@ -94,7 +100,7 @@ public struct LegacyConfig: Sendable {
             lines.append("repos:")
             for name in repoOrder {
                 guard let repo = workspace.repos[name] else { continue }
-                lines += ["  \(YAMLScalar.render(name)):", "    path: \(value(repo.path))"]
+                lines += ["  \(YAMLScalar.render(name)):", "    path: \(repo.host == nil ? localPath(repo.path) : value(repo.path))"]
                 if let host = repo.host { lines.append("    host: \(YAMLScalar.render(host))") }
                 lines += (unrepresented[name] ?? []).map { "    # " + $0 }
             }
@@ -237,7 +243,7 @@ private struct LegacyMapper {
             server: server, integrations: integrations)
         return LegacyConfig(
             workspace: workspace, file: file, repoOrder: repoOrder, unrepresented: unrepresented,
-            ignoredKeys: json.keys.filter { !known.contains($0) }.sorted())
+            ignoredKeys: json.keys.filter { !known.contains($0) }.sorted(), homeDirectory: home)
     }
 
     mutating func mapProject(_ entry: Any, index: Int, base: String) {

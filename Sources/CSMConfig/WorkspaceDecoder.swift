@@ -93,10 +93,21 @@ struct WorkspaceDecoder {
         for key in required where fields.pairs[key] == nil {
             let at = owner?.start ?? node.start
             let message = path.isEmpty ? "missing required key '\(key)'" : "missing required key '\(key)' in '\(path)'"
-            error(at, message)
+            error(at, message, hint: Self.requiredKeyHints[key])
         }
         return fields
     }
+
+    /// What to write for each required key.
+    static let requiredKeyHints = [
+        "version": "add 'version: 1'",
+        "workspace": "add 'workspace: NAME', the name that tags everything this file owns",
+        "ssh": "add 'ssh: user@host' (or an ssh config alias)",
+        "path": "add 'path: ~/src/project', the repository's folder",
+        "repo": "add 'repo: NAME'; it may be left out only when exactly one repo is declared",
+        "tool": "add 'tool: NAME' (for example Bash, or '*' for any tool)",
+        "action": "add 'action: allow', 'deny' or 'ask'",
+    ]
 
     mutating func typeError(_ node: YAMLNode, expected: String, path: String, hint: String? = nil) {
         let subject = path.isEmpty ? "the top level" : "'\(path)'"
@@ -148,14 +159,35 @@ struct WorkspaceDecoder {
         switch Interpolation.expand(scalar.value, environment: environment) {
         case .success(let value):
             return value
-        case .failure(.unset(let name)):
+        case .failure(.unset(let name, let at)):
             error(
-                node.start, "environment variable '\(name)' is not set (used in '\(path)')",
+                mark(in: node, atScalar: at), "environment variable '\(name)' is not set (used in '\(path)')",
                 hint: "set it, or give a default with ${\(name):-default}")
-        case .failure(.malformed(let message)):
-            error(node.start, "\(message) (in '\(path)')")
+        case .failure(.malformed(let message, let at)):
+            error(mark(in: node, atScalar: at), "\(message) (in '\(path)')")
         }
         return nil
+    }
+
+    /// The position of the `index`-th Unicode scalar of a scalar's value, when the source text shows the
+    /// value unchanged on one line (plain, or quoted without escapes); otherwise the scalar's start.
+    func mark(in node: YAMLNode, atScalar index: Int) -> YAMLMark {
+        guard let scalar = node.scalar, node.start.line == node.end.line, node.end.offset <= source.bytes.count else {
+            return node.start
+        }
+        let raw = String(decoding: source.bytes[node.start.offset..<node.end.offset], as: UTF8.self)
+        let quote: Int
+        switch scalar.style {
+        case .plain: quote = 0
+        case .singleQuoted, .doubleQuoted: quote = 1
+        default: return node.start
+        }
+        guard raw.unicodeScalars.count == scalar.value.unicodeScalars.count + 2 * quote,
+            String(raw.unicodeScalars.dropFirst(quote).dropLast(quote)) == scalar.value
+        else { return node.start }
+        let bytes = String(scalar.value.unicodeScalars.prefix(index)).utf8.count
+        return YAMLMark(
+            line: node.start.line, column: node.start.column + quote + index, offset: node.start.offset + quote + bytes)
     }
 
     /// An optional string: absent or null is nil without a diagnostic.

@@ -72,6 +72,19 @@ struct ConfigDocumentTests {
         }
     }
 
+    @Test("writing through a symbolic link replaces the target and keeps the link")
+    func symlink() async throws {
+        try await withTemporaryDirectory { folder in
+            let target = folder.appendingPathComponent("dotfiles-csm.yaml").path
+            let link = folder.appendingPathComponent("csm.yaml").path
+            try "a: 1\n".write(toFile: target, atomically: false, encoding: .utf8)
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+            try writeAtomically("a: 2\n", to: link)
+            #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+            #expect(try String(contentsOfFile: target, encoding: .utf8) == "a: 2\n")
+        }
+    }
+
     @Test("loading a missing file or a folder gives a diagnostic at 1:1")
     func unreadable() async throws {
         try await withTemporaryDirectory { folder in

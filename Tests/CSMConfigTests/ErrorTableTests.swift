@@ -106,7 +106,13 @@ let errorTable: [ErrorCase] = [
         "7:13: environment variable 'TOKEN' is not set (used in 'sessions.fix.prompt')"),
     ErrorCase(
         oneRepo + "sessions:\n  fix:\n    prompt: \"${TOKEN\"\n",
-        "7:13: '${' is not closed by '}'; write '$${' for a literal '${' (in 'sessions.fix.prompt')"),
+        "7:14: '${' is not closed by '}'; write '$${' for a literal '${' (in 'sessions.fix.prompt')"),
+    ErrorCase(
+        oneRepo + "sessions:\n  fix:\n    prompt: hi $${A} and ${B}\n",
+        "7:26: environment variable 'B' is not set (used in 'sessions.fix.prompt')"),
+    ErrorCase(
+        oneRepo + "sessions:\n  fix:\n    prompt: \"\\t${B}\"\n",
+        "7:13: environment variable 'B' is not set (used in 'sessions.fix.prompt')"),
     ErrorCase(
         oneRepo + "sessions:\n  fix:\n    agent:\n      args: claude\n",
         "8:13: expected a list of strings for 'sessions.fix.agent.args', found a string"),

@@ -59,6 +59,8 @@ struct LegacyConfigTests {
         let yaml = legacy.importYAML()
         #expect(yaml.hasPrefix("# csm.yaml imported from /home/u/.config/csm/config.json"))
         #expect(!yaml.contains("lin_api_secret"))
+        #expect(yaml.contains("  worktreeBase: ~/wt\n"))
+        #expect(yaml.contains("    path: ~/src/My App\n"))
         #expect(yaml.contains("apiTokens, feedbackEnabled"))
         #expect(yaml.contains("# not representable in csm.yaml yet (project 'web'): setupScript: \"npm ci\""))
         #expect(yaml.contains("envVars: {\"PORT\":\"3001\"}"))
