@@ -20,13 +20,14 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         .systemLibrary(name: "CLibGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
-        .target(name: "CSMModel", swiftSettings: swiftSettings),
+        .target(name: "CSMModel", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
             name: "CSMConfig",
             dependencies: ["CSMModel", "CYAML", .product(name: "Logging", package: "swift-log")],
+            exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
-        .target(name: "CSMPlanner", dependencies: ["CSMModel"], swiftSettings: swiftSettings),
+        .target(name: "CSMPlanner", dependencies: ["CSMModel"], exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
             name: "CSMDrivers",
             dependencies: ["CSMModel", "CLibGit2", .product(name: "Logging", package: "swift-log")],
@@ -39,6 +40,7 @@ let package = Package(
                 "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -48,6 +50,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "csm", dependencies: ["CSMCLI"], swiftSettings: swiftSettings),
