@@ -55,6 +55,8 @@ public enum GitError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownBase(repoPath: String, base: String)
     /// The repository path does not hold a git repository.
     case notARepository(path: String)
+    /// The worktree holds untracked git repositories of its own, which an archive commit cannot hold.
+    case nestedRepositories(path: String, repositories: [String])
 
     public var description: String {
         switch self {
@@ -64,6 +66,9 @@ public enum GitError: Error, Sendable, Equatable, CustomStringConvertible {
             return "git: \(path) already exists and is not a worktree csm created; move it away or choose another worktreeBase"
         case let .unknownBase(repoPath, base):
             return "git: '\(base)' is not a branch, tag or commit in \(repoPath); fix 'base' or 'baseBranch' in csm.yaml"
+        case let .nestedRepositories(path, repositories):
+            return "git: \(path) holds git repositories of its own (\(repositories.joined(separator: ", "))) that csm cannot "
+                + "archive; move them out of the worktree, then run the destroy again. Nothing was removed."
         case let .notARepository(path):
             return "git: \(path) is not a git repository; fix the repo's 'path' in csm.yaml"
         }

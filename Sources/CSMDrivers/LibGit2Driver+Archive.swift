@@ -16,6 +16,8 @@ extension LibGit2Driver {
         let parent = try headCommit(of: repository, path: path)
         defer { git_object_free(parent) }
         var (treeID, skipped) = try worktreeTree(of: repository, path: path)
+        // An archive that leaves files out would let a forced destroy lose them: refuse instead.
+        guard skipped.isEmpty else { throw GitError.nestedRepositories(path: path, repositories: skipped) }
         var tree: OpaquePointer?
         try LibGit2.check(git_tree_lookup(&tree, repository, &treeID), "read archive tree", path: path)
         defer { git_tree_free(tree) }
