@@ -37,7 +37,8 @@ struct KillCommand: AsyncParsableCommand {
 
             // Plan against the edited workspace before touching csm.yaml, so a refused kill changes nothing.
             let engine = context.makeEngine()
-            let (plan, actual) = try await engine.plan(workspace, options: PlanOptions(force: force, deleteBranch: deleteBranch), targets: [name])
+            let (fullPlan, actual) = try await engine.plan(workspace, options: PlanOptions(force: force, deleteBranch: deleteBranch))
+            let plan = fullPlan.limited(to: [name])
             let isOwned = SessionList.rows(workspace: workspace.name, desired: [], actual: actual).contains { $0.name == name && $0.status == .orphaned }
             guard isDeclared || isOwned else { throw CLIError.unknownSession(name, known: document.workspace.sessions.keys.sorted()) }
             if let blocked = plan.actions.first(where: { $0.kind == .blocked }) {

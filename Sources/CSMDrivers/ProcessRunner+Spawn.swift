@@ -16,10 +16,20 @@ public struct SpawnProcessRunner: ProcessRunner {
     public init() {}
 
     public func run(_ executable: String, _ arguments: [String], input: String?, environment: [String: String]?) async throws -> ProcessResult {
+        // The blocking work runs on a GCD thread: the cooperative pool has one thread per core here.
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try Self.runBlocking(executable, arguments, input: input, environment: environment) })
+            }
+        }
+    }
+
+    /// Runs a program and waits for it on the calling thread (never call this from the cooperative pool).
+    public static func runBlocking(_ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
         let argv = [executable] + arguments
-        let stdinPipe = try Self.makePipe(argv)
-        let stdoutPipe = try Self.makePipe(argv)
-        let stderrPipe = try Self.makePipe(argv)
+        let stdinPipe = try makePipe(argv)
+        let stdoutPipe = try makePipe(argv)
+        let stderrPipe = try makePipe(argv)
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -29,7 +39,7 @@ public struct SpawnProcessRunner: ProcessRunner {
         posix_spawn_file_actions_adddup2(&actions, stderrPipe.write, 2)
         // Close everything else in the child, including descriptors other code in this process left
         // inheritable (Foundation's pipes): a daemonising child would otherwise hold them open.
-        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
+        if let closeFrom = addCloseFrom { _ = closeFrom(&actions, 3) }
 
         let env = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
         let cArgv = argv.map { strdup($0) } + [nil]
@@ -52,10 +62,11 @@ public struct SpawnProcessRunner: ProcessRunner {
             throw ProcessError(argv: argv, status: nil, stderrTail: String(cString: strerror(spawnStatus)))
         }
 
+        // stdin and stderr on helper threads, stdout here, so no pipe can fill up and block the child.
+        let group = DispatchGroup()
         let inputData = Data((input ?? "").utf8)
         let writeFD = stdinPipe.write
-        // Blocking reads and waitpid run on GCD threads: the cooperative pool has one thread per core.
-        async let written: Void = Self.onThread {
+        DispatchQueue.global().async(group: group) {
             inputData.withUnsafeBytes { buffer in
                 var offset = 0
                 while offset < buffer.count {
@@ -66,13 +77,13 @@ public struct SpawnProcessRunner: ProcessRunner {
             }
             close(writeFD)
         }
-        async let out = Self.onThread { Self.readAll(stdoutPipe.read) }
-        async let err = Self.onThread { Self.readAll(stderrPipe.read) }
-        let childPID = pid
-        async let status = Self.onThread { Self.wait(childPID) }
-        _ = await written
-        let (outData, errData, exitStatus) = await (out, err, status)
-        return ProcessResult(status: exitStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        let errBox = DataBox()
+        let errFD = stderrPipe.read
+        DispatchQueue.global().async(group: group) { errBox.data = readAll(errFD) }
+        let outData = readAll(stdoutPipe.read)
+        group.wait()
+        let status = wait(pid)
+        return ProcessResult(status: status, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errBox.data, as: UTF8.self))
     }
 
     /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), declared only under `_GNU_SOURCE`,
@@ -116,10 +127,10 @@ public struct SpawnProcessRunner: ProcessRunner {
         let signal = status & 0x7f
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
+}
 
-    private static func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: work()) }
-        }
-    }
+/// The stderr bytes, written by one helper thread and read only after `DispatchGroup.wait()`, which
+/// orders the write before the read; that is why the unchecked conformance is safe.
+private final class DataBox: @unchecked Sendable {
+    var data = Data()
 }

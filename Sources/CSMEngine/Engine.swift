@@ -18,9 +18,15 @@ public struct Engine: Sendable {
         self.applier = applier
     }
 
-    /// Observes and plans in one step.
+    /// Observes and plans in one step. Every target must name a declared session or one this workspace owns.
     public func plan(_ workspace: Workspace, options: PlanOptions = PlanOptions(), targets: Set<String>? = nil) async throws -> (plan: Plan, actual: ActualState) {
         let actual = try await observer.observe(workspace)
+        if let targets {
+            let known = Set(workspace.sessions.keys).union(
+                SessionList.rows(workspace: workspace.name, desired: [], actual: actual).filter { $0.status == .orphaned }.map(\.name))
+            let unknown = targets.subtracting(known).sorted()
+            guard unknown.isEmpty else { throw EngineError.unknownTargets(unknown, known: known.sorted()) }
+        }
         let plan = Planner.plan(workspace: workspace.name, desired: workspace.resolvedSessions(), actual: actual, options: options)
         return (plan.limited(to: targets), actual)
     }
@@ -29,5 +35,19 @@ public struct Engine: Sendable {
     public func list(_ workspace: Workspace) async throws -> [SessionRow] {
         let actual = try await observer.observe(workspace)
         return SessionList.rows(workspace: workspace.name, desired: workspace.resolvedSessions(), actual: actual)
+    }
+}
+
+/// Errors of the engine's own checks.
+public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownTargets([String], known: [String])
+
+    public var description: String {
+        switch self {
+        case let .unknownTargets(names, known):
+            let list = names.map { "'\($0)'" }.joined(separator: ", ")
+            return "--target \(list) names no session declared in csm.yaml or owned by this workspace"
+                + (known.isEmpty ? "." : "; sessions: \(known.joined(separator: ", ")).")
+        }
     }
 }

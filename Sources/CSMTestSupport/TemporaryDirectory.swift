@@ -1,3 +1,4 @@
+import CSMDrivers
 import Foundation
 
 /// Runs `body` with a fresh temporary folder and removes the folder afterwards, also when `body` throws.
@@ -22,28 +23,16 @@ public func makeTemporaryDirectory(prefix: String = "csm-test") throws -> URL {
 
 /// Runs a program and returns its standard output; throws when it exits non-zero. For test set-up only
 /// (creating git repositories with the real `git`, inspecting tmux), never for the code under test.
+/// Spawned like csm spawns (no inheritable pipes), so starting a tmux server here cannot hang the test.
 @discardableResult
 public func runTool(_ executable: String, _ arguments: [String], in directory: URL? = nil, environment: [String: String]? = nil) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [executable] + arguments
-    if let directory { process.currentDirectoryURL = directory }
-    if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new } }
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    // Read before waiting so a chatty tool cannot fill the pipe and block.
-    let output = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw ToolFailure(command: ([executable] + arguments).joined(separator: " "), status: process.terminationStatus,
-                          stderr: String(decoding: errors, as: UTF8.self))
+    let chdir = directory.map { ["--chdir=\($0.path)"] } ?? []
+    let env = environment.map { ProcessInfo.processInfo.environment.merging($0) { _, new in new } }
+    let result = try SpawnProcessRunner.runBlocking("/usr/bin/env", chdir + [executable] + arguments, environment: env)
+    guard result.status == 0 else {
+        throw ToolFailure(command: ([executable] + arguments).joined(separator: " "), status: result.status, stderr: result.stderr)
     }
-    return String(decoding: output, as: UTF8.self)
+    return result.stdout
 }
 
 /// A test set-up command that failed.

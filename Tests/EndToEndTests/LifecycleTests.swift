@@ -191,3 +191,54 @@ struct LifecycleTests {
         }
     }
 }
+
+@Suite("csm end to end: edges", .tags(.realTmux, .realGit), .timeLimit(.minutes(2)))
+struct EdgeTests {
+    @Test("killing a declared session that never ran only edits csm.yaml")
+    func killNeverApplied() async throws {
+        try await withCSMWorld { world in
+            try world.writeConfig(world.config(sessions: "  idle:\n    repo: app\n"))
+            let result = try await world.csm("kill", "idle")
+            #expect(result.status == 0, "\(result.combined)")
+            #expect(!(try world.readConfig().contains("idle:")))
+        }
+    }
+
+    @Test("unknown targets and unknown sessions are errors that list what exists")
+    func unknownNames() async throws {
+        try await withCSMWorld { world in
+            try world.writeConfig(world.config(sessions: "  a:\n    repo: app\n"))
+            let plan = try await world.csm("plan", "--target", "nope")
+            #expect(plan.status == 1 && plan.stderr.contains("--target 'nope' names no session"), "\(plan.combined)")
+            let kill = try await world.csm("kill", "nope")
+            #expect(kill.status == 1 && kill.stderr.contains("no session named 'nope'"), "\(kill.combined)")
+            let create = try await world.csm("create", "a")
+            #expect(create.status == 1 && create.stderr.contains("already declared"), "\(create.combined)")
+        }
+    }
+
+    @Test("global options work before the command too")
+    func globalOptionsFirst() async throws {
+        try await withCSMWorld { world in
+            try world.writeConfig(world.config())
+            let other = world.root.appendingPathComponent("other.yaml")
+            try Data(world.config(workspace: "other").utf8).write(to: other)
+            let result = try await world.csm("-f", other.path, "plan")
+            #expect(result.status == 0 && result.stdout.contains("Workspace 'other'"), "\(result.combined)")
+        }
+    }
+
+    @Test("a tmux session of the same name that csm does not own blocks the create and is left alone")
+    func unownedCollision() async throws {
+        try await withCSMWorld { world in
+            try runTool("tmux", ["-L", world.tmuxSocket, "new-session", "-d", "-s", "csm-taken", "sleep", "60"])
+            try world.writeConfig(world.config(sessions: "  taken:\n    repo: app\n"))
+            let result = try await world.csm("apply")
+            #expect(result.status == 1)
+            #expect(result.stdout.contains("! session \"taken\""), "\(result.combined)")
+            #expect(result.stderr.contains("belongs to no csm workspace"))
+            let sessions = try await world.tmux.listSessions()
+            #expect(sessions.map(\.tmuxName) == ["csm-taken"] && sessions[0].workspace == nil)
+        }
+    }
+}
