@@ -25,9 +25,9 @@ public enum PlanRenderer {
         guard plan.hasChanges else {
             return style.green(style.bold("No changes.")) + " Workspace '\(plan.workspace)' matches csm.yaml.\n"
         }
-        var out = "csm will perform the following actions in workspace '\(plan.workspace)':\n"
         let kinds = Set(plan.actions.map(\.kind))
-        out += legend(kinds, style: style) + "\n"
+        var out = legend(kinds, style: style) + "\n"
+        out += "csm will perform the following actions in workspace '\(plan.workspace)':\n\n"
         for action in plan.actions { out += block(action, style: style) + "\n" }
         out += style.bold("Plan:") + " \(plan.toAdd) to add, \(plan.toChange) to change, \(plan.toDestroy) to destroy.\n"
         if plan.blockedCount > 0 {
@@ -46,7 +46,7 @@ public enum PlanRenderer {
             let present = kind == .restart ? (kinds.contains(.restart) || kinds.contains(.repair)) : kinds.contains(kind)
             if present { lines.append("  " + colored(kind, kind.symbol.padding(toLength: 3, withPad: " ", startingAt: 0), style) + " " + name) }
         }
-        return "Actions are shown with these symbols:\n" + lines.joined(separator: "\n") + "\n"
+        return "Session actions are indicated with the following symbols:\n" + lines.joined(separator: "\n") + "\n"
     }
 
     private static func colored(_ kind: ActionKind, _ s: String, _ style: TextStyle) -> String {
@@ -84,11 +84,14 @@ public enum PlanRenderer {
     private static func block(_ action: PlannedAction, style: TextStyle) -> String {
         let symbol = action.kind.symbol
         let indent = String(repeating: " ", count: max(0, 3 - symbol.count))
-        var out = "  " + style.bold(headline(action)) + "\n"
+        // A long reason reads better as a headline plus "what to do" lines.
+        var parts = headline(action).components(separatedBy: "; ")
+        var out = "  " + style.bold(parts.removeFirst()) + "\n"
+        for part in parts { out += "  " + style.bold("#   " + part) + "\n" }
         out += indent + colored(action.kind, symbol, style) + " session \"\(action.session)\" {\n"
         for (mark, key, value) in attributes(action) {
-            let prefix = mark.map { colored(action.kind, $0, style) + " " } ?? "  "
-            out += "      " + prefix + key.padding(toLength: 8, withPad: " ", startingAt: 0) + " = " + value + "\n"
+            let padded = String(repeating: " ", count: max(0, 3 - (mark?.count ?? 0))) + (mark ?? "")
+            out += "    " + (mark == nil ? padded : colored(action.kind, padded, style)) + " " + key.padding(toLength: 8, withPad: " ", startingAt: 0) + " = " + value + "\n"
         }
         out += "    }\n"
         return out
