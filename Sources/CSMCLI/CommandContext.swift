@@ -56,7 +56,7 @@ struct CommandContext {
         case let .notFound(globalPath):
             throw CLIError.noConfig(globalPath: globalPath)
         case .explicit, .project, .global:
-            return try loader.load(file: location.path ?? "")
+            return try loader.load(file: displayPath(location.path ?? ""))
         }
     }
 
@@ -65,7 +65,7 @@ struct CommandContext {
     func editableDocument() throws -> ConfigDocument {
         switch try locateConfig() {
         case let .explicit(path), let .project(path), let .global(path):
-            return try ConfigDocument.load(path: path, loader: loader)
+            return try ConfigDocument.load(path: displayPath(path), loader: loader)
         case let .legacy(path):
             throw CLIError.refused("the configuration is the original tool's \(path), which csm does not edit; "
                 + "run 'csm import > csm.yaml' and use that file.")
@@ -78,6 +78,12 @@ struct CommandContext {
             output.line("Created \(globalPath).")
             return try ConfigDocument.load(path: globalPath, loader: loader)
         }
+    }
+
+    /// `path` relative to the current folder when it lies inside it, as compilers print file names.
+    func displayPath(_ path: String) -> String {
+        let prefix = currentDirectory.hasSuffix("/") ? currentDirectory : currentDirectory + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }
 
     func absolutePath(_ path: String) -> String {

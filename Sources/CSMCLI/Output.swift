@@ -26,6 +26,11 @@ final class Output: Sendable {
         lock.withLock { _ in FileHandle.standardError.write(Data(message.utf8)) }
     }
 
+    /// Config diagnostics, as they are (`file:line:col: error: ...`), on standard error.
+    func diagnostics(_ text: String) {
+        lock.withLock { _ in FileHandle.standardError.write(Data((text + "\n").utf8)) }
+    }
+
     func warning(_ text: String) {
         let message = style.yellow(style.bold("Warning:")) + " " + text + "\n"
         lock.withLock { _ in FileHandle.standardError.write(Data(message.utf8)) }

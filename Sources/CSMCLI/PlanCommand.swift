@@ -46,6 +46,10 @@ extension CommandContext {
             throw exit
         } catch let error as CleanExit {
             throw error
+        } catch let error as ConfigError {
+            // Compiler-format lines must start at the file name so editors can jump to them.
+            output.diagnostics(error.description)
+            throw ExitCode.failure
         } catch {
             output.error("\(error)")
             throw ExitCode.failure
