@@ -43,9 +43,10 @@ struct ListCommand: AsyncParsableCommand {
                 let style = context.output.style
                 if cell.hasPrefix("running") { return style.green(cell) }
                 if cell.hasPrefix("missing") || cell.hasPrefix("orphaned") { return style.yellow(cell) }
-                if cell.hasPrefix("stopped") || cell.hasPrefix("unreachable") { return style.red(cell) }
+                if cell.hasPrefix("stopped") || cell.hasPrefix("unreachable") || cell.hasPrefix("blocked") { return style.red(cell) }
                 return style.dim(cell)
             })
+            ListCommand.printSetupFailures(rows, output: context.output)
         }
     }
 

@@ -25,6 +25,13 @@ public protocol GitDriver: Sendable {
     /// Removes the worktree folder and its git administrative entry. When `deleteBranch` names a branch,
     /// deletes it afterwards. Never checks for work: callers decide that from `observeWorktrees`.
     func removeWorktree(worktreePath: String, repoPath: String, deleteBranch: String?) async throws
+
+    // Lifecycle operations; documented (with default implementations) in GitDriver+Lifecycle.swift.
+    func keepOutOfStatus(worktreePath: String, file: String) async throws -> StatusExclusion
+    func merge(_ request: MergeRequest) async throws -> MergeOutcome
+    func renameBranch(repoPath: String, from oldName: String, to newName: String) async throws
+    func moveWorktree(from oldPath: String, to newPath: String, repoPath: String, marker: WorktreeMarker) async throws
+    func commitSubjects(repoPath: String, branch: String, base: String) async throws -> [String]
 }
 
 /// What `GitDriver.addWorktree` needs.
@@ -55,6 +62,10 @@ public enum GitError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownBase(repoPath: String, base: String)
     /// The repository path does not hold a git repository.
     case notARepository(path: String)
+    /// A merge was refused with nothing changed; `reason` says why and what to do, `files` names conflicts.
+    case mergeRefused(repoPath: String, reason: String, files: [String])
+    /// A driver without this lifecycle operation (an in-memory twin) was asked for it.
+    case unsupported(operation: String)
 
     public var description: String {
         switch self {
@@ -66,6 +77,11 @@ public enum GitError: Error, Sendable, Equatable, CustomStringConvertible {
             return "git: '\(base)' is not a branch, tag or commit in \(repoPath); fix 'base' or 'baseBranch' in csm.yaml"
         case let .notARepository(path):
             return "git: \(path) is not a git repository; fix the repo's 'path' in csm.yaml"
+        case let .mergeRefused(repoPath, reason, files):
+            let list = files.isEmpty ? "" : " Conflicting files: " + files.joined(separator: ", ") + "."
+            return "git: merge in \(repoPath) refused, nothing was changed: \(reason).\(list)"
+        case let .unsupported(operation):
+            return "git: this driver cannot \(operation) (this is a bug in csm or its test set-up)"
         }
     }
 }

@@ -139,6 +139,7 @@ public enum PlanRenderer {
         var words = [d.agent.command]
         if continuing { words.append("--continue") }
         if let model = d.model { words += ["--model", model] }
+        if let effort = d.effort { words += ["--effort", effort.rawValue] }
         words += d.agent.args
         return words.map(ShellQuote.displayWord).joined(separator: " ")
     }
