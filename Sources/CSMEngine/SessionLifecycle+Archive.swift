@@ -25,8 +25,12 @@ extension SessionLifecycle {
             throw LifecycleError.dirtyWorktree(session: name, path: worktree.path, work: (files.workDescription ?? "changes")
                 + " (or archive with --force, which records them under refs/csm/archive/\(name)/)")
         }
+        // Commits on no other branch are recorded now (the branch is kept, but the destroy's nothing-lost
+        // check counts them). Files (only with --force) are archived by the destroy itself, after the agent
+        // has stopped, so whatever it wrote last is in the archive too.
         var archiveRef: String?
-        if let worktree, worktree.holdsWork {
+        let hasFiles = (worktree?.uncommittedCount ?? 0) > 0 || (worktree?.untrackedCount ?? 0) > 0
+        if let worktree, worktree.uniqueCommitCount > 0, !hasFiles {
             archiveRef = try await git.archiveWork(worktreePath: worktree.path, session: name, at: now())
         }
 
@@ -35,7 +39,7 @@ extension SessionLifecycle {
         let saved = try document.saving(text, loader: loader)
         let destroy = PlannedAction(
             kind: .destroy, session: name, host: session.host, reason: "archived (the branch \(worktree?.branch ?? session.branch) is kept)",
-            worktree: worktree, killsTmux: tmux != nil, archivesWork: force, deletesBranch: false)
+            worktree: worktree, killsTmux: tmux != nil, archivesWork: hasFiles, deletesBranch: false)
         let report = await engine.applier.apply(Plan(workspace: workspace.name, actions: [destroy]), progress: progress)
         guard report.isComplete else {
             _ = try? saved.saving(document.text, loader: loader)

@@ -19,7 +19,8 @@ extension SessionLifecycle {
     /// Renames session `old` to `new`: the agent is stopped, the branch renamed when it has csm's default
     /// name (`<branchPrefix><old>`), the worktree moved to `<worktreeBase>/<workspace>/<new>` with git's
     /// links repaired, the state folder (hook log, setup log, event history) moved, and csm.yaml edited
-    /// last; then the session is started again under its new name, continuing in its new folder. When a
+    /// last; then the session is started again under its new name, continuing in its new folder (Claude Code's
+    /// transcripts of the old folder are copied to the new folder's, so `--continue` finds them). When a
     /// step fails, every step already made is undone newest first and the old session is started again.
     public func rename(
         _ old: String, to new: String, document: ConfigDocument, progress: @escaping @Sendable (ApplyEvent) -> Void = { _ in }
@@ -83,6 +84,11 @@ extension SessionLifecycle {
         }
         var saved = document
         try await attempt("write csm.yaml") { saved = try document.saving(newText, loader: loader) }
+        // Claude Code finds a folder's conversations by its path: bring them along so --continue continues.
+        let agentEnvironment = ProcessInfo.processInfo.environment.merging(after.agent.env.merging(after.env) { _, new in new }) { _, new in new }
+        if ClaudeTranscripts.carryOver(from: worktree.path, to: after.worktreePath, environment: agentEnvironment) {
+            logger.info("copied Claude Code transcripts to the new folder", metadata: ["session": "\(new)"])
+        }
 
         let (plan, _) = try await engine.plan(saved.workspace, targets: [new])
         let report = await engine.applier.apply(plan, progress: progress)

@@ -109,6 +109,10 @@ public enum PlanRenderer {
             return rows
         case .start, .restart, .repair:
             guard let d = action.desired else { return [] }
+            if !action.restoresWindows.isEmpty {
+                return [(nil, "tmux", quote(tmuxName))] + action.restoresWindows.map { ("+", "window", quote($0)) }
+                    + [(nil, "agent", "(keeps running)")]
+            }
             let mark = action.kind == .start ? "+" : "-/+"
             var rows: [(String?, String, String)] = [(nil, "host", quote(d.host)), (nil, "branch", quote(d.branch))]
             rows.append((action.kind == .repair ? "+" : nil, "worktree", quote(d.worktreePath)))
