@@ -101,6 +101,12 @@ extension GitDriver {
         throw GitError.unsupported(operation: "move a worktree")
     }
 
+    /// The unified diff (`git diff HEAD -- file` style, untracked files shown as new) of one file of the
+    /// worktree against its HEAD; empty when the file is unchanged. `file` is relative to the worktree.
+    public func fileDiff(worktreePath: String, file: String) async throws -> String {
+        throw GitError.unsupported(operation: "diff a file")
+    }
+
     /// The subjects of the commits on `branch` that are not on `base`, oldest first.
     public func commitSubjects(repoPath: String, branch: String, base: String) async throws -> [String] {
         throw GitError.unsupported(operation: "list commits")

@@ -32,6 +32,7 @@ public protocol GitDriver: Sendable {
     func renameBranch(repoPath: String, from oldName: String, to newName: String) async throws
     func moveWorktree(from oldPath: String, to newPath: String, repoPath: String, marker: WorktreeMarker) async throws
     func commitSubjects(repoPath: String, branch: String, base: String) async throws -> [String]
+    func fileDiff(worktreePath: String, file: String) async throws -> String
 }
 
 /// What `GitDriver.addWorktree` needs.

@@ -15,6 +15,7 @@ public enum LifecycleError: Error, Sendable, Equatable, CustomStringConvertible 
     case damagedArchive(path: String, underlying: String)
     case applyFailed(session: String, messages: [String])
     case renameFailed(from: String, to: String, step: String, underlying: String)
+    case invalidPath(String)
 
     public var description: String {
         switch self {
@@ -46,6 +47,8 @@ public enum LifecycleError: Error, Sendable, Equatable, CustomStringConvertible 
             return "the archive file \(path) cannot be read (\(underlying)); fix or move it away."
         case let .applyFailed(session, messages):
             return "session '\(session)': " + messages.joined(separator: "; ")
+        case let .invalidPath(path):
+            return "'\(path)' is not a file path inside the worktree: give it relative to the worktree, without '..' or '.git'."
         case let .renameFailed(from, to, step, underlying):
             return "renaming session '\(from)' to '\(to)' failed while trying to \(step): \(underlying). "
                 + "Every step already made was rolled back; csm.yaml, the branch, the worktree and the session are as before."

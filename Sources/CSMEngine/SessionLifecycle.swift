@@ -136,3 +136,25 @@ public struct SessionLifecycle: Sendable {
         return MergeReport(session: name, branch: branch, outcome: outcome, pushed: pushed)
     }
 }
+
+extension SessionLifecycle {
+    /// One file's diff in a session's worktree (`GET /api/sessions/:name/diff?file=`).
+    public struct FileDiff: Sendable, Equatable, Codable {
+        public var session: String
+        public var file: String
+        /// Unified diff against the worktree's HEAD; empty when the file is unchanged.
+        public var patch: String
+    }
+
+    /// The unified diff of `file` (relative to the worktree; no `..`, not absolute) in session `name`.
+    public func diff(file: String, in name: String, workspace: Workspace) async throws -> FileDiff {
+        _ = try desired(name, in: workspace)
+        let parts = file.split(separator: "/", omittingEmptySubsequences: false)
+        guard !file.isEmpty, !file.hasPrefix("/"), !parts.contains(where: { $0 == ".." || $0 == ".git" || $0.isEmpty }) else {
+            throw LifecycleError.invalidPath(file)
+        }
+        let (worktree, _) = try await ownedWorktree(name, in: workspace)
+        guard let worktree else { throw LifecycleError.noWorktree(session: name) }
+        return FileDiff(session: name, file: file, patch: try await git.fileDiff(worktreePath: worktree.path, file: file))
+    }
+}

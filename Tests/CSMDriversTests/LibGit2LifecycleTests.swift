@@ -141,6 +141,22 @@ struct LibGit2LifecycleTests {
     }
 }
 
+extension LibGit2LifecycleTests {
+    @Test("one file's diff: a modified tracked file, a new untracked file, an unchanged file")
+    func fileDiff() async throws {
+        try await withGitRepository { repo in
+            let worktree = try await session("s", repo, commits: [])
+            try repo.write("README.md", "# fixture\nmore\n", in: worktree)
+            try repo.write("new/file.txt", "hello\n", in: worktree)
+            let modified = try await driver.fileDiff(worktreePath: worktree.path, file: "README.md")
+            #expect(modified.contains("--- a/README.md\n+++ b/README.md\n") && modified.contains("\n+more\n"))
+            let added = try await driver.fileDiff(worktreePath: worktree.path, file: "new/file.txt")
+            #expect(added.contains("new file mode") && added.contains("+hello"))
+            #expect(try await driver.fileDiff(worktreePath: worktree.path, file: "missing.txt").isEmpty)
+        }
+    }
+}
+
 @Suite("TmuxCLI window observation")
 struct TmuxWindowParsingTests {
     @Test("window lines of the same invocation attach names and the agent pane's state to their sessions")
