@@ -6,8 +6,10 @@ import Foundation
 struct ArchiveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "archive",
-        abstract: "Remove a session from csm.yaml and its worktree, keeping the branch and a record ('csm list --archived').",
-        discussion: "Refuses uncommitted or untracked files unless --force, which records them under refs/csm/archive/NAME/ first."
+        abstract:
+            "Remove a session from csm.yaml and its worktree, keeping the branch and a record ('csm list --archived').",
+        discussion:
+            "Refuses uncommitted or untracked files unless --force, which records them under refs/csm/archive/NAME/ first."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -24,8 +26,10 @@ struct ArchiveCommand: AsyncParsableCommand {
             try context.checkName(name)
             let record = try await context.makeLifecycle().archive(
                 name, document: try context.editableDocument(), force: force, progress: context.progressPrinter())
-            context.output.line("Archived session '\(name)' (branch \(record.branch) kept"
-                + (record.archiveRef.map { ", work recorded at \($0)" } ?? "") + "). Restore with: csm restore \(name)")
+            context.output.line(
+                "Archived session '\(name)' (branch \(record.branch) kept"
+                    + (record.archiveRef.map { ", work recorded at \($0)" } ?? "")
+                    + "). Restore with: csm restore \(name)")
         }
     }
 }
@@ -46,7 +50,8 @@ struct RestoreCommand: AsyncParsableCommand {
         let context = CommandContext(global)
         try await context.guarded {
             try context.checkName(name)
-            let saved = try await context.makeLifecycle().restore(name, document: try context.editableDocument(), progress: context.progressPrinter())
+            let saved = try await context.makeLifecycle().restore(
+                name, document: try context.editableDocument(), progress: context.progressPrinter())
             context.output.line("Restored session '\(name)' in \(saved.path). Attach with: csm attach \(name)")
         }
     }
@@ -67,8 +72,10 @@ extension ListCommand {
         }
         let formatter = ISO8601DateFormatter()
         let rows = records.map { record in
-            [record.name, record.branch, record.repo, record.mergedAt.map { formatter.string(from: $0) } ?? "-",
-             formatter.string(from: record.archivedAt)]
+            [
+                record.name, record.branch, record.repo, record.mergedAt.map { formatter.string(from: $0) } ?? "-",
+                formatter.string(from: record.archivedAt),
+            ]
         }
         context.output.write(TextTable.render(header: ["NAME", "BRANCH", "REPO", "MERGED", "ARCHIVED"], rows: rows))
     }

@@ -18,8 +18,12 @@ extension CommandContext {
                 let took = String(format: "%.1fs", seconds)
                 let noun = ApplyRunner.verb(action.kind).noun
                 switch outcome {
-                case .succeeded: out.line(out.style.bold("session.\(action.session)") + ": \(noun) complete after \(took)")
-                case .failed: out.line(out.style.bold("session.\(action.session)") + ": " + out.style.red("\(noun) failed after \(took)"))
+                case .succeeded:
+                    out.line(out.style.bold("session.\(action.session)") + ": \(noun) complete after \(took)")
+                case .failed:
+                    out.line(
+                        out.style.bold("session.\(action.session)") + ": "
+                            + out.style.red("\(noun) failed after \(took)"))
                 case .skipped: break
                 }
             }

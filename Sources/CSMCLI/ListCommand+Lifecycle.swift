@@ -7,8 +7,9 @@ extension ListCommand {
         for row in rows {
             guard let failure = row.setupFailure else { continue }
             output.line()
-            output.line(output.style.red("\(row.name): setup failed with exit status \(failure.exitStatus)")
-                + " (log: \(failure.logPath)); the agent is not started. Fix it, then 'csm apply --retry-setup'.")
+            output.line(
+                output.style.red("\(row.name): setup failed with exit status \(failure.exitStatus)")
+                    + " (log: \(failure.logPath)); the agent is not started. Fix it, then 'csm apply --retry-setup'.")
             for line in failure.logTail.split(separator: "\n", omittingEmptySubsequences: false) {
                 output.line("    | " + line)
             }

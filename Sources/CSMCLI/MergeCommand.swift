@@ -24,7 +24,9 @@ struct MergeCommand: AsyncParsableCommand {
     @Flag(help: "How to merge (default: fast-forward when possible, else a merge commit).")
     var strategy: Strategy?
 
-    @Option(name: [.short, .customLong("message")], help: ArgumentHelp("Message of the squash or merge commit.", valueName: "text"))
+    @Option(
+        name: [.short, .customLong("message")],
+        help: ArgumentHelp("Message of the squash or merge commit.", valueName: "text"))
     var message: String?
 
     @Flag(help: "Push the base branch to origin afterwards.")
@@ -46,7 +48,8 @@ struct MergeCommand: AsyncParsableCommand {
 
         static func help(for value: Strategy) -> ArgumentHelp? {
             switch value {
-            case .squash: "One commit on the base with all the branch's changes (message: the branch's commit subjects)."
+            case .squash:
+                "One commit on the base with all the branch's changes (message: the branch's commit subjects)."
             case .ffOnly: "Only fast-forward; refuse when the base has moved on."
             case .rebase: "Replay the branch's commits on the base, then fast-forward (the session's branch moves too)."
             }
@@ -66,27 +69,43 @@ struct MergeCommand: AsyncParsableCommand {
         try await context.guarded {
             try context.checkName(name)
             let lifecycle = context.makeLifecycle()
-            let options = SessionLifecycle.MergeOptions(strategy: strategy?.mergeStrategy ?? .merge, message: message, push: push)
+            let options = SessionLifecycle.MergeOptions(
+                strategy: strategy?.mergeStrategy ?? .merge, message: message, push: push)
             let report = try await lifecycle.merge(name, workspace: try context.loadWorkspace(), options: options)
             let outcome = report.outcome
             let short = String(outcome.commit.prefix(12))
             switch outcome.kind {
-            case .upToDate: context.output.line("'\(outcome.base)' already contains '\(report.branch)'; nothing to merge.")
-            case .fastForward: context.output.line("Fast-forwarded '\(outcome.base)' to \(short) (\(outcome.commitCount) commit(s) of '\(report.branch)').")
-            case .mergeCommit: context.output.line("Merged '\(report.branch)' into '\(outcome.base)' with merge commit \(short).")
-            case .squashCommit: context.output.line("Squashed \(outcome.commitCount) commit(s) of '\(report.branch)' into \(short) on '\(outcome.base)'.")
-            case .rebased: context.output.line("Replayed \(outcome.commitCount) commit(s) of '\(report.branch)' on '\(outcome.base)'; both are at \(short).")
+            case .upToDate:
+                context.output.line("'\(outcome.base)' already contains '\(report.branch)'; nothing to merge.")
+            case .fastForward:
+                context.output.line(
+                    "Fast-forwarded '\(outcome.base)' to \(short) (\(outcome.commitCount) commit(s) of '\(report.branch)')."
+                )
+            case .mergeCommit:
+                context.output.line("Merged '\(report.branch)' into '\(outcome.base)' with merge commit \(short).")
+            case .squashCommit:
+                context.output.line(
+                    "Squashed \(outcome.commitCount) commit(s) of '\(report.branch)' into \(short) on '\(outcome.base)'."
+                )
+            case .rebased:
+                context.output.line(
+                    "Replayed \(outcome.commitCount) commit(s) of '\(report.branch)' on '\(outcome.base)'; both are at \(short)."
+                )
             }
             if report.pushed { context.output.line("Pushed '\(outcome.base)' to origin.") }
             var archiveNow = archive
             if !archiveNow, isatty(STDIN_FILENO) == 1 {
-                archiveNow = context.output.ask("Archive session '\(name)' now (branch kept, restorable)? [y/N] ")?.lowercased().hasPrefix("y") == true
+                archiveNow =
+                    context.output.ask("Archive session '\(name)' now (branch kept, restorable)? [y/N] ")?.lowercased()
+                    .hasPrefix("y") == true
             } else if !archiveNow {
                 context.output.line("Archive it with: csm archive \(name)")
             }
             guard archiveNow else { return }
-            let record = try await lifecycle.archive(name, document: try context.editableDocument(), progress: context.progressPrinter())
-            context.output.line("Archived session '\(name)' (branch \(record.branch) kept). Restore with: csm restore \(name)")
+            let record = try await lifecycle.archive(
+                name, document: try context.editableDocument(), progress: context.progressPrinter())
+            context.output.line(
+                "Archived session '\(name)' (branch \(record.branch) kept). Restore with: csm restore \(name)")
         }
     }
 }

@@ -5,8 +5,10 @@ import CSMEngine
 struct RenameCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rename",
-        abstract: "Rename a session: csm.yaml, tmux session, worktree folder, default branch and state, all or nothing.",
-        discussion: "The agent is stopped and started again in the moved worktree. A branch you named yourself is kept as it is."
+        abstract:
+            "Rename a session: csm.yaml, tmux session, worktree folder, default branch and state, all or nothing.",
+        discussion:
+            "The agent is stopped and started again in the moved worktree. A branch you named yourself is kept as it is."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -23,9 +25,11 @@ struct RenameCommand: AsyncParsableCommand {
             try context.checkName(old)
             try context.checkName(new)
             let document = try context.editableDocument()
-            let report = try await context.makeLifecycle().rename(old, to: new, document: document, progress: context.progressPrinter())
-            context.output.line("Renamed session '\(old)' to '\(new)': worktree \(report.worktree), branch \(report.branch)"
-                + (report.renamedBranch ? " (renamed)." : " (kept)."))
+            let report = try await context.makeLifecycle().rename(
+                old, to: new, document: document, progress: context.progressPrinter())
+            context.output.line(
+                "Renamed session '\(old)' to '\(new)': worktree \(report.worktree), branch \(report.branch)"
+                    + (report.renamedBranch ? " (renamed)." : " (kept)."))
         }
     }
 }

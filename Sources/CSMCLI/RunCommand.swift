@@ -26,13 +26,19 @@ struct RunCommand: AsyncParsableCommand {
                 guard let desired = workspace.resolvedSessions().first(where: { $0.name == session }) else {
                     throw LifecycleError.unknownSession(session, declared: workspace.sessions.keys.sorted())
                 }
-                if desired.scripts.isEmpty { context.output.line("Session '\(session)' has no scripts; declare them under the repo's 'scripts:'.") }
-                for (name, command) in desired.scripts.sorted(by: { $0.key < $1.key }) { context.output.line("\(name): \(command)") }
+                if desired.scripts.isEmpty {
+                    context.output.line(
+                        "Session '\(session)' has no scripts; declare them under the repo's 'scripts:'.")
+                }
+                for (name, command) in desired.scripts.sorted(by: { $0.key < $1.key }) {
+                    context.output.line("\(name): \(command)")
+                }
                 return
             }
             let run = try await context.makeLifecycle().run(script: script, in: session, workspace: workspace)
-            context.output.line("Running '\(run.script)' (\(run.command)) in the terminal window of '\(session)'. "
-                + "Watch it with: csm attach \(session) --terminal")
+            context.output.line(
+                "Running '\(run.script)' (\(run.command)) in the terminal window of '\(session)'. "
+                    + "Watch it with: csm attach \(session) --terminal")
         }
     }
 }

@@ -5,7 +5,8 @@ extension ConfigEditor {
     /// `favorites:` are replaced byte for byte, so the entry keeps its fields, comments and position.
     public func renameSession(from oldName: String, to newName: String) throws(ConfigEditError) -> String {
         guard CSMName.isValid(newName) else { throw .invalidName(newName) }
-        guard let sessions = explicitPair("sessions", in: root), let pair = explicitPair(oldName, in: sessions.value) else {
+        guard let sessions = explicitPair("sessions", in: root), let pair = explicitPair(oldName, in: sessions.value)
+        else {
             throw .notFound(kind: "session", name: oldName)
         }
         if explicitPair(newName, in: sessions.value) != nil { throw .alreadyExists(kind: "session", name: newName) }

@@ -211,7 +211,9 @@ extension WorkspaceDecoder {
                 setup: commands(map["setup"], path: map.path("setup")),
                 copy: stringList(map["copy"], path: map.path("copy")),
                 scripts: scripts(map["scripts"], path: map.path("scripts")) ?? [:],
-                effort: map["effort"].flatMap { $0.isNull ? nil : enumeration($0, path: map.path("effort"), as: Effort.self) },
+                effort: map["effort"].flatMap {
+                    $0.isNull ? nil : enumeration($0, path: map.path("effort"), as: Effort.self)
+                },
                 context: optionalString(map["context"], path: map.path("context")))
             sessions[entry.name] = DecodedSession(spec: spec, hostNode: map["host"])
         }

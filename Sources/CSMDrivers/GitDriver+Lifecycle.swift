@@ -36,7 +36,10 @@ public struct MergeRequest: Sendable, Equatable {
     /// The session's worktree (rebase moves its branch, so its checkout follows).
     public var worktreePath: String?
 
-    public init(repoPath: String, branch: String, base: String?, strategy: MergeStrategy, message: String? = nil, worktreePath: String? = nil) {
+    public init(
+        repoPath: String, branch: String, base: String?, strategy: MergeStrategy, message: String? = nil,
+        worktreePath: String? = nil
+    ) {
         self.repoPath = repoPath
         self.branch = branch
         self.base = base
@@ -97,7 +100,9 @@ extension GitDriver {
     /// Moves the csm worktree at `oldPath` to `newPath` and repairs git's links both ways; its
     /// registration is renamed after `marker` (the marker with the new session name), which is written.
     /// A `newPath` that exists is refused (`GitError.pathOccupied`) before anything moves.
-    public func moveWorktree(from oldPath: String, to newPath: String, repoPath: String, marker: WorktreeMarker) async throws {
+    public func moveWorktree(from oldPath: String, to newPath: String, repoPath: String, marker: WorktreeMarker)
+        async throws
+    {
         throw GitError.unsupported(operation: "move a worktree")
     }
 

@@ -17,8 +17,10 @@ extension LibGit2Driver {
         }
         defer { git_object_free(headTree) }
         var options = git_diff_options()
-        try LibGit2.check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "prepare diff", path: worktreePath)
-        options.flags = GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_SHOW_UNTRACKED_CONTENT.rawValue
+        try LibGit2.check(
+            git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "prepare diff", path: worktreePath)
+        options.flags =
+            GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_SHOW_UNTRACKED_CONTENT.rawValue
             | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue | GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
         var diff: OpaquePointer?
         let code: Int32 = file.withCString { pathPointer in
@@ -31,7 +33,8 @@ extension LibGit2Driver {
         try LibGit2.check(code, "diff \(file)", path: worktreePath)
         defer { git_diff_free(diff) }
         var buffer = git_buf()
-        try LibGit2.check(git_diff_to_buf(&buffer, diff, GIT_DIFF_FORMAT_PATCH), "format diff of \(file)", path: worktreePath)
+        try LibGit2.check(
+            git_diff_to_buf(&buffer, diff, GIT_DIFF_FORMAT_PATCH), "format diff of \(file)", path: worktreePath)
         defer { git_buf_dispose(&buffer) }
         guard let pointer = buffer.ptr else { return "" }
         return String(cString: pointer)

@@ -48,7 +48,8 @@ extension LibGit2Driver {
         defer { git_repository_free(repository) }
         var branch: OpaquePointer?
         try LibGit2.check(
-            git_branch_lookup(&branch, repository, oldName, GIT_BRANCH_LOCAL), "look up branch '\(oldName)'", path: repoPath)
+            git_branch_lookup(&branch, repository, oldName, GIT_BRANCH_LOCAL), "look up branch '\(oldName)'",
+            path: repoPath)
         defer { git_reference_free(branch) }
         var renamed: OpaquePointer?
         try LibGit2.check(
@@ -60,18 +61,23 @@ extension LibGit2Driver {
     /// See `GitDriver.moveWorktree(from:to:repoPath:marker:)`. Steps, undone newest first on failure: move
     /// the folder, rename the registration, rewrite `<new>/.git` and the registration's `gitdir`, write the
     /// marker.
-    public func moveWorktree(from oldPath: String, to newPath: String, repoPath: String, marker: WorktreeMarker) async throws {
+    public func moveWorktree(from oldPath: String, to newPath: String, repoPath: String, marker: WorktreeMarker)
+        async throws
+    {
         LibGit2.initialize()
         let source = LibGit2.absolutePath(oldPath)
         let target = LibGit2.absolutePath(newPath)
         guard !LibGit2.somethingExists(at: target) else { throw GitError.pathOccupied(path: target) }
         guard let oldAdmin = WorktreeMarker.linkedGitDirectory(of: source) else {
-            throw GitError.libgit2(operation: "move worktree", path: source, code: -1, message: "\(source) is not a linked worktree")
+            throw GitError.libgit2(
+                operation: "move worktree", path: source, code: -1, message: "\(source) is not a linked worktree")
         }
         let repository = try LibGit2.openMainRepository(at: repoPath)
         let common = String(cString: git_repository_commondir(repository))
         git_repository_free(repository)
-        let newAdmin = URL(fileURLWithPath: common).appendingPathComponent("worktrees").appendingPathComponent(marker.worktreeName).path
+        let newAdmin = URL(fileURLWithPath: common).appendingPathComponent("worktrees").appendingPathComponent(
+            marker.worktreeName
+        ).path
         let renamesAdmin = LibGit2.canonicalPath(oldAdmin) != LibGit2.canonicalPath(newAdmin)
         if renamesAdmin, LibGit2.somethingExists(at: newAdmin) {
             throw GitError.libgit2(
@@ -81,7 +87,8 @@ extension LibGit2Driver {
         let fileManager = FileManager.default
         var undo: [() -> Void] = []
         do {
-            try fileManager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fileManager.createDirectory(
+                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try fileManager.moveItem(atPath: source, toPath: target)
             undo.append { try? fileManager.moveItem(atPath: target, toPath: source) }
             if renamesAdmin {
@@ -95,11 +102,14 @@ extension LibGit2Driver {
             undo.append {
                 try? Data(oldDotGit.utf8).write(to: URL(fileURLWithPath: dotGit))
                 try? Data(oldBackLink.utf8).write(to: URL(fileURLWithPath: newAdmin + "/gitdir"))
-                if let oldMarker { try? oldMarker.write(to: URL(fileURLWithPath: newAdmin + "/" + WorktreeMarker.fileName)) }
+                if let oldMarker {
+                    try? oldMarker.write(to: URL(fileURLWithPath: newAdmin + "/" + WorktreeMarker.fileName))
+                }
             }
             try Data("gitdir: \(newAdmin)\n".utf8).write(to: URL(fileURLWithPath: dotGit), options: .atomic)
             try Data("\(dotGit)\n".utf8).write(to: URL(fileURLWithPath: newAdmin + "/gitdir"), options: .atomic)
-            try marker.storedData().write(to: URL(fileURLWithPath: newAdmin + "/" + WorktreeMarker.fileName), options: .atomic)
+            try marker.storedData().write(
+                to: URL(fileURLWithPath: newAdmin + "/" + WorktreeMarker.fileName), options: .atomic)
         } catch {
             for step in undo.reversed() { step() }
             throw error
@@ -122,7 +132,8 @@ extension LibGit2Driver {
     }
 
     /// The ids of the commits reachable from `branch` and not from `base`, oldest first.
-    func commits(of branch: String, notOn base: String, in repository: OpaquePointer, path: String) throws -> [git_oid] {
+    func commits(of branch: String, notOn base: String, in repository: OpaquePointer, path: String) throws -> [git_oid]
+    {
         var walk: OpaquePointer?
         try LibGit2.check(git_revwalk_new(&walk, repository), "start history walk", path: path)
         defer { git_revwalk_free(walk) }

@@ -18,7 +18,8 @@ extension LibGit2Driver {
             .mergeRefused(repoPath: repoPath, reason: reason, files: files)
         }
         guard let base = request.base ?? headBranch(of: repository) else {
-            throw refuse("the source checkout's HEAD is detached, so there is no base branch; set 'baseBranch' on the repo")
+            throw refuse(
+                "the source checkout's HEAD is detached, so there is no base branch; set 'baseBranch' on the repo")
         }
         var baseID = try branchTip(base, in: repository, path: repoPath)
         var branchID = try branchTip(request.branch, in: repository, path: repoPath)
@@ -35,30 +36,36 @@ extension LibGit2Driver {
         switch request.strategy {
         case .fastForwardOnly:
             guard isFastForward else {
-                throw refuse("'\(base)' has commits that '\(request.branch)' lacks, so it cannot be fast-forwarded; "
-                    + "merge without --ff-only, or use --rebase or --squash")
+                throw refuse(
+                    "'\(base)' has commits that '\(request.branch)' lacks, so it cannot be fast-forwarded; "
+                        + "merge without --ff-only, or use --rebase or --squash")
             }
             (newTip, kind) = (branchID, .fastForward)
         case .merge:
             if isFastForward {
                 (newTip, kind) = (branchID, .fastForward)
             } else {
-                var tree = try mergedTree(base: baseID, branch: branchID, in: repository, path: repoPath, refuse: refuse)
+                var tree = try mergedTree(
+                    base: baseID, branch: branchID, in: repository, path: repoPath, refuse: refuse)
                 let message = request.message ?? "Merge branch '\(request.branch)' into \(base)\n"
-                newTip = try commit(tree: &tree, parents: [baseID, branchID], message: message, author: signature,
-                                    committer: signature, in: repository, path: repoPath)
+                newTip = try commit(
+                    tree: &tree, parents: [baseID, branchID], message: message, author: signature,
+                    committer: signature, in: repository, path: repoPath)
                 kind = .mergeCommit
             }
         case .squash:
-            var tree = isFastForward
+            var tree =
+                isFastForward
                 ? try treeID(of: branchID, in: repository, path: repoPath)
                 : try mergedTree(base: baseID, branch: branchID, in: repository, path: repoPath, refuse: refuse)
             let message = try request.message ?? squashMessage(branch: request.branch, commits: pending, in: repository)
-            newTip = try commit(tree: &tree, parents: [baseID], message: message, author: signature, committer: signature,
-                                in: repository, path: repoPath)
+            newTip = try commit(
+                tree: &tree, parents: [baseID], message: message, author: signature, committer: signature,
+                in: repository, path: repoPath)
             kind = .squashCommit
         case .rebase:
-            newTip = try replay(pending, onto: baseID, committer: signature, in: repository, path: repoPath, refuse: refuse)
+            newTip = try replay(
+                pending, onto: baseID, committer: signature, in: repository, path: repoPath, refuse: refuse)
             kind = .rebased
         }
 
@@ -78,7 +85,8 @@ extension LibGit2Driver {
             try moveBranch(request.branch, from: &branchID, to: &newTip, in: repository, path: repoPath)
         }
         try moveBranch(base, from: &baseID, to: &newTip, in: repository, path: repoPath)
-        logger.info("merged branch", metadata: ["branch": "\(request.branch)", "base": "\(base)", "kind": "\(kind.rawValue)"])
+        logger.info(
+            "merged branch", metadata: ["branch": "\(request.branch)", "base": "\(base)", "kind": "\(kind.rawValue)"])
         return MergeOutcome(kind: kind, base: base, commit: LibGit2.hex(newTip), commitCount: pending.count)
     }
 
@@ -102,7 +110,8 @@ extension LibGit2Driver {
 
     /// The tree of merging `branch` into `base`; a conflict refuses the merge with the files named.
     private func mergedTree(
-        base: git_oid, branch: git_oid, in repository: OpaquePointer, path: String, refuse: (String, [String]) -> GitError
+        base: git_oid, branch: git_oid, in repository: OpaquePointer, path: String,
+        refuse: (String, [String]) -> GitError
     ) throws -> git_oid {
         var ours = base
         var theirs = branch
@@ -113,18 +122,21 @@ extension LibGit2Driver {
         try LibGit2.check(git_commit_lookup(&theirsCommit, repository, &theirs), "read branch commit", path: path)
         defer { git_commit_free(theirsCommit) }
         var index: OpaquePointer?
-        try LibGit2.check(git_merge_commits(&index, repository, oursCommit, theirsCommit, nil), "merge commits", path: path)
+        try LibGit2.check(
+            git_merge_commits(&index, repository, oursCommit, theirsCommit, nil), "merge commits", path: path)
         defer { git_index_free(index) }
         return try tree(of: index, in: repository, path: path, refuse: refuse, what: "merging")
     }
 
     /// Writes an in-memory index as a tree, or refuses naming its conflicts.
     private func tree(
-        of index: OpaquePointer?, in repository: OpaquePointer, path: String, refuse: (String, [String]) -> GitError, what: String
+        of index: OpaquePointer?, in repository: OpaquePointer, path: String, refuse: (String, [String]) -> GitError,
+        what: String
     ) throws -> git_oid {
         if git_index_has_conflicts(index) == 1 {
-            throw refuse("\(what) conflicts; resolve it in the session (merge or rebase the base into its branch there), "
-                + "commit, and merge again", conflictedFiles(of: index))
+            throw refuse(
+                "\(what) conflicts; resolve it in the session (merge or rebase the base into its branch there), "
+                    + "commit, and merge again", conflictedFiles(of: index))
         }
         var tree = git_oid()
         try LibGit2.check(git_index_write_tree_to(&tree, index, repository), "write merged tree", path: path)
@@ -140,14 +152,17 @@ extension LibGit2Driver {
         var ours: UnsafePointer<git_index_entry>?
         var theirs: UnsafePointer<git_index_entry>?
         while git_index_conflict_next(&ancestor, &ours, &theirs, iterator) == 0 {
-            if let entry = ours ?? theirs ?? ancestor, let name = entry.pointee.path { files.append(String(cString: name)) }
+            if let entry = ours ?? theirs ?? ancestor, let name = entry.pointee.path {
+                files.append(String(cString: name))
+            }
         }
         return files
     }
 
     /// Replays `commits` (oldest first) on `onto`, keeping each one's author and message.
     private func replay(
-        _ commits: [git_oid], onto: git_oid, committer: UnsafeMutablePointer<git_signature>, in repository: OpaquePointer,
+        _ commits: [git_oid], onto: git_oid, committer: UnsafeMutablePointer<git_signature>,
+        in repository: OpaquePointer,
         path: String, refuse: (String, [String]) -> GitError
     ) throws -> git_oid {
         var tip = onto
@@ -157,19 +172,24 @@ extension LibGit2Driver {
             try LibGit2.check(git_commit_lookup(&original, repository, &commitID), "read commit", path: path)
             defer { git_commit_free(original) }
             guard git_commit_parentcount(original) == 1 else {
-                throw refuse("the branch holds merge commits, which --rebase does not replay; merge without --rebase or use --squash", [])
+                throw refuse(
+                    "the branch holds merge commits, which --rebase does not replay; merge without --rebase or use --squash",
+                    [])
             }
             var ontoCommit: OpaquePointer?
             try LibGit2.check(git_commit_lookup(&ontoCommit, repository, &tip), "read commit", path: path)
             defer { git_commit_free(ontoCommit) }
             var index: OpaquePointer?
-            try LibGit2.check(git_cherrypick_commit(&index, repository, original, ontoCommit, 0, nil), "replay commit", path: path)
+            try LibGit2.check(
+                git_cherrypick_commit(&index, repository, original, ontoCommit, 0, nil), "replay commit", path: path)
             defer { git_index_free(index) }
             let subject = git_commit_summary(original).map { String(cString: $0) } ?? "a commit"
-            var tree = try self.tree(of: index, in: repository, path: path, refuse: refuse, what: "replaying '\(subject)'")
+            var tree = try self.tree(
+                of: index, in: repository, path: path, refuse: refuse, what: "replaying '\(subject)'")
             let message = git_commit_message(original).map { String(cString: $0) } ?? subject
-            tip = try commit(tree: &tree, parents: [tip], message: message, author: git_commit_author(original),
-                             committer: UnsafePointer(committer), in: repository, path: path)
+            tip = try commit(
+                tree: &tree, parents: [tip], message: message, author: git_commit_author(original),
+                committer: UnsafePointer(committer), in: repository, path: path)
         }
         return tip
     }
@@ -192,7 +212,8 @@ extension LibGit2Driver {
         }
         var out = git_oid()
         try LibGit2.check(
-            git_commit_create(&out, repository, nil, author, committer, "UTF-8", message, tree, parentCommits.count, &parentCommits),
+            git_commit_create(
+                &out, repository, nil, author, committer, "UTF-8", message, tree, parentCommits.count, &parentCommits),
             "write commit", path: path)
         return out
     }
@@ -204,15 +225,20 @@ extension LibGit2Driver {
             var commit: OpaquePointer?
             guard git_commit_lookup(&commit, repository, &oid) == 0 else { return ("", "") }
             defer { git_commit_free(commit) }
-            return (git_commit_summary(commit).map { String(cString: $0) } ?? "",
-                    git_commit_message(commit).map { String(cString: $0) } ?? "")
+            return (
+                git_commit_summary(commit).map { String(cString: $0) } ?? "",
+                git_commit_message(commit).map { String(cString: $0) } ?? ""
+            )
         }
         if messages.count == 1 { return messages[0].full }
-        return "Squash of branch '\(branch)' (\(messages.count) commits)\n\n" + messages.map { "* \($0.subject)\n" }.joined()
+        return "Squash of branch '\(branch)' (\(messages.count) commits)\n\n"
+            + messages.map { "* \($0.subject)\n" }.joined()
     }
 
     /// The repository's identity (user.name / user.email), else `csm <csm@localhost>`, now.
-    private func mergeSignature(of repository: OpaquePointer, path: String) throws -> UnsafeMutablePointer<git_signature> {
+    private func mergeSignature(of repository: OpaquePointer, path: String) throws -> UnsafeMutablePointer<
+        git_signature
+    > {
         var signature: UnsafeMutablePointer<git_signature>?
         if git_signature_default(&signature, repository) == 0, let signature { return signature }
         try LibGit2.check(git_signature_now(&signature, "csm", "csm@localhost"), "make signature", path: path)
@@ -243,13 +269,16 @@ extension LibGit2Driver {
         var head: OpaquePointer?
         guard git_reference_lookup(&head, repository, "HEAD") == 0, let head else { return nil }
         defer { git_reference_free(head) }
-        guard git_reference_type(head) == GIT_REFERENCE_SYMBOLIC, let target = git_reference_symbolic_target(head) else { return nil }
+        guard git_reference_type(head) == GIT_REFERENCE_SYMBOLIC, let target = git_reference_symbolic_target(head)
+        else { return nil }
         return String(cString: target)
     }
 
     /// Updates the working folder and index at `folder` from its HEAD's tree to `commitID`'s tree, safely:
     /// a local change that would be overwritten refuses the merge (checked by a dry run first).
-    private func checkout(_ commitID: git_oid, in folder: String, dryRun: Bool, refuse: (String, [String]) -> GitError) throws {
+    private func checkout(_ commitID: git_oid, in folder: String, dryRun: Bool, refuse: (String, [String]) -> GitError)
+        throws
+    {
         let repository = try LibGit2.openRepository(at: folder)
         defer { git_repository_free(repository) }
         var id = commitID
@@ -257,7 +286,8 @@ extension LibGit2Driver {
         try LibGit2.check(git_commit_lookup(&commit, repository, &id), "read commit", path: folder)
         defer { git_commit_free(commit) }
         var options = git_checkout_options()
-        try LibGit2.check(git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)), "prepare checkout", path: folder)
+        try LibGit2.check(
+            git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)), "prepare checkout", path: folder)
         options.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue | (dryRun ? GIT_CHECKOUT_DRY_RUN.rawValue : 0)
         let code = git_checkout_tree(repository, commit, &options)
         if code == GIT_ECONFLICT.rawValue {
@@ -267,7 +297,9 @@ extension LibGit2Driver {
     }
 
     /// Moves `refs/heads/<branch>` from `old` to `new`, failing if someone else moved it meanwhile.
-    private func moveBranch(_ branch: String, from old: inout git_oid, to new: inout git_oid, in repository: OpaquePointer, path: String) throws {
+    private func moveBranch(
+        _ branch: String, from old: inout git_oid, to new: inout git_oid, in repository: OpaquePointer, path: String
+    ) throws {
         var reference: OpaquePointer?
         try LibGit2.check(
             git_reference_create_matching(&reference, repository, "refs/heads/" + branch, &new, 1, &old, "csm: merge"),

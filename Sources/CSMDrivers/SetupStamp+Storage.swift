@@ -28,6 +28,7 @@ extension SetupStamp {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: directory).appendingPathComponent(Self.fileName), options: .atomic)
+        try encoder.encode(self).write(
+            to: URL(fileURLWithPath: directory).appendingPathComponent(Self.fileName), options: .atomic)
     }
 }

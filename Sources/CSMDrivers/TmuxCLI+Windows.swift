@@ -26,14 +26,18 @@ extension TmuxCLI {
 
     /// Sessions with their window names; the agent runs while the `claude` window's pane is alive (when a
     /// session has no such window, the session line's own answer stands).
-    static func attachingWindows(_ windows: [ObservedWindow], to sessions: [ObservedTmuxSession]) -> [ObservedTmuxSession] {
+    static func attachingWindows(_ windows: [ObservedWindow], to sessions: [ObservedTmuxSession])
+        -> [ObservedTmuxSession]
+    {
         guard !windows.isEmpty else { return sessions }
         let bySession = Dictionary(grouping: windows, by: \.session)
         return sessions.map { session in
             var session = session
             let own = bySession[session.tmuxName] ?? []
             session.windows = own.map(\.name)
-            if let agent = own.first(where: { $0.name == AgentWindows.agent }) { session.isAgentRunning = !agent.isPaneDead }
+            if let agent = own.first(where: { $0.name == AgentWindows.agent }) {
+                session.isAgentRunning = !agent.isPaneDead
+            }
             return session
         }
     }
@@ -46,7 +50,9 @@ extension TmuxCLI {
             if !args.isEmpty { args.append(";") }
             args += ["new-window", "-d", "-t", target + ":", "-n", window.name, "-c", workingDirectory]
             args += window.command ?? []
-            if window.remainOnExit { args += [";", "set-option", "-w", "-t", "\(target):\(window.name)", "remain-on-exit", "on"] }
+            if window.remainOnExit {
+                args += [";", "set-option", "-w", "-t", "\(target):\(window.name)", "remain-on-exit", "on"]
+            }
         }
         try Self.checkSeparators(args)
         try await check(args)
@@ -72,7 +78,8 @@ extension TmuxCLI {
     private func check(_ args: [String]) async throws {
         let result = try await runner.run("tmux", baseArguments + args)
         guard result.succeeded else {
-            throw TmuxError.commandFailed(argv: ["tmux"] + baseArguments + args, status: result.status, stderr: result.stderrTail)
+            throw TmuxError.commandFailed(
+                argv: ["tmux"] + baseArguments + args, status: result.status, stderr: result.stderrTail)
         }
     }
 }

@@ -18,9 +18,10 @@ enum ClaudeTranscripts {
         } else {
             return nil
         }
-        let key = String(workingDirectory.unicodeScalars.map { scalar in
-            (scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar))) ? Character(scalar) : "-"
-        })
+        let key = String(
+            workingDirectory.unicodeScalars.map { scalar in
+                (scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar))) ? Character(scalar) : "-"
+            })
         return Paths.join(configDirectory, "projects", key)
     }
 

@@ -20,7 +20,8 @@ public struct ContextFile: Sendable {
         guard session.hasContext else { return nil }
         var body = "# CSM Session Context\n\nThis is csm session '\(session.name)' on branch `\(session.branch)`.\n"
         if let linear = session.linear, !linear.isEmpty {
-            body += "\n## Linear issue \(linear)\n\nWhen the user mentions \"the issue\" or \"the ticket\", they mean \(linear).\n"
+            body +=
+                "\n## Linear issue \(linear)\n\nWhen the user mentions \"the issue\" or \"the ticket\", they mean \(linear).\n"
         }
         if let context = session.context, !context.isEmpty {
             body += "\n## Context\n\n" + context + (context.hasSuffix("\n") ? "" : "\n")
@@ -31,7 +32,9 @@ public struct ContextFile: Sendable {
     /// `existing` with the csm section set to `section` (nil removes it); other bytes are kept.
     public static func merged(_ existing: String, section: String?) -> String {
         var text = existing
-        if let start = text.range(of: startMarker), let end = text.range(of: endMarker, range: start.upperBound..<text.endIndex) {
+        if let start = text.range(of: startMarker),
+            let end = text.range(of: endMarker, range: start.upperBound..<text.endIndex)
+        {
             var upper = end.upperBound
             if upper < text.endIndex, text[upper] == "\n" { upper = text.index(after: upper) }
             text.replaceSubrange(start.lowerBound..<upper, with: section ?? "")

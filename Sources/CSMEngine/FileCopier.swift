@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Copies untracked files (`copy:` globs and Claude Code's `.worktreeinclude`) from a source checkout
@@ -43,7 +43,8 @@ enum FileCopier {
         var found = Set<String>()
         for raw in patterns {
             let pattern = raw.hasPrefix("/") ? String(raw.dropFirst()) : raw
-            guard !pattern.isEmpty, !pattern.split(separator: "/").contains(where: { $0 == ".." || $0 == ".git" }) else { continue }
+            guard !pattern.isEmpty, !pattern.split(separator: "/").contains(where: { $0 == ".." || $0 == ".git" })
+            else { continue }
             var result = glob_t()
             defer { globfree(&result) }
             guard glob(source + "/" + pattern, 0, nil, &result) == 0 else { continue }

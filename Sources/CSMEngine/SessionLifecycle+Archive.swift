@@ -17,13 +17,17 @@ extension SessionLifecycle {
     ) async throws -> ArchiveRecord {
         let workspace = document.workspace
         let session = try desired(name, in: workspace)
-        guard let spec = workspace.sessions[name] else { throw LifecycleError.unknownSession(name, declared: workspace.sessions.keys.sorted()) }
+        guard let spec = workspace.sessions[name] else {
+            throw LifecycleError.unknownSession(name, declared: workspace.sessions.keys.sorted())
+        }
         let (worktree, tmux) = try await ownedWorktree(name, in: workspace)
         if let worktree, !force, worktree.uncommittedCount > 0 || worktree.untrackedCount > 0 {
             var files = worktree
             files.uniqueCommitCount = 0
-            throw LifecycleError.dirtyWorktree(session: name, path: worktree.path, work: (files.workDescription ?? "changes")
-                + " (or archive with --force, which records them under refs/csm/archive/\(name)/)")
+            throw LifecycleError.dirtyWorktree(
+                session: name, path: worktree.path,
+                work: (files.workDescription ?? "changes")
+                    + " (or archive with --force, which records them under refs/csm/archive/\(name)/)")
         }
         // Commits on no other branch are recorded now (the branch is kept, but the destroy's nothing-lost
         // check counts them). Files (only with --force) are archived by the destroy itself, after the agent
@@ -38,17 +42,20 @@ extension SessionLifecycle {
         text = try ConfigEditor(text: text, file: document.path).removeFavorite(name)
         let saved = try document.saving(text, loader: loader)
         let destroy = PlannedAction(
-            kind: .destroy, session: name, host: session.host, reason: "archived (the branch \(worktree?.branch ?? session.branch) is kept)",
+            kind: .destroy, session: name, host: session.host,
+            reason: "archived (the branch \(worktree?.branch ?? session.branch) is kept)",
             worktree: worktree, killsTmux: tmux != nil, archivesWork: hasFiles, deletesBranch: false)
         let report = await engine.applier.apply(Plan(workspace: workspace.name, actions: [destroy]), progress: progress)
         guard report.isComplete else {
             _ = try? saved.saving(document.text, loader: loader)
-            throw LifecycleError.applyFailed(session: name, messages: report.failures.map(\.message) + ["csm.yaml was put back as it was"])
+            throw LifecycleError.applyFailed(
+                session: name, messages: report.failures.map(\.message) + ["csm.yaml was put back as it was"])
         }
         let store = archiveStore(for: workspace)
         let record = ArchiveRecord(
             name: name, branch: worktree?.branch ?? session.branch, repo: session.repo, repoPath: session.repoPath,
-            host: session.host, linear: session.linear, createdAt: worktree?.marker?.createdAt, mergedAt: try store.mergedAt(name),
+            host: session.host, linear: session.linear, createdAt: worktree?.marker?.createdAt,
+            mergedAt: try store.mergedAt(name),
             archivedAt: now(), archiveRef: archiveRef, session: spec)
         try store.add(record)
         return record
@@ -65,15 +72,20 @@ extension SessionLifecycle {
             throw LifecycleError.notArchived(name, archived: try store.records().map(\.name))
         }
         guard workspace.sessions[name] == nil else { throw LifecycleError.sessionExists(name) }
-        guard workspace.repos[record.repo] != nil else { throw LifecycleError.repoGone(session: name, repo: record.repo) }
+        guard workspace.repos[record.repo] != nil else {
+            throw LifecycleError.repoGone(session: name, repo: record.repo)
+        }
         let fields = Self.declaration(of: record, defaultBranch: workspace.defaults.branchPrefix + name)
-        let text = try ConfigEditor(text: document.text, file: document.path).setValue(path: ["sessions", name], value: .mapping(fields))
+        let text = try ConfigEditor(text: document.text, file: document.path).setValue(
+            path: ["sessions", name], value: .mapping(fields))
         let saved = try document.saving(text, loader: loader)
         let (plan, _) = try await engine.plan(saved.workspace, targets: [name])
         let report = await engine.applier.apply(plan, progress: progress)
         guard report.isComplete else {
             let reasons = report.failures.map(\.message) + report.blocked.map(\.reason)
-            throw LifecycleError.applyFailed(session: name, messages: reasons + ["it stays declared in csm.yaml; fix the problem and run 'csm apply'"])
+            throw LifecycleError.applyFailed(
+                session: name,
+                messages: reasons + ["it stays declared in csm.yaml; fix the problem and run 'csm apply'"])
         }
         try store.remove(named: name)
         return saved
@@ -89,7 +101,9 @@ extension SessionLifecycle {
         if record.branch != defaultBranch { fields.append(YAMLEntry("branch", .string(record.branch))) }
         if let model = spec.model { fields.append(YAMLEntry("model", literal(model))) }
         if !spec.env.isEmpty {
-            fields.append(YAMLEntry("env", .mapping(spec.env.sorted { $0.key < $1.key }.map { YAMLEntry($0.key, literal($0.value)) })))
+            fields.append(
+                YAMLEntry(
+                    "env", .mapping(spec.env.sorted { $0.key < $1.key }.map { YAMLEntry($0.key, literal($0.value)) })))
         }
         if let linear = spec.linear { fields.append(YAMLEntry("linear", literal(linear))) }
         if let effort = spec.effort { fields.append(YAMLEntry("effort", .string(effort.rawValue))) }
@@ -97,7 +111,10 @@ extension SessionLifecycle {
         if let setup = spec.setup { fields.append(YAMLEntry("setup", .list(setup.map(YAMLValue.string)))) }
         if let copy = spec.copy { fields.append(YAMLEntry("copy", .list(copy.map(literal)))) }
         if !spec.scripts.isEmpty {
-            fields.append(YAMLEntry("scripts", .mapping(spec.scripts.sorted { $0.key < $1.key }.map { YAMLEntry($0.key, .string($0.value)) })))
+            fields.append(
+                YAMLEntry(
+                    "scripts",
+                    .mapping(spec.scripts.sorted { $0.key < $1.key }.map { YAMLEntry($0.key, .string($0.value)) })))
         }
         if spec.favorite { fields.append(YAMLEntry("favorite", .bool(true))) }
         return fields

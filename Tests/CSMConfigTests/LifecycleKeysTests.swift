@@ -24,13 +24,15 @@ let lifecycleErrorTable: [ErrorCase] = [
         "6:14: expected a mapping of script names to commands for 'repos.api.scripts', found a list"),
     ErrorCase(
         head + "repos:\n  api:\n    path: /a\n    scripts:\n      \"run tests\": make test\n",
-        "7:7: invalid script name 'run tests' in 'repos.api.scripts': use 1 to 64 characters from A-Z, a-z, 0-9, '.', '_' and '-'"),
+        "7:7: invalid script name 'run tests' in 'repos.api.scripts': use 1 to 64 characters from A-Z, a-z, 0-9, '.', '_' and '-'"
+    ),
     ErrorCase(
         head + "repos:\n  api:\n    path: /a\n    setpu: make\n",
         "6:5: unknown key 'setpu' in 'repos.api'"),
     ErrorCase(
         oneRepo + "sessions:\n  fix:\n    effort: extreme\n",
-        "7:13: invalid value 'extreme' for 'sessions.fix.effort'; expected one of 'low', 'medium', 'high', 'xhigh', 'max'"),
+        "7:13: invalid value 'extreme' for 'sessions.fix.effort'; expected one of 'low', 'medium', 'high', 'xhigh', 'max'"
+    ),
     ErrorCase(
         oneRepo + "sessions:\n  fix:\n    context: [a]\n",
         "7:14: expected a string for 'sessions.fix.context', found a list"),
@@ -44,7 +46,9 @@ let lifecycleErrorTable: [ErrorCase] = [
 
 @Suite("Config: session lifecycle keys")
 struct LifecycleKeysTests {
-    @Test("each malformed lifecycle key gives exactly one diagnostic at the expected position", arguments: lifecycleErrorTable)
+    @Test(
+        "each malformed lifecycle key gives exactly one diagnostic at the expected position",
+        arguments: lifecycleErrorTable)
     func malformedInput(_ errorCase: ErrorCase) {
         #expect(summaries(errorCase.text) == [errorCase.expected])
     }
@@ -83,7 +87,9 @@ struct LifecycleKeysTests {
         #expect(plain.setup == ["npm ci"])
         #expect(plain.copy == [".env", "config/*.local"])
         #expect(plain.env == ["PORT": "3000", "MODE": "dev"])
-        #expect(plain.scripts == ["test": "make test", "dev": "npm run dev -- --port ${PORT}"], "shell text is not interpolated")
+        #expect(
+            plain.scripts == ["test": "make test", "dev": "npm run dev -- --port ${PORT}"],
+            "shell text is not interpolated")
         #expect(plain.effort == nil && plain.context == nil)
         let custom = try #require(sessions["custom"])
         #expect(custom.setup == ["make deps", "make gen"])

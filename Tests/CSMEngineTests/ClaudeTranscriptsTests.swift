@@ -1,16 +1,20 @@
-@testable import CSMEngine
 import CSMTestSupport
 import Foundation
 import Testing
+
+@testable import CSMEngine
 
 @Suite("Claude Code transcript folders")
 struct ClaudeTranscriptsTests {
     @Test("the folder key replaces every non-alphanumeric character; CLAUDE_CONFIG_DIR wins over HOME")
     func folder() {
-        #expect(ClaudeTranscripts.projectFolder(forWorkingDirectory: "/w/e2e/my.app_1", environment: ["HOME": "/h"])
-            == "/h/.claude/projects/-w-e2e-my-app-1")
-        #expect(ClaudeTranscripts.projectFolder(forWorkingDirectory: "/a", environment: ["HOME": "/h", "CLAUDE_CONFIG_DIR": "/c"])
-            == "/c/projects/-a")
+        #expect(
+            ClaudeTranscripts.projectFolder(forWorkingDirectory: "/w/e2e/my.app_1", environment: ["HOME": "/h"])
+                == "/h/.claude/projects/-w-e2e-my-app-1")
+        #expect(
+            ClaudeTranscripts.projectFolder(
+                forWorkingDirectory: "/a", environment: ["HOME": "/h", "CLAUDE_CONFIG_DIR": "/c"])
+                == "/c/projects/-a")
     }
 
     @Test("conversations are copied to the moved folder's key, never over an existing one")

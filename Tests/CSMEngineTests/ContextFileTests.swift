@@ -11,7 +11,8 @@ struct ContextFileTests {
         let project = "# Rules\nUse tabs."
         let added = ContextFile.merged(project, section: section)
         #expect(added == "# Rules\nUse tabs.\n\n" + section)
-        let replaced = ContextFile.merged(added.replacingOccurrences(of: "\nnew\n", with: "\nold\n") + "after\n", section: section)
+        let replaced = ContextFile.merged(
+            added.replacingOccurrences(of: "\nnew\n", with: "\nold\n") + "after\n", section: section)
         #expect(replaced == "# Rules\nUse tabs.\n\n" + section + "after\n")
         #expect(ContextFile.merged(added, section: nil) == "# Rules\nUse tabs.\n")
         #expect(ContextFile.merged("", section: section) == section)
@@ -19,9 +20,10 @@ struct ContextFileTests {
 
     @Test("the section holds the Linear key and the context text; none without them")
     func sectionText() {
-        let plain = DesiredSession(name: "s", workspace: "w", host: "local", repo: "r", repoPath: "/r", worktreePath: "/w/s",
-                                   branch: "csm/s", base: nil, agent: AgentSpec(), model: nil, prompt: nil, env: [:], linear: nil,
-                                   favorite: false)
+        let plain = DesiredSession(
+            name: "s", workspace: "w", host: "local", repo: "r", repoPath: "/r", worktreePath: "/w/s",
+            branch: "csm/s", base: nil, agent: AgentSpec(), model: nil, prompt: nil, env: [:], linear: nil,
+            favorite: false)
         #expect(ContextFile.section(for: plain) == nil)
         var withContext = plain
         withContext.linear = "ENG-9"

@@ -14,10 +14,15 @@ struct SessionLifecycleEngineTests {
         try await withGitRepository { repo in
             try await withTmuxServer { tmux, _ in
                 let state = repo.root.appendingPathComponent("state").path
-                let engine = Engine(tmux: tmux, git: LibGit2Driver(), launch: AgentLaunch(layout: StateLayout(root: state), csmExecutable: "/bin/true"))
+                let engine = Engine(
+                    tmux: tmux, git: LibGit2Driver(),
+                    launch: AgentLaunch(layout: StateLayout(root: state), csmExecutable: "/bin/true"))
                 let workspace = Workspace(
-                    name: "ws", defaults: Defaults(worktreeBase: repo.worktreeBase.path, agent: AgentSpec(command: "sleep", args: ["60"])),
-                    repos: ["app": RepoSpec(name: "app", path: repo.path)], sessions: ["s": SessionSpec(name: "s", repo: "app")])
+                    name: "ws",
+                    defaults: Defaults(
+                        worktreeBase: repo.worktreeBase.path, agent: AgentSpec(command: "sleep", args: ["60"])),
+                    repos: ["app": RepoSpec(name: "app", path: repo.path)],
+                    sessions: ["s": SessionSpec(name: "s", repo: "app")])
                 let (plan, _) = try await engine.plan(workspace)
                 #expect(await engine.applier.apply(plan).isComplete)
                 let lifecycle = SessionLifecycle(engine: engine, loader: ConfigLoader())
@@ -25,9 +30,13 @@ struct SessionLifecycleEngineTests {
                 let diff = try await lifecycle.diff(file: "README.md", in: "s", workspace: workspace)
                 #expect(diff.patch.contains("+changed"))
                 for bad in ["../repo/README.md", "/etc/passwd", ".git/config", ""] {
-                    await #expect(throws: LifecycleError.invalidPath(bad)) { _ = try await lifecycle.diff(file: bad, in: "s", workspace: workspace) }
+                    await #expect(throws: LifecycleError.invalidPath(bad)) {
+                        _ = try await lifecycle.diff(file: bad, in: "s", workspace: workspace)
+                    }
                 }
-                await #expect(throws: LifecycleError.self) { _ = try await lifecycle.diff(file: "a", in: "nope", workspace: workspace) }
+                await #expect(throws: LifecycleError.self) {
+                    _ = try await lifecycle.diff(file: "a", in: "nope", workspace: workspace)
+                }
             }
         }
     }

@@ -8,15 +8,18 @@ struct LifecyclePlannerTests {
     func withSetup(_ name: String, _ commands: [String] = ["make deps"]) -> DesiredSession {
         var session = Fixture.desired(name)
         session = DesiredSession(
-            name: session.name, workspace: session.workspace, host: session.host, repo: session.repo, repoPath: session.repoPath,
-            worktreePath: session.worktreePath, branch: session.branch, base: nil, agent: session.agent, model: nil, prompt: nil,
+            name: session.name, workspace: session.workspace, host: session.host, repo: session.repo,
+            repoPath: session.repoPath,
+            worktreePath: session.worktreePath, branch: session.branch, base: nil, agent: session.agent, model: nil,
+            prompt: nil,
             env: [:], linear: nil, favorite: false, setup: commands)
         return session
     }
 
     func stamp(_ session: DesiredSession, status: Int32, hash: String? = nil) -> SetupStamp {
-        SetupStamp(hash: hash ?? session.setupHash ?? "", exitStatus: status, finishedAt: Date(timeIntervalSince1970: 0),
-                   logTail: "npm ERR! network\nfailed", logPath: "/state/setup.log")
+        SetupStamp(
+            hash: hash ?? session.setupHash ?? "", exitStatus: status, finishedAt: Date(timeIntervalSince1970: 0),
+            logTail: "npm ERR! network\nfailed", logPath: "/state/setup.log")
     }
 
     @Test("a worktree whose current setup failed is blocked, with the log tail, instead of started")
@@ -57,9 +60,13 @@ struct LifecyclePlannerTests {
         let restart = Fixture.plan([session], ActualState(tmuxSessions: [tmux], worktrees: [Fixture.worktree("api")]))
         #expect(restart.actions.map(\.kind) == [.restart])
         tmux.windows = ["claude", "terminal", "extra"]
-        #expect(Fixture.plan([session], ActualState(tmuxSessions: [tmux], worktrees: [Fixture.worktree("api")])).actions.isEmpty)
+        #expect(
+            Fixture.plan([session], ActualState(tmuxSessions: [tmux], worktrees: [Fixture.worktree("api")])).actions
+                .isEmpty)
         tmux.windows = nil
-        #expect(Fixture.plan([session], ActualState(tmuxSessions: [tmux], worktrees: [Fixture.worktree("api")])).actions.isEmpty,
-                "an observation without window names is no drift")
+        #expect(
+            Fixture.plan([session], ActualState(tmuxSessions: [tmux], worktrees: [Fixture.worktree("api")])).actions
+                .isEmpty,
+            "an observation without window names is no drift")
     }
 }

@@ -7,13 +7,16 @@ import Testing
 extension CSMWorld {
     /// The world's csm.yaml with `repoLines` (indented four spaces) added to repo `app`.
     func config(repo repoLines: String, sessions: String) -> String {
-        config(sessions: sessions).replacingOccurrences(of: "    baseBranch: main\n", with: "    baseBranch: main\n" + repoLines)
+        config(sessions: sessions).replacingOccurrences(
+            of: "    baseBranch: main\n", with: "    baseBranch: main\n" + repoLines)
     }
 
     /// The environment the program in `window` of `tmuxName` was started with (read from /proc).
     func windowEnvironment(_ tmuxName: String, window: String) throws -> [String: String] {
-        let pid = try runTool("tmux", ["-L", tmuxSocket, "list-panes", "-t", "=\(tmuxName):\(window)", "-F", "#{pane_pid}"])
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let pid = try runTool(
+            "tmux", ["-L", tmuxSocket, "list-panes", "-t", "=\(tmuxName):\(window)", "-F", "#{pane_pid}"]
+        )
+        .trimmingCharacters(in: .whitespacesAndNewlines)
         let data = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/environ"))
         var out: [String: String] = [:]
         for entry in data.split(separator: 0) {
@@ -37,24 +40,32 @@ struct PreparationTests {
     func setupSuccessAndRerun() async throws {
         try await withCSMWorld { world in
             let runs = world.root.appendingPathComponent("setup-runs").path
-            let setup = "    setup:\n      - echo \"preparing $GREETING\"\n      - echo run >> \(runs)\n      - test ! -e \(world.agentLog.path)\n"
-            try world.writeConfig(world.config(repo: setup + "    env: {GREETING: hello}\n", sessions: "  s:\n    repo: app\n"))
+            let setup =
+                "    setup:\n      - echo \"preparing $GREETING\"\n      - echo run >> \(runs)\n      - test ! -e \(world.agentLog.path)\n"
+            try world.writeConfig(
+                world.config(repo: setup + "    env: {GREETING: hello}\n", sessions: "  s:\n    repo: app\n"))
             let created = try await world.csm("apply")
             #expect(created.status == 0, "\(created.combined)")
             #expect(await eventually { world.agentLaunches().count == 1 })
-            let log = try String(contentsOf: world.stateDir.appendingPathComponent("workspaces/e2e/sessions/s/setup.log"), encoding: .utf8)
+            let log = try String(
+                contentsOf: world.stateDir.appendingPathComponent("workspaces/e2e/sessions/s/setup.log"),
+                encoding: .utf8)
             #expect(log.contains("preparing hello"))
             #expect(try await world.csm("plan", "--detailed-exitcode").status == 0)
 
             try await world.tmux.killSession(named: "csm-s")
             #expect(try await world.csm("apply").status == 0)
-            #expect(try String(contentsOfFile: runs, encoding: .utf8) == "run\n", "a restart does not run the same setup again")
+            #expect(
+                try String(contentsOfFile: runs, encoding: .utf8) == "run\n",
+                "a restart does not run the same setup again")
 
             // The agent has run by now, so the changed setup drops the "no agent yet" check.
             let changed = setup.replacingOccurrences(of: "preparing", with: "again")
                 .replacingOccurrences(of: "      - test ! -e \(world.agentLog.path)\n", with: "")
-            try world.writeConfig(world.config(repo: changed + "    env: {GREETING: hello}\n",
-                                               sessions: "  s:\n    repo: app\n"))
+            try world.writeConfig(
+                world.config(
+                    repo: changed + "    env: {GREETING: hello}\n",
+                    sessions: "  s:\n    repo: app\n"))
             let plan = try await world.csm("plan")
             #expect(plan.stdout.contains("will be restarted: the agent settings changed"), "\(plan.combined)")
             let rerun = try await world.csm("apply")
@@ -66,7 +77,10 @@ struct PreparationTests {
     @Test("a failed setup blocks the session with the log tail, and the agent is never started")
     func setupFailure() async throws {
         try await withCSMWorld { world in
-            try world.writeConfig(world.config(repo: "    setup: |\n      echo first line\n      echo boom >&2\n      exit 3\n", sessions: "  s:\n    repo: app\n"))
+            try world.writeConfig(
+                world.config(
+                    repo: "    setup: |\n      echo first line\n      echo boom >&2\n      exit 3\n",
+                    sessions: "  s:\n    repo: app\n"))
             let created = try await world.csm("create", "t")
             #expect(created.status == 1, "\(created.combined)")
             #expect(created.stderr.contains("setup failed with exit status 3"), "\(created.combined)")
@@ -89,7 +103,8 @@ struct PreparationTests {
             #expect(blocked.status == 1)
             #expect(world.agentLaunches().isEmpty)
 
-            try world.writeConfig(world.config(repo: "    setup: echo fixed\n", sessions: "  s:\n    repo: app\n  t:\n    repo: app\n"))
+            try world.writeConfig(
+                world.config(repo: "    setup: echo fixed\n", sessions: "  s:\n    repo: app\n  t:\n    repo: app\n"))
             let fixed = try await world.csm("apply", "--target", "t")
             #expect(fixed.status == 0, "\(fixed.combined)")
             #expect(await eventually { world.agentLaunches().count == 1 })
@@ -118,15 +133,19 @@ struct PreparationTests {
             try world.git("add", ".gitignore", ".worktreeinclude")
             try world.git("commit", "-q", "-m", "ignore")
             try Data("SECRET=1\n".utf8).write(to: world.repo.appendingPathComponent(".env"))
-            try FileManager.default.createDirectory(at: world.repo.appendingPathComponent("local"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: world.repo.appendingPathComponent("local"), withIntermediateDirectories: true)
             try Data("x\n".utf8).write(to: world.repo.appendingPathComponent("local/settings.json"))
             try Data("# changed in the checkout\n".utf8).write(to: world.repo.appendingPathComponent("README.md"))
-            try world.writeConfig(world.config(repo: "    copy: [.env, README.md, \"*.missing\"]\n", sessions: "  s:\n    repo: app\n"))
+            try world.writeConfig(
+                world.config(repo: "    copy: [.env, README.md, \"*.missing\"]\n", sessions: "  s:\n    repo: app\n"))
             let applied = try await world.csm("apply")
             #expect(applied.status == 0, "\(applied.combined)")
             let worktree = world.worktreeBase.appendingPathComponent("e2e/s")
             #expect(try String(contentsOf: worktree.appendingPathComponent(".env"), encoding: .utf8) == "SECRET=1\n")
-            #expect(try String(contentsOf: worktree.appendingPathComponent("local/settings.json"), encoding: .utf8) == "x\n")
+            #expect(
+                try String(contentsOf: worktree.appendingPathComponent("local/settings.json"), encoding: .utf8) == "x\n"
+            )
             #expect(try String(contentsOf: worktree.appendingPathComponent("README.md"), encoding: .utf8) == "# app\n")
             #expect(try world.git("status", "--porcelain", in: worktree).isEmpty)
         }
@@ -135,15 +154,18 @@ struct PreparationTests {
     @Test("env reaches both windows through the launch scripts, and never a pane")
     func environment() async throws {
         try await withCSMWorld { world in
-            try world.writeConfig(world.config(repo: "    env: {SHARED: repo, TOKEN: s3cret}\n",
-                                               sessions: "  s:\n    repo: app\n    env: {SHARED: session}\n    effort: high\n"))
+            try world.writeConfig(
+                world.config(
+                    repo: "    env: {SHARED: repo, TOKEN: s3cret}\n",
+                    sessions: "  s:\n    repo: app\n    env: {SHARED: session}\n    effort: high\n"))
             #expect(try await world.csm("apply").status == 0)
             #expect(await eventually { world.agentLaunches().count == 1 })
             #expect(world.agentLaunches()[0].contains("--effort"))
             for window in ["claude", "terminal"] {
                 let env = try world.windowEnvironment("csm-s", window: window)
                 #expect(env["SHARED"] == "session" && env["TOKEN"] == "s3cret", "window \(window)")
-                let pane = try runTool("tmux", ["-L", world.tmuxSocket, "capture-pane", "-p", "-t", "=csm-s:\(window)"])
+                let pane = try runTool(
+                    "tmux", ["-L", world.tmuxSocket, "capture-pane", "-p", "-t", "=csm-s:\(window)"])
                 #expect(!pane.contains("s3cret"))
             }
         }
@@ -167,8 +189,9 @@ struct PreparationTests {
         }
     }
 
-    @Test("the CLAUDE.md context section is written, kept out of git status, and updated in place",
-          arguments: [false, true])
+    @Test(
+        "the CLAUDE.md context section is written, kept out of git status, and updated in place",
+        arguments: [false, true])
     func contextFile(repoHasClaudeMD: Bool) async throws {
         try await withCSMWorld { world in
             if repoHasClaudeMD {
@@ -176,14 +199,18 @@ struct PreparationTests {
                 try world.git("add", "CLAUDE.md")
                 try world.git("commit", "-q", "-m", "rules")
             }
-            try world.writeConfig(world.config(sessions: "  s:\n    repo: app\n    linear: ENG-7\n    context: Only touch the parser.\n"))
+            try world.writeConfig(
+                world.config(sessions: "  s:\n    repo: app\n    linear: ENG-7\n    context: Only touch the parser.\n"))
             let applied = try await world.csm("apply")
             #expect(applied.status == 0, "\(applied.combined)")
             let worktree = world.worktreeBase.appendingPathComponent("e2e/s")
             let file = worktree.appendingPathComponent("CLAUDE.md")
             let text = try String(contentsOf: file, encoding: .utf8)
             #expect(text.contains("Only touch the parser.") && text.contains("ENG-7"))
-            #expect(text.hasPrefix(repoHasClaudeMD ? "# Project rules\nUse tabs.\n\n<!-- csm:context:start" : "<!-- csm:context:start"))
+            #expect(
+                text.hasPrefix(
+                    repoHasClaudeMD ? "# Project rules\nUse tabs.\n\n<!-- csm:context:start" : "<!-- csm:context:start")
+            )
             #expect(try world.git("status", "--porcelain", in: worktree).isEmpty)
             #expect(try await world.csm("plan", "--detailed-exitcode").status == 0)
 

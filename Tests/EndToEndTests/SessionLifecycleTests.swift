@@ -31,14 +31,19 @@ struct SessionLifecycleTests {
             #expect(!FileManager.default.fileExists(atPath: world.worktreeBase.appendingPathComponent("e2e/old").path))
             #expect(try world.git("worktree", "list", "--porcelain").contains(worktree.path))
             #expect(try await world.tmux.listSessions().map(\.tmuxName) == ["csm-new"])
-            #expect(FileManager.default.fileExists(atPath: world.stateDir.appendingPathComponent("workspaces/e2e/sessions/new/agent.sh").path))
+            #expect(
+                FileManager.default.fileExists(
+                    atPath: world.stateDir.appendingPathComponent("workspaces/e2e/sessions/new/agent.sh").path))
             #expect(world.agentLaunches().last?.first == "--continue")
             #expect(try await world.csm("plan", "--detailed-exitcode").status == 0)
 
             let back = try await world.csm("rename", "new", "old")
             #expect(back.status == 0, "\(back.combined)")
             #expect(try world.readConfig().contains("  old:\n    repo: app  # keep me\nfavorites: [old]\n"))
-            #expect(try world.git("rev-parse", "--abbrev-ref", "HEAD", in: world.worktreeBase.appendingPathComponent("e2e/old")) == "csm/old\n")
+            #expect(
+                try world.git(
+                    "rev-parse", "--abbrev-ref", "HEAD", in: world.worktreeBase.appendingPathComponent("e2e/old"))
+                    == "csm/old\n")
             #expect(try await world.csm("plan", "--detailed-exitcode").status == 0)
         }
     }
@@ -56,7 +61,10 @@ struct SessionLifecycleTests {
             #expect(result.stderr.contains("rolled back"), "\(result.combined)")
             #expect(try world.readConfig() == config)
             #expect(try world.git("branch", "--list", "csm/new").isEmpty)
-            #expect(try world.git("rev-parse", "--abbrev-ref", "HEAD", in: world.worktreeBase.appendingPathComponent("e2e/old")) == "csm/old\n")
+            #expect(
+                try world.git(
+                    "rev-parse", "--abbrev-ref", "HEAD", in: world.worktreeBase.appendingPathComponent("e2e/old"))
+                    == "csm/old\n")
             #expect(try FileManager.default.contentsOfDirectory(atPath: blocker.path).isEmpty)
             #expect(try await world.tmux.listSessions().map(\.tmuxName) == ["csm-old"], "the old session runs again")
             #expect(try await world.csm("plan", "--detailed-exitcode").status == 0)
@@ -118,7 +126,8 @@ struct SessionLifecycleTests {
             #expect(plain.status == 1 && plain.stderr.contains("nothing was changed"))
             #expect(try world.git("rev-parse", "main") == before)
             #expect(try world.git("status", "--porcelain").isEmpty)
-            #expect(try String(contentsOf: world.repo.appendingPathComponent("README.md"), encoding: .utf8) == "# main\n")
+            #expect(
+                try String(contentsOf: world.repo.appendingPathComponent("README.md"), encoding: .utf8) == "# main\n")
         }
     }
 
@@ -163,8 +172,11 @@ struct SessionLifecycleTests {
     func runScript() async throws {
         try await withCSMWorld { world in
             let out = world.root.appendingPathComponent("ran").path
-            try world.writeConfig(world.config(repo: "    env: {WHO: world}\n    scripts:\n      hello: echo \"hello $WHO from $(pwd)\" > \(out)\n",
-                                               sessions: "  s:\n    repo: app\n"))
+            try world.writeConfig(
+                world.config(
+                    repo:
+                        "    env: {WHO: world}\n    scripts:\n      hello: echo \"hello $WHO from $(pwd)\" > \(out)\n",
+                    sessions: "  s:\n    repo: app\n"))
             #expect(try await world.csm("apply").status == 0)
             let listed = try await world.csm("run", "s")
             #expect(listed.stdout.contains("hello: echo"))
@@ -173,7 +185,10 @@ struct SessionLifecycleTests {
             let ran = try await world.csm("run", "s", "hello")
             #expect(ran.status == 0, "\(ran.combined)")
             let worktree = world.worktreeBase.appendingPathComponent("e2e/s").path
-            #expect(await eventually { (try? String(contentsOfFile: out, encoding: .utf8)) == "hello world from \(worktree)\n" })
+            #expect(
+                await eventually {
+                    (try? String(contentsOfFile: out, encoding: .utf8)) == "hello world from \(worktree)\n"
+                })
         }
     }
 }
