@@ -213,6 +213,12 @@ struct PreparationTests {
             )
             #expect(try world.git("status", "--porcelain", in: worktree).isEmpty)
             #expect(try await world.csm("plan", "--detailed-exitcode").status == 0)
+            let created = try await world.csm("create", "c", "--context", "From the command line.", "--effort", "max")
+            #expect(created.status == 0, "\(created.combined)")
+            #expect(try world.readConfig().contains("  c:\n    repo: app\n    effort: max\n    context: From the command line.\n"))
+            let createdFile = world.worktreeBase.appendingPathComponent("e2e/c/CLAUDE.md")
+            #expect(try String(contentsOf: createdFile, encoding: .utf8).contains("From the command line."))
+            #expect(try await world.csm("kill", "c").status == 0)
 
             try world.writeConfig(world.config(sessions: "  s:\n    repo: app\n    context: Now the lexer.\n"))
             #expect(try await world.csm("apply").status == 0)

@@ -168,6 +168,40 @@ struct SessionLifecycleTests {
         }
     }
 
+    @Test("merge --push pushes the base to origin with the git command line")
+    func mergePush() async throws {
+        try await withCSMWorld { world in
+            let remote = world.root.appendingPathComponent("remote.git")
+            try runTool("git", ["init", "-q", "--bare", remote.path])
+            try world.git("remote", "add", "origin", remote.path)
+            try world.writeConfig(world.config(sessions: "  s:\n    repo: app\n"))
+            #expect(try await world.csm("apply").status == 0)
+            try commit(world, session: "s", file: "p.txt", content: "p\n", message: "pushed work")
+            let merged = try await world.csm("merge", "s", "--push")
+            #expect(merged.status == 0, "\(merged.combined)")
+            #expect(merged.stdout.contains("Pushed 'main' to origin."))
+            #expect(try runTool("git", ["--git-dir", remote.path, "log", "-1", "--format=%s", "main"]) == "pushed work\n")
+        }
+    }
+
+    @Test("archive refuses untracked files unless --force, which records them under refs/csm/archive/")
+    func archiveForce() async throws {
+        try await withCSMWorld { world in
+            try world.writeConfig(world.config(sessions: "  s:\n    repo: app\n"))
+            #expect(try await world.csm("apply").status == 0)
+            try Data("draft\n".utf8).write(to: world.worktreeBase.appendingPathComponent("e2e/s/draft.txt"))
+            let refused = try await world.csm("archive", "s")
+            #expect(refused.status == 1 && refused.stderr.contains("1 untracked file"), "\(refused.combined)")
+            #expect(try world.readConfig().contains("  s:"), "nothing changed")
+            let forced = try await world.csm("archive", "s", "--force")
+            #expect(forced.status == 0, "\(forced.combined)")
+            let refs = try world.git("for-each-ref", "--format=%(refname)", "refs/csm/archive/s/")
+            let ref = try #require(refs.split(separator: "\n").first.map(String.init))
+            #expect(try world.git("show", "\(ref):draft.txt") == "draft\n")
+            #expect(try await world.csm("list", "--archived").stdout.contains("csm/s"))
+        }
+    }
+
     @Test("run types a generated script into the terminal window")
     func runScript() async throws {
         try await withCSMWorld { world in
