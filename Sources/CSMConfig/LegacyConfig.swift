@@ -23,7 +23,7 @@ public struct LegacyConfig: Sendable {
     public let file: String
     /// Repo names in the order they were found (for a stable import).
     let repoOrder: [String]
-    /// Per repo: comment lines about settings that could not be represented.
+    /// Per repo: comment lines about settings that could not be represented (invalid variable names).
     let unrepresented: [String: [String]]
     /// Top-level keys that were ignored.
     let ignoredKeys: [String]
@@ -277,10 +277,12 @@ private struct LegacyMapper {
             repos[repo]?.setup = [setup]
         }
         if let env = stringMap(project["envVars"], "projects[\(index)].envVars") {
+            // A name no shell can export is kept as a comment rather than failing the whole import.
             for key in env.keys.sorted() where !Interpolation.isValidName(key) {
-                fail("'projects[\(index)].envVars' has an invalid variable name '\(key)'")
+                unrepresented[repo, default: []].append(
+                    "not imported (project '\(name)'): envVars.\(key) is not a valid variable name")
             }
-            repos[repo]?.env.merge(env) { _, new in new }
+            repos[repo]?.env.merge(env.filter { Interpolation.isValidName($0.key) }) { _, new in new }
         }
         if let scripts = runScripts(project["runScripts"], "projects[\(index)].runScripts") {
             for (label, command) in scripts.sorted(by: { $0.key < $1.key }) {

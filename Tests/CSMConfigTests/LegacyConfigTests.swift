@@ -17,7 +17,7 @@ private let legacyJSON = """
       },
       "projectsBase": "~/projects",
       "projects": [
-        {"name": "web", "repoPath": "web", "setupScript": "npm ci", "envVars": {"PORT": "3001"}},
+        {"name": "web", "repoPath": "web", "setupScript": "npm ci", "envVars": {"PORT": "3001", "BAD-NAME": "x"}},
         {"name": "app", "repoPath": "/home/u/src/My App"},
         {"name": "tools", "repoPath": "/opt/tools", "runScripts": [{"name": "dev", "command": "make dev"}]}
       ],
@@ -65,6 +65,7 @@ struct LegacyConfigTests {
         #expect(yaml.contains("apiTokens, feedbackEnabled"))
         #expect(yaml.contains("    setup: npm ci\n    env:\n      PORT: \"3001\"\n"))
         #expect(yaml.contains("    scripts:\n      dev: make dev\n"))
+        #expect(yaml.contains("    # not imported (project 'web'): envVars.BAD-NAME is not a valid variable name\n"))
         var loaded = try testLoader(["LINEAR_API_KEY": "lin_api_secret"]).parse(
             yaml, file: "csm.yaml", baseDirectory: "/elsewhere")
         loaded.sourcePath = nil
