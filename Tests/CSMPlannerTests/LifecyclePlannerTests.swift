@@ -7,9 +7,11 @@ extension Fixture {
     /// `session` with `commands` as its setup (and the spec hash that goes with them).
     static func withSetup(_ session: DesiredSession, _ commands: [String]) -> DesiredSession {
         DesiredSession(
-            name: session.name, workspace: session.workspace, host: session.host, repo: session.repo, repoPath: session.repoPath,
+            name: session.name, workspace: session.workspace, host: session.host, repo: session.repo,
+            repoPath: session.repoPath,
             worktreePath: session.worktreePath, branch: session.branch, base: session.base, agent: session.agent,
-            model: session.model, prompt: session.prompt, env: session.env, linear: session.linear, favorite: session.favorite,
+            model: session.model, prompt: session.prompt, env: session.env, linear: session.linear,
+            favorite: session.favorite,
             setup: commands)
     }
 }

@@ -180,7 +180,8 @@ struct SessionLifecycleTests {
             let merged = try await world.csm("merge", "s", "--push")
             #expect(merged.status == 0, "\(merged.combined)")
             #expect(merged.stdout.contains("Pushed 'main' to origin."))
-            #expect(try runTool("git", ["--git-dir", remote.path, "log", "-1", "--format=%s", "main"]) == "pushed work\n")
+            #expect(
+                try runTool("git", ["--git-dir", remote.path, "log", "-1", "--format=%s", "main"]) == "pushed work\n")
         }
     }
 
