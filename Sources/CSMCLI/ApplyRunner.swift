@@ -115,12 +115,15 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(name: .customLong("target"), help: ArgumentHelp("Limit the apply to this session (repeatable).", valueName: "name"))
     var targets: [String] = []
 
+    @Flag(name: .customLong("retry-setup"), help: "Run failed setups again (otherwise a session whose setup failed stays blocked).")
+    var retrySetup = false
+
     func run() async throws {
         let context = CommandContext(global)
         try await context.guarded {
             let workspace = try context.loadWorkspace()
             let engine = context.makeEngine()
-            let options = PlanOptions(force: force, deleteBranch: deleteBranch)
+            let options = PlanOptions(force: force, deleteBranch: deleteBranch, retrySetup: retrySetup)
             let (plan, _) = try await engine.plan(workspace, options: options, targets: targets.isEmpty ? nil : Set(targets))
             try await ApplyRunner(context: context, autoApprove: yes).run(plan, engine: engine)
         }

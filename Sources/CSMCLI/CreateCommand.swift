@@ -30,6 +30,12 @@ struct CreateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The first prompt for the agent.", valueName: "text"))
     var prompt: String?
 
+    @Option(help: ArgumentHelp("Claude Code's --effort: low, medium, high, xhigh or max.", valueName: "level"))
+    var effort: String?
+
+    @Option(name: .customLong("context"), help: ArgumentHelp("Text for the session's section of CLAUDE.md.", valueName: "text"))
+    var contextText: String?
+
     func run() async throws {
         let context = CommandContext(global)
         try await context.guarded {
@@ -53,6 +59,14 @@ struct CreateCommand: AsyncParsableCommand {
             if let host { fields.append(YAMLEntry("host", .string(host))) }
             if let branch { fields.append(YAMLEntry("branch", .string(branch))) }
             if let prompt { fields.append(YAMLEntry("prompt", .string(prompt))) }
+            if let effort {
+                guard Effort(rawValue: effort) != nil else {
+                    throw CLIError.refused("'\(effort)' is not an effort level; use one of "
+                        + Effort.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+                }
+                fields.append(YAMLEntry("effort", .string(effort)))
+            }
+            if let contextText { fields.append(YAMLEntry("context", .string(contextText))) }
             text = try ConfigEditor(text: text, file: document.path).setValue(path: ["sessions", name], value: .mapping(fields))
             document = try document.saving(text, loader: context.loader)
             context.output.line("Declared session '\(name)' in \(document.path).")

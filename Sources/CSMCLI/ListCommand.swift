@@ -19,9 +19,13 @@ struct ListCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only sessions on this host.", valueName: "name"))
     var host: String?
 
+    @Flag(help: "List archived sessions (restore one with 'csm restore NAME').")
+    var archived = false
+
     func run() async throws {
         let context = CommandContext(global)
         try await context.guarded {
+            if archived { return try listArchived(context) }
             let workspace = try context.loadWorkspace()
             var rows = try await context.makeEngine().list(workspace)
             if let host { rows = rows.filter { $0.host == host } }
@@ -43,9 +47,10 @@ struct ListCommand: AsyncParsableCommand {
                 let style = context.output.style
                 if cell.hasPrefix("running") { return style.green(cell) }
                 if cell.hasPrefix("missing") || cell.hasPrefix("orphaned") { return style.yellow(cell) }
-                if cell.hasPrefix("stopped") || cell.hasPrefix("unreachable") { return style.red(cell) }
+                if cell.hasPrefix("stopped") || cell.hasPrefix("unreachable") || cell.hasPrefix("blocked") { return style.red(cell) }
                 return style.dim(cell)
             })
+            ListCommand.printSetupFailures(rows, output: context.output)
         }
     }
 

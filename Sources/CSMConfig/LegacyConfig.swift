@@ -8,8 +8,8 @@ import Foundation
 /// named after its folder; `hosts.NAME.host` → `hosts.NAME.ssh`, `hosts.NAME.defaultRepo` → a repo on that
 /// host; `projects[]` → repos (relative `repoPath`s are relative to `projectsBase`, else to the home
 /// folder); `apiPort` → `server.listen: 127.0.0.1:PORT`; `linearApiKey` → `integrations.linear.apiKey`;
-/// `toolApprovalRules` → `rules`. A project's `setupScript`, `envVars` and `runScripts` have no place in
-/// csm.yaml yet: they are kept as comments in the import. Other keys (API tokens, R2, feedback) are
+/// `toolApprovalRules` → `rules`; a project's `setupScript` → the repo's `setup`, `envVars` → `env`,
+/// `runScripts` → `scripts` (labels made valid names). Other keys (API tokens, R2, feedback) are
 /// ignored and listed in a comment. Invalid JSON or a wrong type is an error, never a silent default.
 public struct LegacyConfig: Sendable {
     /// The workspace name every imported configuration gets.
@@ -23,7 +23,7 @@ public struct LegacyConfig: Sendable {
     public let file: String
     /// Repo names in the order they were found (for a stable import).
     let repoOrder: [String]
-    /// Per repo: comment lines about settings that could not be represented.
+    /// Per repo: comment lines about settings that could not be represented (invalid variable names).
     let unrepresented: [String: [String]]
     /// Top-level keys that were ignored.
     let ignoredKeys: [String]
@@ -102,6 +102,21 @@ public struct LegacyConfig: Sendable {
                 guard let repo = workspace.repos[name] else { continue }
                 lines += ["  \(YAMLScalar.render(name)):", "    path: \(repo.host == nil ? localPath(repo.path) : value(repo.path))"]
                 if let host = repo.host { lines.append("    host: \(YAMLScalar.render(host))") }
+                // Shell text is not interpolated by csm, so it is written as it is.
+                let shell = { (text: String) in YAMLScalar.render(text) }
+                if let setup = repo.setup.first, repo.setup.count == 1 { lines.append("    setup: \(shell(setup))") }
+                if !repo.env.isEmpty {
+                    lines.append("    env:")
+                    for (key, envValue) in repo.env.sorted(by: { $0.key < $1.key }) {
+                        lines.append("      \(key): \(value(envValue))")
+                    }
+                }
+                if !repo.scripts.isEmpty {
+                    lines.append("    scripts:")
+                    for (key, command) in repo.scripts.sorted(by: { $0.key < $1.key }) {
+                        lines.append("      \(YAMLScalar.render(key)): \(shell(command))")
+                    }
+                }
                 lines += (unrepresented[name] ?? []).map { "    # " + $0 }
             }
         }
@@ -258,15 +273,59 @@ private struct LegacyMapper {
             return
         }
         let repo = addRepo(preferred: name, path: localPath(repoPath, base: base), host: nil)
-        for key in ["setupScript", "envVars", "runScripts"] {
-            guard let value = project[key], !(value is NSNull) else { continue }
-            let json =
-                (try? JSONSerialization.data(
-                    withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes]))
-                .map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
-            unrepresented[repo, default: []].append(
-                "not representable in csm.yaml yet (project '\(name)'): \(key): \(json)")
+        if let setup = string(project["setupScript"], "projects[\(index)].setupScript"), !setup.isEmpty {
+            repos[repo]?.setup = [setup]
         }
+        if let env = stringMap(project["envVars"], "projects[\(index)].envVars") {
+            // A name no shell can export is kept as a comment rather than failing the whole import.
+            for key in env.keys.sorted() where !Interpolation.isValidName(key) {
+                unrepresented[repo, default: []].append(
+                    "not imported (project '\(name)'): envVars.\(key) is not a valid variable name")
+            }
+            repos[repo]?.env.merge(env.filter { Interpolation.isValidName($0.key) }) { _, new in new }
+        }
+        if let scripts = runScripts(project["runScripts"], "projects[\(index)].runScripts") {
+            for (label, command) in scripts.sorted(by: { $0.key < $1.key }) {
+                // Labels were free text in the original tool; csm names scripts like sessions.
+                var scriptName = ValueParsers.sanitizedName(label, fallback: "script")
+                var counter = 2
+                while repos[repo]?.scripts[scriptName] != nil {
+                    scriptName = ValueParsers.sanitizedName(label, fallback: "script") + "-\(counter)"
+                    counter += 1
+                }
+                repos[repo]?.scripts[scriptName] = command
+            }
+        }
+    }
+
+    /// `runScripts` as `{label: command}` or as `[{name, command}]` (both shapes were written by the original tool).
+    mutating func runScripts(_ value: Any?, _ key: String) -> [String: String]? {
+        guard let entries = value as? [Any] else { return stringMap(value, key) }
+        var out: [String: String] = [:]
+        for (index, entry) in entries.enumerated() {
+            guard let fields = entry as? [String: Any], let name = string(fields["name"], "\(key)[\(index)].name"),
+                let command = string(fields["command"], "\(key)[\(index)].command")
+            else {
+                fail("'\(key)[\(index)]' needs 'name' and 'command'")
+                continue
+            }
+            out[name] = command
+        }
+        return out
+    }
+
+    /// A JSON object of strings (null is nil); anything else is an error.
+    mutating func stringMap(_ value: Any?, _ key: String) -> [String: String]? {
+        guard let value, !(value is NSNull) else { return nil }
+        guard let object = value as? [String: Any] else {
+            fail("'\(key)' must be an object of strings in the legacy config")
+            return nil
+        }
+        var out: [String: String] = [:]
+        for (name, item) in object {
+            if let text = string(item, "\(key).\(name)") { out[name] = text }
+        }
+        return out
     }
 
     mutating func mapRules(_ value: Any?) -> [ToolRule] {

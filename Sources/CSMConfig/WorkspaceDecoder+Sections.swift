@@ -9,9 +9,10 @@ extension WorkspaceDecoder {
     static let defaultsKeys = ["worktreeBase", "branchPrefix", "host", "agent"]
     static let agentKeys = ["command", "args", "env"]
     static let hostKeys = ["ssh", "port", "identityFile", "worktreeBase"]
-    static let repoKeys = ["path", "host", "baseBranch"]
+    static let repoKeys = ["path", "host", "baseBranch", "setup", "copy", "env", "scripts"]
     static let sessionKeys = [
-        "repo", "host", "branch", "base", "prompt", "model", "agent", "env", "linear", "favorite",
+        "repo", "host", "branch", "base", "prompt", "model", "agent", "env", "linear", "favorite", "setup", "copy",
+        "scripts", "effort", "context",
     ]
     static let ruleKeys = ["tool", "pattern", "action"]
     static let serverKeys = ["listen", "reconcile", "approvalTimeout"]
@@ -160,7 +161,11 @@ extension WorkspaceDecoder {
             let path = path(map["path"], path: map.path("path"), isRemote: isRemote(host))
             let spec = RepoSpec(
                 name: entry.name, path: path ?? "", host: host,
-                baseBranch: optionalString(map["baseBranch"], path: map.path("baseBranch")))
+                baseBranch: optionalString(map["baseBranch"], path: map.path("baseBranch")),
+                setup: commands(map["setup"], path: map.path("setup")) ?? [],
+                copy: stringList(map["copy"], path: map.path("copy")) ?? [],
+                env: environmentMap(map["env"], path: map.path("env")) ?? [:],
+                scripts: scripts(map["scripts"], path: map.path("scripts")) ?? [:])
             repos[entry.name] = DecodedRepo(spec: spec, hostNode: map["host"])
         }
         return repos
@@ -202,7 +207,14 @@ extension WorkspaceDecoder {
                 model: optionalString(map["model"], path: map.path("model")), agent: agent,
                 env: environmentMap(map["env"], path: map.path("env")) ?? [:],
                 linear: optionalString(map["linear"], path: map.path("linear")),
-                favorite: bool(map["favorite"], path: map.path("favorite")) ?? false)
+                favorite: bool(map["favorite"], path: map.path("favorite")) ?? false,
+                setup: commands(map["setup"], path: map.path("setup")),
+                copy: stringList(map["copy"], path: map.path("copy")),
+                scripts: scripts(map["scripts"], path: map.path("scripts")) ?? [:],
+                effort: map["effort"].flatMap {
+                    $0.isNull ? nil : enumeration($0, path: map.path("effort"), as: Effort.self)
+                },
+                context: optionalString(map["context"], path: map.path("context")))
             sessions[entry.name] = DecodedSession(spec: spec, hostNode: map["host"])
         }
         return sessions

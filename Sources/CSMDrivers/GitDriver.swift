@@ -25,6 +25,14 @@ public protocol GitDriver: Sendable {
     /// Removes the worktree folder and its git administrative entry. When `deleteBranch` names a branch,
     /// deletes it afterwards. Never checks for work: callers decide that from `observeWorktrees`.
     func removeWorktree(worktreePath: String, repoPath: String, deleteBranch: String?) async throws
+
+    // Lifecycle operations; documented (with default implementations) in GitDriver+Lifecycle.swift.
+    func keepOutOfStatus(worktreePath: String, file: String) async throws -> StatusExclusion
+    func merge(_ request: MergeRequest) async throws -> MergeOutcome
+    func renameBranch(repoPath: String, from oldName: String, to newName: String) async throws
+    func moveWorktree(from oldPath: String, to newPath: String, repoPath: String, marker: WorktreeMarker) async throws
+    func commitSubjects(repoPath: String, branch: String, base: String) async throws -> [String]
+    func fileDiff(worktreePath: String, file: String) async throws -> String
 }
 
 /// What `GitDriver.addWorktree` needs.
@@ -57,6 +65,10 @@ public enum GitError: Error, Sendable, Equatable, CustomStringConvertible {
     case notARepository(path: String)
     /// The worktree holds untracked git repositories of its own, which an archive commit cannot hold.
     case nestedRepositories(path: String, repositories: [String])
+    /// A merge was refused with nothing changed; `reason` says why and what to do, `files` names conflicts.
+    case mergeRefused(repoPath: String, reason: String, files: [String])
+    /// A driver without this lifecycle operation (an in-memory twin) was asked for it.
+    case unsupported(operation: String)
 
     public var description: String {
         switch self {
@@ -71,6 +83,11 @@ public enum GitError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "archive; move them out of the worktree, then run the destroy again. Nothing was removed."
         case let .notARepository(path):
             return "git: \(path) is not a git repository; fix the repo's 'path' in csm.yaml"
+        case let .mergeRefused(repoPath, reason, files):
+            let list = files.isEmpty ? "" : " Conflicting files: " + files.joined(separator: ", ") + "."
+            return "git: merge in \(repoPath) refused, nothing was changed: \(reason).\(list)"
+        case let .unsupported(operation):
+            return "git: this driver cannot \(operation) (this is a bug in csm or its test set-up)"
         }
     }
 }

@@ -35,7 +35,7 @@ extension LibGit2Driver {
             let unique = try uniqueCommitCount(of: repository, branch: branch, path: path)
             return ObservedWorktree(
                 host: host, path: path, marker: marker, branch: branch, uncommittedCount: counts.uncommitted,
-                untrackedCount: counts.untracked, uniqueCommitCount: unique)
+                untrackedCount: counts.untracked, uniqueCommitCount: unique, setup: SetupStamp.read(worktreePath: path))
         } catch {
             // Zero counts would read as "safe to destroy"; a nil marker makes the planner leave it alone.
             logger.warning(

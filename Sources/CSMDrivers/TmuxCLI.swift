@@ -9,7 +9,7 @@ public struct TmuxCLI: TmuxDriver {
     /// The `-L` socket name; nil uses the user's default tmux server.
     public var socketName: String?
     public var host: String
-    private let runner: any ProcessRunner
+    let runner: any ProcessRunner
     private let logger = Logger(label: "csm.tmux")
 
     /// Fields read by `listSessions`, joined by a tab. `pane_dead` is the active pane of the current
@@ -29,13 +29,14 @@ public struct TmuxCLI: TmuxDriver {
     public var baseArguments: [String] { socketName.map { ["-L", $0] } ?? [] }
 
     public func listSessions() async throws -> [ObservedTmuxSession] {
-        let result = try await tmux(["list-sessions", "-F", Self.listFormat])
+        // One invocation, two commands: the sessions, then every window (names and the agent pane's state).
+        let result = try await tmux(["list-sessions", "-F", Self.listFormat, ";", "list-windows", "-a", "-F", Self.windowFormat])
         guard result.succeeded else {
             // No server yet is the normal empty state, not an error.
             if Self.isNoServer(result.stderr) { return [] }
             throw TmuxError.commandFailed(argv: ["tmux"] + baseArguments + ["list-sessions"], status: result.status, stderr: result.stderrTail)
         }
-        return Self.parseSessions(result.stdout, host: host)
+        return Self.attachingWindows(Self.parseWindows(result.stdout), to: Self.parseSessions(result.stdout, host: host))
     }
 
     public func createSession(_ request: TmuxSessionRequest) async throws {
@@ -116,6 +117,8 @@ public enum TmuxError: Error, Sendable, Equatable, CustomStringConvertible {
     case sessionExists(name: String)
     case noWindows(session: String)
     case unsafeArgument(String)
+    /// A driver without this lifecycle operation (an in-memory twin) was asked for it.
+    case unsupported(operation: String)
 
     public var description: String {
         switch self {
@@ -127,6 +130,8 @@ public enum TmuxError: Error, Sendable, Equatable, CustomStringConvertible {
             return "tmux: session \(session) was requested without windows (this is a bug in csm)"
         case let .unsafeArgument(arg):
             return "tmux: refusing argument '\(arg)' that tmux would split at ';' (this is a bug in csm)"
+        case let .unsupported(operation):
+            return "tmux: this driver cannot \(operation) (this is a bug in csm or its test set-up)"
         }
     }
 }

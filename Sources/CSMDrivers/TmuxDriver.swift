@@ -12,6 +12,11 @@ public protocol TmuxDriver: Sendable {
 
     /// Kills a session; a session that is already gone is not an error.
     func killSession(named tmuxName: String) async throws
+
+    // Lifecycle operations; documented (with default implementations) in TmuxDriver+Lifecycle.swift.
+    func addWindows(_ windows: [TmuxWindow], toSession tmuxName: String, workingDirectory: String) async throws
+    func renameSession(from oldName: String, to newName: String, options: [String: String]) async throws
+    func typeLine(_ line: String, inWindow window: String, ofSession tmuxName: String) async throws
 }
 
 /// A tmux session to create.

@@ -41,6 +41,7 @@ public struct AgentLaunch: Sendable {
         }
         argv += ["--settings", layout.settingsFile(workspace: session.workspace, session: session.name)]
         if let model = session.model { argv += ["--model", model] }
+        if let effort = session.effort { argv += ["--effort", effort.rawValue] }
         argv += session.agent.args
         if case .new = mode, let prompt = session.prompt, !prompt.isEmpty {
             // A prompt that looks like an option must not be parsed as one.

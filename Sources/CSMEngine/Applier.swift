@@ -125,18 +125,26 @@ public struct Applier: Sendable {
             guard let session = action.desired else { return }
             let sessionID = makeSessionID()
             try await addWorktree(for: session, sessionID: sessionID)
+            try await prepareWorktree(session, isNew: true)
             try await startTmux(session, mode: .new(sessionID: sessionID))
         case .start:
             guard let session = action.desired else { return }
+            if !action.restoresWindows.isEmpty {
+                try await restoreWindows(action.restoresWindows, of: session)
+                return
+            }
+            try await prepareWorktree(session, isNew: false)
             try await startTmux(session, mode: .resume)
         case .restart:
             guard let session = action.desired else { return }
             try await step(action.session, "kill tmux session") { try await tmux.killSession(named: session.tmuxName) }
+            try await prepareWorktree(session, isNew: false)
             try await startTmux(session, mode: .resume)
         case .repair:
             guard let session = action.desired else { return }
             try await step(action.session, "kill tmux session") { try await tmux.killSession(named: session.tmuxName) }
             try await addWorktree(for: session, sessionID: makeSessionID())
+            try await prepareWorktree(session, isNew: true)
             try await startTmux(session, mode: .resume)
         case .destroy:
             try await destroy(action, workspace: workspace)
@@ -155,7 +163,7 @@ public struct Applier: Sendable {
         }
     }
 
-    private func startTmux(_ session: DesiredSession, mode: LaunchMode) async throws {
+    func startTmux(_ session: DesiredSession, mode: LaunchMode) async throws {
         let request = try await step(session.name, "write launch files") { try launch.prepare(session, mode: mode) }
         try await step(session.name, "start tmux session") { try await tmux.createSession(request) }
     }
@@ -189,10 +197,12 @@ public struct Applier: Sendable {
     }
 
     /// Runs one step, wrapping its error with the session and step name.
-    private func step<T>(_ session: String, _ name: String, _ body: () async throws -> T) async throws -> T {
+    func step<T>(_ session: String, _ name: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as ApplyError {
+            throw error
+        } catch let error as PreparationError {
             throw error
         } catch {
             throw ApplyError.step(session: session, step: name, underlying: "\(error)")

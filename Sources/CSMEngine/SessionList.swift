@@ -15,6 +15,8 @@ public enum SessionStatus: String, Sendable, Codable, Equatable {
     case unmanaged
     /// On a host that could not be observed.
     case unreachable
+    /// Declared, its worktree is there, but its setup failed, so the agent is not started.
+    case blocked
 }
 
 /// One row of `csm list`.
@@ -27,6 +29,8 @@ public struct SessionRow: Sendable, Codable, Equatable {
     public var tmuxSession: String?
     public var createdAt: Date?
     public var attached: Bool
+    /// For `blocked`: the failed setup's exit status, log path and last lines.
+    public var setupFailure: SetupStamp?
 
     public init(name: String, status: SessionStatus, host: String, branch: String?, worktree: String?, tmuxSession: String?, createdAt: Date?, attached: Bool) {
         self.name = name
@@ -62,11 +66,15 @@ public enum SessionList {
         for session in desired {
             let tmux = tmuxByName[session.name]
             let worktree = worktreeByName[session.name]
-            let status: SessionStatus = actual.unreachableHosts[session.host] != nil ? .unreachable : (tmux.map(liveStatus) ?? .missing)
-            rows.append(SessionRow(
+            var status: SessionStatus = actual.unreachableHosts[session.host] != nil ? .unreachable : (tmux.map(liveStatus) ?? .missing)
+            let failure = tmux == nil ? worktree?.failedSetup(for: session) : nil
+            if status == .missing, failure != nil { status = .blocked }
+            var row = SessionRow(
                 name: session.name, status: status, host: session.host, branch: worktree?.branch ?? session.branch,
                 worktree: worktree?.path ?? session.worktreePath, tmuxSession: tmux?.tmuxName,
-                createdAt: worktree?.marker?.createdAt ?? tmux?.createdAt, attached: tmux?.isAttached ?? false))
+                createdAt: worktree?.marker?.createdAt ?? tmux?.createdAt, attached: tmux?.isAttached ?? false)
+            row.setupFailure = failure
+            rows.append(row)
         }
         let declared = Set(desired.map(\.name))
         for name in Set(tmuxByName.keys).union(worktreeByName.keys).subtracting(declared) {

@@ -36,6 +36,21 @@ public struct StateLayout: Sendable, Equatable {
         Paths.join(sessionDirectory(workspace: workspace, session: session), "hook-secret")
     }
 
+    /// The output of the session's last setup run.
+    public func setupLog(workspace: String, session: String) -> String {
+        Paths.join(sessionDirectory(workspace: workspace, session: session), "setup.log")
+    }
+
+    /// The generated setup script.
+    public func setupScript(workspace: String, session: String) -> String {
+        Paths.join(sessionDirectory(workspace: workspace, session: session), "setup.sh")
+    }
+
+    /// The generated file of a `csm run` script.
+    public func runScript(workspace: String, session: String, script: String) -> String {
+        Paths.join(sessionDirectory(workspace: workspace, session: session), "scripts", script + ".sh")
+    }
+
     public func hookLog(workspace: String, session: String) -> String {
         Paths.join(sessionDirectory(workspace: workspace, session: session), "hooks.jsonl")
     }

@@ -33,12 +33,15 @@ public struct ObservedTmuxSession: Sendable, Equatable, Codable {
     public var windowCount: Int
     /// False when the agent's pane is dead (the agent exited and tmux kept the pane).
     public var isAgentRunning: Bool
+    /// The names of the session's windows (`claude`, `terminal`); nil when the observation could not tell.
+    public var windows: [String]?
 
     public init(
         host: String = HostSpec.localName, tmuxName: String, workspace: String? = nil, session: String? = nil,
         specHash: String? = nil, createdAt: Date? = nil, isAttached: Bool = false, windowCount: Int = 1,
-        isAgentRunning: Bool = true
+        isAgentRunning: Bool = true, windows: [String]? = nil
     ) {
+        self.windows = windows
         self.host = host
         self.tmuxName = tmuxName
         self.workspace = workspace
@@ -88,11 +91,14 @@ public struct ObservedWorktree: Sendable, Equatable, Codable {
     public var untrackedCount: Int
     /// Commits reachable from the worktree's HEAD and from no other branch, tag or remote ref.
     public var uniqueCommitCount: Int
+    /// The last setup run recorded in the worktree's git directory; nil when none ran.
+    public var setup: SetupStamp?
 
     public init(
         host: String = HostSpec.localName, path: String, marker: WorktreeMarker?, branch: String? = nil,
-        uncommittedCount: Int = 0, untrackedCount: Int = 0, uniqueCommitCount: Int = 0
+        uncommittedCount: Int = 0, untrackedCount: Int = 0, uniqueCommitCount: Int = 0, setup: SetupStamp? = nil
     ) {
+        self.setup = setup
         self.host = host
         self.path = path
         self.marker = marker

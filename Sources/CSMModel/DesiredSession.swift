@@ -17,14 +17,30 @@ public struct DesiredSession: Sendable, Equatable, Codable {
     public var env: [String: String]
     public var linear: String?
     public var favorite: Bool
+    /// Commands run once in a new worktree before the agent starts (the repo's, or the session's own).
+    public var setup: [String]
+    /// Globs of untracked files copied from the source checkout into a new worktree.
+    public var copy: [String]
+    /// Named commands for `csm run` (the repo's merged with the session's).
+    public var scripts: [String: String]
+    /// Claude Code's `--effort`.
+    public var effort: Effort?
+    /// Free text for the worktree's CLAUDE.md section.
+    public var context: String?
     /// Hash of the fields whose change needs the agent restarted (stored as `@csm-spec` in tmux).
     public var specHash: String
 
     public init(
         name: String, workspace: String, host: String, repo: String, repoPath: String, worktreePath: String,
         branch: String, base: String?, agent: AgentSpec, model: String?, prompt: String?, env: [String: String],
-        linear: String?, favorite: Bool
+        linear: String?, favorite: Bool, setup: [String] = [], copy: [String] = [], scripts: [String: String] = [:],
+        effort: Effort? = nil, context: String? = nil
     ) {
+        self.setup = setup
+        self.copy = copy
+        self.scripts = scripts
+        self.effort = effort
+        self.context = context
         self.name = name
         self.workspace = workspace
         self.host = host
@@ -39,7 +55,29 @@ public struct DesiredSession: Sendable, Equatable, Codable {
         self.env = env
         self.linear = linear
         self.favorite = favorite
-        self.specHash = DesiredSession.hash(agent: agent, model: model, env: env, worktreePath: worktreePath)
+        self.specHash = DesiredSession.hash(
+            agent: agent, model: model, env: env, worktreePath: worktreePath,
+            extra: DesiredSession.lifecycleHashParts(setup: setup, effort: effort, context: context, linear: linear))
+    }
+
+    /// A stable hash of the setup commands, nil when there is no setup. Recorded with the setup's exit
+    /// status in the worktree (`SetupStamp`), so a changed setup text runs again and an unchanged one never.
+    public var setupHash: String? {
+        setup.isEmpty ? nil : StableHash.fnv1a64(setup.joined(separator: "\u{0}"))
+    }
+
+    /// Whether csm writes a context section into the worktree's CLAUDE.md.
+    public var hasContext: Bool { !(context ?? "").isEmpty || !(linear ?? "").isEmpty }
+
+    /// The hash parts of the lifecycle fields. Empty when none is set, so sessions that use none of them
+    /// keep the spec hash they had before these fields existed (no restart after an upgrade).
+    static func lifecycleHashParts(setup: [String], effort: Effort?, context: String?, linear: String?) -> [String] {
+        var parts: [String] = []
+        if !setup.isEmpty { parts.append("setup=" + StableHash.fnv1a64(setup.joined(separator: "\u{0}"))) }
+        if let effort { parts.append("effort=" + effort.rawValue) }
+        if let context, !context.isEmpty { parts.append("context=" + context) }
+        if let linear, !linear.isEmpty { parts.append("linear=" + linear) }
+        return parts
     }
 
     /// The tmux session name (`csm-<name>`).
@@ -47,13 +85,16 @@ public struct DesiredSession: Sendable, Equatable, Codable {
 
     /// A stable hash of what the running agent was started with. Sorted keys keep it independent of
     /// dictionary order; FNV-1a is enough because this detects change, it does not authenticate.
-    static func hash(agent: AgentSpec, model: String?, env: [String: String], worktreePath: String) -> String {
+    static func hash(
+        agent: AgentSpec, model: String?, env: [String: String], worktreePath: String, extra: [String] = []
+    ) -> String {
         var parts: [String] = ["cmd=" + agent.command]
         parts += agent.args.map { "arg=" + $0 }
         parts += agent.env.sorted { $0.key < $1.key }.map { "aenv=\($0.key)=\($0.value)" }
         parts += env.sorted { $0.key < $1.key }.map { "env=\($0.key)=\($0.value)" }
         parts.append("model=" + (model ?? ""))
         parts.append("path=" + worktreePath)
+        parts += extra
         return StableHash.fnv1a64(parts.joined(separator: "\u{0}"))
     }
 }
@@ -93,7 +134,10 @@ extension Workspace {
                 worktreePath: Paths.join(base, name, spec.name),
                 branch: spec.branch ?? defaults.branchPrefix + spec.name,
                 base: spec.base ?? repo.baseBranch, agent: agent, model: spec.model, prompt: spec.prompt,
-                env: spec.env, linear: spec.linear, favorite: spec.favorite || favorites.contains(spec.name)
+                env: repo.env.merging(spec.env) { _, session in session }, linear: spec.linear,
+                favorite: spec.favorite || favorites.contains(spec.name), setup: spec.setup ?? repo.setup,
+                copy: spec.copy ?? repo.copy, scripts: repo.scripts.merging(spec.scripts) { _, session in session },
+                effort: spec.effort, context: spec.context
             )
         }
     }

@@ -44,6 +44,8 @@ public struct PlannedAction: Sendable, Equatable, Codable {
     public var archivesWork: Bool
     /// For `destroy`: delete the branch too (`--delete-branch`).
     public var deletesBranch: Bool
+    /// For `start` of a running session: the windows to add back (the agent keeps running).
+    public var restoresWindows: [String] = []
 
     public init(
         kind: ActionKind, session: String, host: String, reason: String, refused: ActionKind? = nil,

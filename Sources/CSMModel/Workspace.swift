@@ -139,13 +139,33 @@ public struct RepoSpec: Sendable, Equatable, Codable {
     public var host: String?
     /// The branch new session branches start from; nil means the repository's HEAD.
     public var baseBranch: String?
+    /// Shell commands run once in a new worktree before the agent starts (`setup:`), in order.
+    public var setup: [String]
+    /// Globs of untracked files copied from the source checkout into a new worktree (`copy:`).
+    public var copy: [String]
+    /// Variables for the agent and the terminal window of every session of this repo (`env:`).
+    public var env: [String: String]
+    /// Named commands `csm run SESSION NAME` types into the session's terminal window (`scripts:`).
+    public var scripts: [String: String]
 
-    public init(name: String, path: String, host: String? = nil, baseBranch: String? = nil) {
+    public init(
+        name: String, path: String, host: String? = nil, baseBranch: String? = nil, setup: [String] = [],
+        copy: [String] = [], env: [String: String] = [:], scripts: [String: String] = [:]
+    ) {
         self.name = name
         self.path = path
         self.host = host
         self.baseBranch = baseBranch
+        self.setup = setup
+        self.copy = copy
+        self.env = env
+        self.scripts = scripts
     }
+}
+
+/// How hard Claude Code thinks (`effort:`, passed as `--effort`).
+public enum Effort: String, Sendable, Equatable, Codable, CaseIterable {
+    case low, medium, high, xhigh, max
 }
 
 /// One declared session (`sessions:`).
@@ -168,12 +188,28 @@ public struct SessionSpec: Sendable, Equatable, Codable {
     /// A Linear issue key such as `ENG-123`.
     public var linear: String?
     public var favorite: Bool
+    /// Replaces the repo's `setup` for this session when set (an empty list means no setup).
+    public var setup: [String]?
+    /// Replaces the repo's `copy` for this session when set.
+    public var copy: [String]?
+    /// Merged over the repo's `scripts` (session names win).
+    public var scripts: [String: String]
+    /// Claude Code's `--effort`.
+    public var effort: Effort?
+    /// Free text written into the worktree's CLAUDE.md section for the agent.
+    public var context: String?
 
     public init(
         name: String, repo: String, host: String? = nil, branch: String? = nil, base: String? = nil,
         prompt: String? = nil, model: String? = nil, agent: AgentOverride? = nil, env: [String: String] = [:],
-        linear: String? = nil, favorite: Bool = false
+        linear: String? = nil, favorite: Bool = false, setup: [String]? = nil, copy: [String]? = nil,
+        scripts: [String: String] = [:], effort: Effort? = nil, context: String? = nil
     ) {
+        self.setup = setup
+        self.copy = copy
+        self.scripts = scripts
+        self.effort = effort
+        self.context = context
         self.name = name
         self.repo = repo
         self.host = host

@@ -112,6 +112,10 @@ public enum PlanRenderer {
             return rows
         case .start, .restart, .repair:
             guard let d = action.desired else { return [] }
+            if !action.restoresWindows.isEmpty {
+                return [(nil, "tmux", quote(tmuxName))] + action.restoresWindows.map { ("+", "window", quote($0)) }
+                    + [(nil, "agent", "(keeps running)")]
+            }
             let mark = action.kind == .start ? "+" : "-/+"
             var rows: [(String?, String, String)] = [(nil, "host", quote(d.host)), (nil, "branch", quote(d.branch))]
             rows.append((action.kind == .repair ? "+" : nil, "worktree", quote(d.worktreePath)))
@@ -142,6 +146,7 @@ public enum PlanRenderer {
         var words = [d.agent.command]
         if continuing { words.append("--continue") }
         if let model = d.model { words += ["--model", model] }
+        if let effort = d.effort { words += ["--effort", effort.rawValue] }
         words += d.agent.args
         return words.map(ShellQuote.displayWord).joined(separator: " ")
     }

@@ -9,11 +9,15 @@ public struct PlanOptions: Sendable, Equatable {
     /// Whether owned but undeclared sessions are destroyed at all (`server.reconcile.prune` for the
     /// server; always true for `csm apply`).
     public var prune: Bool
+    /// Start sessions whose setup failed, running the setup again (`--retry-setup`); otherwise they stay
+    /// `blocked` until the setup text changes.
+    public var retrySetup: Bool = false
 
-    public init(force: Bool = false, deleteBranch: Bool = false, prune: Bool = true) {
+    public init(force: Bool = false, deleteBranch: Bool = false, prune: Bool = true, retrySetup: Bool = false) {
         self.force = force
         self.deleteBranch = deleteBranch
         self.prune = prune
+        self.retrySetup = retrySetup
     }
 }
 
@@ -49,7 +53,8 @@ public enum Planner {
         for session in desired where actual.unreachableHosts[session.host] == nil {
             if let action = planDeclared(session, tmux: ownedTmux[session.name], worktree: ownedWorktrees[session.name],
                                          foreignTmux: foreignTmux[hostKey(session.host, session.tmuxName)],
-                                         occupant: otherPaths[hostKey(session.host, session.worktreePath)]) {
+                                         occupant: otherPaths[hostKey(session.host, session.worktreePath)],
+                                         retrySetup: options.retrySetup) {
                 actions.append(action)
             }
         }
@@ -67,11 +72,20 @@ public enum Planner {
         return Plan(workspace: workspace, actions: actions)
     }
 
+    /// The reason of a start refused because the setup failed, with the log's last lines.
+    static func setupFailure(_ stamp: SetupStamp) -> String {
+        var text = "its setup failed with exit status \(stamp.exitStatus), so the agent is not started; fix the setup "
+            + "(changing its text in csm.yaml runs it again) or run 'csm apply --retry-setup'. Log: \(stamp.logPath)"
+        let tail = stamp.logTail.split(separator: "\n", omittingEmptySubsequences: false).map { "    | " + $0 }
+        if !stamp.logTail.isEmpty { text += "\n" + tail.joined(separator: "\n") }
+        return text
+    }
+
     private static func hostKey(_ host: String, _ name: String) -> String { host + "\u{0}" + name }
 
     private static func planDeclared(
         _ session: DesiredSession, tmux: ObservedTmuxSession?, worktree: ObservedWorktree?,
-        foreignTmux: ObservedTmuxSession?, occupant: ObservedWorktree?
+        foreignTmux: ObservedTmuxSession?, occupant: ObservedWorktree?, retrySetup: Bool
     ) -> PlannedAction? {
         func action(_ kind: ActionKind, _ reason: String, refused: ActionKind? = nil, killsTmux: Bool = false) -> PlannedAction {
             PlannedAction(kind: kind, session: session.name, host: session.host, reason: reason, refused: refused,
@@ -93,10 +107,14 @@ public enum Planner {
                     + "move it away or rename the session", refused: .create)
             }
             return action(.create, "declared in csm.yaml and not running")
-        case (nil, .some):
+        case let (nil, .some(worktree)):
             if foreignTmux != nil {
                 return action(.blocked, "tmux session \(session.tmuxName) exists but is not owned by this workspace; kill or rename it",
                               refused: .start)
+            }
+            if let failed = worktree.failedSetup(for: session) {
+                if retrySetup { return action(.start, "retrying the setup that failed (exit status \(failed.exitStatus))") }
+                return action(.blocked, Self.setupFailure(failed), refused: .start)
             }
             return action(.start, "the tmux session is gone; the worktree is kept")
         case (.some, nil):
@@ -107,6 +125,18 @@ public enum Planner {
             }
             if !tmux.isAgentRunning {
                 return action(.restart, "the agent has exited", killsTmux: true)
+            }
+            if let windows = tmux.windows {
+                if !windows.contains(AgentWindows.agent) {
+                    return action(.restart, "the agent's window '\(AgentWindows.agent)' is gone", killsTmux: true)
+                }
+                let missing = AgentWindows.all.filter { !windows.contains($0) }
+                if !missing.isEmpty {
+                    var restore = action(.start, "the window\(missing.count == 1 ? "" : "s") "
+                        + missing.map { "'\($0)'" }.joined(separator: ", ") + " is gone; the agent keeps running")
+                    restore.restoresWindows = missing
+                    return restore
+                }
             }
             return nil
         }

@@ -13,7 +13,7 @@ public enum InMemoryWorld {
         func addTmux(_ d: DesiredSession) {
             removeOwnedTmux(d.name)
             world.tmuxSessions.append(ObservedTmuxSession(host: d.host, tmuxName: d.tmuxName, workspace: workspace, session: d.name,
-                                                          specHash: d.specHash, isAgentRunning: true))
+                                                          specHash: d.specHash, isAgentRunning: true, windows: AgentWindows.all))
         }
         func addWorktree(_ d: DesiredSession) {
             let marker = WorktreeMarker(workspace: workspace, session: d.name, repoPath: d.repoPath, branch: d.branch,

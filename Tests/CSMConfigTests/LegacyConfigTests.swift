@@ -17,7 +17,7 @@ private let legacyJSON = """
       },
       "projectsBase": "~/projects",
       "projects": [
-        {"name": "web", "repoPath": "web", "setupScript": "npm ci", "envVars": {"PORT": "3001"}},
+        {"name": "web", "repoPath": "web", "setupScript": "npm ci", "envVars": {"PORT": "3001", "BAD-NAME": "x"}},
         {"name": "app", "repoPath": "/home/u/src/My App"},
         {"name": "tools", "repoPath": "/opt/tools", "runScripts": [{"name": "dev", "command": "make dev"}]}
       ],
@@ -42,8 +42,9 @@ struct LegacyConfigTests {
             repos: [
                 "My-App": RepoSpec(name: "My-App", path: "/home/u/src/My App"),
                 "models": RepoSpec(name: "models", path: "~/models", host: "gpu-box"),
-                "web": RepoSpec(name: "web", path: "/home/u/projects/web"),
-                "tools": RepoSpec(name: "tools", path: "/opt/tools"),
+                "web": RepoSpec(
+                    name: "web", path: "/home/u/projects/web", setup: ["npm ci"], env: ["PORT": "3001"]),
+                "tools": RepoSpec(name: "tools", path: "/opt/tools", scripts: ["dev": "make dev"]),
             ],
             rules: [
                 ToolRule(tool: "Bash", pattern: "git ${X} *", action: .allow), ToolRule(tool: "Write", action: .deny),
@@ -62,9 +63,9 @@ struct LegacyConfigTests {
         #expect(yaml.contains("  worktreeBase: ~/wt\n"))
         #expect(yaml.contains("    path: ~/src/My App\n"))
         #expect(yaml.contains("apiTokens, feedbackEnabled"))
-        #expect(yaml.contains("# not representable in csm.yaml yet (project 'web'): setupScript: \"npm ci\""))
-        #expect(yaml.contains("envVars: {\"PORT\":\"3001\"}"))
-        #expect(yaml.contains("runScripts: [{\"command\":\"make dev\",\"name\":\"dev\"}]"))
+        #expect(yaml.contains("    setup: npm ci\n    env:\n      PORT: \"3001\"\n"))
+        #expect(yaml.contains("    scripts:\n      dev: make dev\n"))
+        #expect(yaml.contains("    # not imported (project 'web'): envVars.BAD-NAME is not a valid variable name\n"))
         var loaded = try testLoader(["LINEAR_API_KEY": "lin_api_secret"]).parse(
             yaml, file: "csm.yaml", baseDirectory: "/elsewhere")
         loaded.sourcePath = nil

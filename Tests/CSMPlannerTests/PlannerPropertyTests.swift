@@ -21,16 +21,23 @@ struct RandomCase: CustomStringConvertible {
         var actual = ActualState()
         for name in names {
             let host = rng.chance(0.15) ? "far" : "local"
-            let d = Fixture.desired(name, model: rng.chance(0.3) ? "opus" : nil, host: host)
+            var d = Fixture.desired(name, model: rng.chance(0.3) ? "opus" : nil, host: host)
+            if rng.chance(0.3) { d = Fixture.withSetup(d, ["make deps"]) }
             if rng.chance(0.5) { desired.append(d) }
             if rng.chance(0.5) {
-                actual.tmuxSessions.append(Fixture.tmux(d, running: rng.chance(0.8), spec: rng.chance(0.7) ? d.specHash : "stale"))
+                var tmux = Fixture.tmux(d, running: rng.chance(0.8), spec: rng.chance(0.7) ? d.specHash : "stale")
+                tmux.windows = [nil, AgentWindows.all, ["claude"], ["terminal"]][Int(rng.next() % 4)]
+                actual.tmuxSessions.append(tmux)
             }
             if rng.chance(0.5) {
                 var wt = Fixture.worktree(name, path: rng.chance(0.9) ? nil : "/elsewhere/\(name)",
                                           uncommitted: rng.chance(0.2) ? 1 : 0, untracked: rng.chance(0.2) ? 2 : 0,
                                           unique: rng.chance(0.2) ? 1 : 0)
                 wt.host = host
+                if let hash = d.setupHash, rng.chance(0.5) {
+                    wt.setup = SetupStamp(hash: hash, exitStatus: rng.chance(0.5) ? 1 : 0, finishedAt: Date(timeIntervalSince1970: 0),
+                                          logTail: "tail", logPath: "/log")
+                }
                 actual.worktrees.append(wt)
             }
             if rng.chance(0.1) { actual.tmuxSessions.append(ObservedTmuxSession(host: host, tmuxName: "csm-\(name)")) }
@@ -42,7 +49,8 @@ struct RandomCase: CustomStringConvertible {
         if rng.chance(0.3) { actual.unreachableHosts["far"] = "down" }
         actual.tmuxSessions.shuffle(using: &rng)
         actual.worktrees.shuffle(using: &rng)
-        let options = PlanOptions(force: rng.chance(0.3), deleteBranch: rng.chance(0.3), prune: rng.chance(0.85))
+        let options = PlanOptions(force: rng.chance(0.3), deleteBranch: rng.chance(0.3), prune: rng.chance(0.85),
+                                  retrySetup: rng.chance(0.2))
         return RandomCase(desired: desired.shuffled(using: &rng), actual: actual, options: options, seed: seed)
     }
 
@@ -85,6 +93,15 @@ struct PlannerPropertyTests {
             if action.worktree?.holdsWork == true {
                 #expect(c.options.force && action.archivesWork, "\(c): \(action.session)")
             }
+        }
+    }
+
+    @Test("a session whose current setup failed is never started unless the setup is retried", arguments: seeds)
+    func failedSetupBlocks(seed: UInt64) {
+        let c = RandomCase.make(seed: seed)
+        for action in c.plan().actions where action.kind == .start && action.restoresWindows.isEmpty {
+            guard let worktree = action.worktree, let desired = action.desired else { continue }
+            #expect(worktree.failedSetup(for: desired) == nil || c.options.retrySetup, "\(c): \(action.session)")
         }
     }
 

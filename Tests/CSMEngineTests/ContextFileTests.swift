@@ -1,0 +1,35 @@
+import CSMEngine
+import CSMModel
+import Testing
+
+@Suite("CLAUDE.md context section")
+struct ContextFileTests {
+    let section = ContextFile.startMarker + "\nnew\n" + ContextFile.endMarker + "\n"
+
+    @Test("appended after the project's content, replaced in place, removed cleanly")
+    func merging() {
+        let project = "# Rules\nUse tabs."
+        let added = ContextFile.merged(project, section: section)
+        #expect(added == "# Rules\nUse tabs.\n\n" + section)
+        let replaced = ContextFile.merged(
+            added.replacingOccurrences(of: "\nnew\n", with: "\nold\n") + "after\n", section: section)
+        #expect(replaced == "# Rules\nUse tabs.\n\n" + section + "after\n")
+        #expect(ContextFile.merged(added, section: nil) == "# Rules\nUse tabs.\n")
+        #expect(ContextFile.merged("", section: section) == section)
+    }
+
+    @Test("the section holds the Linear key and the context text; none without them")
+    func sectionText() {
+        let plain = DesiredSession(
+            name: "s", workspace: "w", host: "local", repo: "r", repoPath: "/r", worktreePath: "/w/s",
+            branch: "csm/s", base: nil, agent: AgentSpec(), model: nil, prompt: nil, env: [:], linear: nil,
+            favorite: false)
+        #expect(ContextFile.section(for: plain) == nil)
+        var withContext = plain
+        withContext.linear = "ENG-9"
+        withContext.context = "Be brief."
+        let text = ContextFile.section(for: withContext) ?? ""
+        #expect(text.hasPrefix(ContextFile.startMarker) && text.hasSuffix(ContextFile.endMarker + "\n"))
+        #expect(text.contains("ENG-9") && text.contains("Be brief."))
+    }
+}
