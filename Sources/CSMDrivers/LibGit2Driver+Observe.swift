@@ -1,6 +1,7 @@
 import CLibGit2
 import CSMModel
 import Foundation
+import Synchronization
 
 /// Reading worktrees: marker, branch, and the three counts the nothing-lost rule needs.
 extension LibGit2Driver {
@@ -9,16 +10,22 @@ extension LibGit2Driver {
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             return []
         }
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
-        return names.compactMap { name -> ObservedWorktree? in
+        let folders = try FileManager.default.contentsOfDirectory(atPath: folder).sorted().compactMap { name -> String? in
             // Joined as the planner joins `<worktreeBase>/<workspace>/<session>`, so paths compare equal.
             let path = Paths.join(folder, name)
             var entryIsDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &entryIsDirectory),
-                entryIsDirectory.boolValue
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &entryIsDirectory), entryIsDirectory.boolValue
             else { return nil }
-            return observeWorktree(at: path, host: host)
+            return path
         }
+        // Worktrees are independent (each call opens its own repository handles), so status scans run
+        // on every core; results land in their own slots.
+        let results = Mutex([ObservedWorktree?](repeating: nil, count: folders.count))
+        DispatchQueue.concurrentPerform(iterations: folders.count) { index in
+            let observed = observeWorktree(at: folders[index], host: host)
+            results.withLock { $0[index] = observed }
+        }
+        return results.withLock { $0.compactMap { $0 } }
     }
 
     /// One would-be worktree folder. Never throws: whatever cannot be proven to be a csm worktree in a
