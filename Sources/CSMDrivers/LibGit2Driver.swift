@@ -9,8 +9,8 @@ import Logging
 /// Every call opens the repositories it needs, does its work synchronously and frees every libgit2
 /// handle before it returns. No handle is shared between calls or threads (libgit2 objects are not
 /// thread-safe per repository), so the struct holds only a logger and is `Sendable` without caveats;
-/// concurrent calls for different worktrees are independent. The calls do short blocking file-system
-/// work on the calling task's thread, as a local `git` command would.
+/// concurrent calls for different worktrees are independent. The blocking work runs on GCD threads
+/// (`runOffPool`), never on Swift's cooperative pool.
 public struct LibGit2Driver: GitDriver {
     let logger: Logger
 
@@ -23,30 +23,38 @@ public struct LibGit2Driver: GitDriver {
     /// is gone or damaged) is reported with a nil marker and a logged warning, so the planner treats it
     /// as not owned and never destroys it. Throws only when `folder` exists but cannot be listed.
     public func observeWorktrees(in folder: String, host: String) async throws -> [ObservedWorktree] {
-        LibGit2.initialize()
-        return try observeWorktreesNow(in: folder, host: host)
+        try await runOffPool {
+            LibGit2.initialize()
+            return try observeWorktreesNow(in: folder, host: host)
+        }
     }
 
     /// See `GitDriver.addWorktree(_:)`. Also prunes a stale registration of the same worktree name
     /// whose folder was deleted by hand (csm's repair), and refuses a branch checked out elsewhere with
     /// an error naming that worktree.
     public func addWorktree(_ request: WorktreeRequest) async throws {
-        LibGit2.initialize()
-        try addWorktreeNow(request)
+        try await runOffPool {
+            LibGit2.initialize()
+            try addWorktreeNow(request)
+        }
     }
 
     /// See `GitDriver.archiveWork(worktreePath:session:at:)`. The archive commit's parent is the
     /// worktree's HEAD (none when unborn); the worktree, its index file and HEAD are not written.
     public func archiveWork(worktreePath: String, session: String, at date: Date) async throws -> String {
-        LibGit2.initialize()
-        return try archiveWorkNow(worktreePath: worktreePath, session: session, at: date)
+        try await runOffPool {
+            LibGit2.initialize()
+            return try archiveWorkNow(worktreePath: worktreePath, session: session, at: date)
+        }
     }
 
     /// See `GitDriver.removeWorktree(worktreePath:repoPath:deleteBranch:)`. Only a worktree registered
     /// in `repoPath` is removed; any other path is an error and is left alone. A missing branch to
     /// delete is not an error.
     public func removeWorktree(worktreePath: String, repoPath: String, deleteBranch: String?) async throws {
-        LibGit2.initialize()
-        try removeWorktreeNow(worktreePath: worktreePath, repoPath: repoPath, deleteBranch: deleteBranch)
+        try await runOffPool {
+            LibGit2.initialize()
+            try removeWorktreeNow(worktreePath: worktreePath, repoPath: repoPath, deleteBranch: deleteBranch)
+        }
     }
 }
