@@ -1,0 +1,177 @@
+import CSMModel
+import Foundation
+
+/// The tabs, in the order Tab cycles through them.
+public enum Tab: Int, Sendable, Equatable, CaseIterable {
+    case sessions, repos, hosts, tasks, config
+
+    public var title: String {
+        switch self {
+        case .sessions: "Sessions"
+        case .repos: "Repos"
+        case .hosts: "Hosts"
+        case .tasks: "Tasks"
+        case .config: "Config"
+        }
+    }
+}
+
+/// Which tmux window an attach opens.
+public enum AttachWindow: String, Sendable, Equatable {
+    case agent = "claude"
+    case terminal
+}
+
+/// The create form (`c`): fields edited in place, repo chosen among the declared ones.
+public struct CreateForm: Sendable, Equatable {
+    public enum Field: Int, Sendable, Equatable, CaseIterable {
+        case name, repo, branch, prompt
+
+        public var label: String {
+            switch self {
+            case .name: "Name"
+            case .repo: "Repo"
+            case .branch: "Branch"
+            case .prompt: "Prompt"
+            }
+        }
+    }
+
+    public var name = ""
+    public var repos: [String]
+    public var repoIndex = 0
+    public var branch = ""
+    public var prompt = ""
+    public var focus: Field = .name
+    /// Why the last submit was refused, shown under the form.
+    public var error: String?
+
+    public init(repos: [String], preferredRepo: String? = nil) {
+        self.repos = repos
+        repoIndex = preferredRepo.flatMap { repos.firstIndex(of: $0) } ?? 0
+    }
+
+    public var repo: String? { repos.indices.contains(repoIndex) ? repos[repoIndex] : nil }
+
+    /// The text of an editable field.
+    public subscript(field: Field) -> String {
+        get {
+            switch field {
+            case .name: name
+            case .repo: repo ?? ""
+            case .branch: branch
+            case .prompt: prompt
+            }
+        }
+        set {
+            switch field {
+            case .name: name = newValue
+            case .repo: break
+            case .branch: branch = newValue
+            case .prompt: prompt = newValue
+            }
+        }
+    }
+}
+
+/// What `c` asks the runner to create.
+public struct CreateRequest: Sendable, Equatable {
+    public var name: String
+    public var repo: String
+    public var branch: String?
+    public var prompt: String?
+
+    public init(name: String, repo: String, branch: String? = nil, prompt: String? = nil) {
+        self.name = name
+        self.repo = repo
+        self.branch = branch
+        self.prompt = prompt
+    }
+}
+
+/// What occupies the screen besides the tab's list.
+public enum Mode: Sendable, Equatable {
+    case list
+    case detail(session: String)
+    case plan(scroll: Int)
+    case help
+    case create(CreateForm)
+    /// Typing the `/` filter.
+    case filter
+}
+
+/// A question on the status line that `y` answers.
+public enum Confirmation: Sendable, Equatable {
+    case kill(session: String)
+    case apply(destroys: [String])
+}
+
+/// A one-line message on the status line.
+public struct StatusMessage: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case info, success, warning, error }
+    public var kind: Kind
+    public var text: String
+
+    public init(_ kind: Kind, _ text: String) {
+        self.kind = kind
+        self.text = text
+    }
+}
+
+/// The whole screen state. Changed only by `Reducer.reduce`, drawn only by `Screen.render`.
+public struct TUIState: Sendable, Equatable {
+    public var size: TerminalSize
+    public var tab: Tab = .sessions
+    public var mode: Mode = .list
+    public var confirmation: Confirmation?
+    public var snapshot: WorkspaceSnapshot?
+    /// The selected session's name, kept across refreshes and attaches.
+    public var selected: String?
+    /// The `/` filter (case-insensitive substring of name, repo, branch).
+    public var filter = ""
+    public var status: StatusMessage?
+    /// The last observation error, shown until the next success.
+    public var dataError: String?
+    public var connection = "connecting…"
+    /// Events of the session in the detail view.
+    public var events: [String: [SessionEvent]] = [:]
+    public var approvals: [PendingApproval] = []
+    /// An effect that takes time (apply, kill, create) is running; its progress line.
+    public var busy: String?
+    public var isQuitting = false
+    /// Where the workspace was read from (absent for legacy configuration).
+    public var configPath: String?
+    /// The zone times are shown in (the user's; tests fix it).
+    public var timeZone: TimeZone = .current
+
+    public init(size: TerminalSize, configPath: String? = nil) {
+        self.size = size
+        self.configPath = configPath
+    }
+
+    /// The sessions the Sessions tab lists, in display order (grouped by repo, favorites first within a
+    /// group, then by name) after the filter.
+    public var visibleSessions: [SessionItem] {
+        guard let snapshot else { return [] }
+        let needle = filter.lowercased()
+        let matching = snapshot.sessions.filter { item in
+            needle.isEmpty || item.name.lowercased().contains(needle) || (item.repo ?? "").lowercased().contains(needle)
+                || (item.row.branch ?? "").lowercased().contains(needle)
+        }
+        return matching.sorted { a, b in
+            let ga = Self.groupKey(a), gb = Self.groupKey(b)
+            if ga != gb { return ga < gb }
+            if a.isFavorite != b.isFavorite { return a.isFavorite }
+            return a.name < b.name
+        }
+    }
+
+    /// Repos sort alphabetically; sessions without a declared repo come last.
+    static func groupKey(_ item: SessionItem) -> String { item.repo.map { "0" + $0 } ?? "1" }
+
+    /// The selected session among the visible ones (the first when the selection is gone).
+    public var selectedSession: SessionItem? {
+        let visible = visibleSessions
+        return visible.first { $0.name == selected } ?? visible.first
+    }
+}

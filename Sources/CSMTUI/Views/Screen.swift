@@ -1,0 +1,124 @@
+import CSMModel
+import Foundation
+
+/// Draws the whole screen for a state: header, tab bar, the body of the current tab or mode, the status
+/// line and the key hints. Pure: the same state always gives the same frame.
+public enum Screen {
+    /// The smallest size laid out; smaller terminals get a frame of this size, cut by the terminal.
+    public static let minimumColumns = 40
+
+    /// The frame for `state` at `state.size`.
+    public static func render(_ state: TUIState) -> Frame {
+        let width = max(minimumColumns, state.size.columns)
+        let height = max(4, state.size.rows)
+        var lines: [StyledLine] = [header(state, width: width), tabBar(state, width: width), separator(width)]
+        let bodyHeight = max(0, height - lines.count - 2)
+        var body = bodyLines(state, width: width, height: bodyHeight)
+        if body.count > bodyHeight { body = Array(body.prefix(bodyHeight)) }
+        body += Array(repeating: StyledLine(), count: bodyHeight - body.count)
+        lines += body
+        lines.append(statusLine(state, width: width))
+        lines.append(footer(state, width: width))
+        return Frame(lines: Array(lines.prefix(height)).map { $0.fitted(to: width) })
+    }
+
+    static func bodyLines(_ state: TUIState, width: Int, height: Int) -> [StyledLine] {
+        switch state.mode {
+        case .help: return HelpView.lines(width: width)
+        case let .plan(scroll): return PlanView.lines(state, width: width, height: height, scroll: scroll)
+        case let .create(form): return CreateFormView.lines(form, width: width)
+        case let .detail(session): return DetailView.lines(state, session: session, width: width, height: height)
+        case .list, .filter:
+            switch state.tab {
+            case .sessions: return SessionsView.lines(state, width: width, height: height)
+            case .repos: return ReposView.lines(state, width: width)
+            case .hosts: return HostsView.lines(state, width: width)
+            case .tasks: return TasksView.lines(state, width: width)
+            case .config: return ConfigView.lines(state, width: width, height: height)
+            }
+        }
+    }
+
+    static func header(_ state: TUIState, width: Int) -> StyledLine {
+        var left = StyledLine(" ◆ csm", .color(.cyan, bold: true))
+        if let snapshot = state.snapshot {
+            left.append("  workspace ", .dim)
+            left.append(snapshot.workspace.name, .bold)
+            left.append("  ")
+            left = left + drift(snapshot.plan)
+        } else {
+            left.append("  observing…", .dim)
+        }
+        let right = StyledLine(state.connection + " ", .dim)
+        return spread(left, right, width: width)
+    }
+
+    /// "✓ in sync" or "N changes pending".
+    static func drift(_ plan: Plan) -> StyledLine {
+        guard plan.hasChanges else { return StyledLine("✓ in sync", .color(.green)) }
+        let count = plan.actions.count
+        var text = "\(count) change\(count == 1 ? "" : "s") pending"
+        if plan.blockedCount > 0 { text += " (\(plan.blockedCount) blocked)" }
+        return StyledLine("△ " + text + " · P to review", .color(.yellow, bold: true))
+    }
+
+    static func tabBar(_ state: TUIState, width: Int) -> StyledLine {
+        var line = StyledLine(" ")
+        for (index, tab) in Tab.allCases.enumerated() {
+            if index > 0 { line.append(" │ ", .dim) }
+            line.append(" \(tab.title) ", tab == state.tab ? Style(isBold: true, isReversed: true) : .plain)
+        }
+        return line
+    }
+
+    static func separator(_ width: Int) -> StyledLine { StyledLine(String(repeating: "─", count: width), .dim) }
+
+    static func statusLine(_ state: TUIState, width: Int) -> StyledLine {
+        if let confirmation = state.confirmation {
+            switch confirmation {
+            case let .kill(session):
+                return StyledLine(" Kill '\(session)'? Its tmux session ends and its worktree is removed unless it holds unsaved work; "
+                    + "the branch is kept. [y/N]", .color(.yellow, bold: true))
+            case let .apply(destroys):
+                return StyledLine(" Apply destroys \(destroys.joined(separator: ", ")). Continue? [y/N]", .color(.yellow, bold: true))
+            }
+        }
+        if let busy = state.busy { return StyledLine(" ⋯ " + busy, .color(.cyan)) }
+        if state.mode == .filter { return StyledLine(" /" + state.filter + "▏", .bold) }
+        if let status = state.status {
+            let style: Style = switch status.kind {
+            case .info: .plain
+            case .success: .color(.green)
+            case .warning: .color(.yellow)
+            case .error: .color(.red, bold: true)
+            }
+            return StyledLine(" " + status.text, style)
+        }
+        if let error = state.dataError { return StyledLine(" Observation failed: " + error, .color(.red)) }
+        if !state.filter.isEmpty { return StyledLine(" filter: /" + state.filter + "  (esc clears)", .dim) }
+        return StyledLine()
+    }
+
+    static func footer(_ state: TUIState, width: Int) -> StyledLine {
+        let hints: String
+        switch state.mode {
+        case .help: hints = "any key closes help"
+        case .filter: hints = "type to filter · ⏎ keep · esc clear"
+        case .create: hints = "tab/↑↓ field · ←→ repo · ⏎ create · esc cancel"
+        case .plan: hints = "↑↓ scroll · A apply · esc back · q quit"
+        case .detail: hints = "a/t attach · K kill · f favorite · P plan · r refresh · esc back · q quit"
+        case .list:
+            hints = state.tab == .sessions
+                ? "↑↓ move · ⏎ detail · a/t attach · c create · K kill · f favorite · P plan · A apply · / filter · r refresh · ? help · q quit"
+                : "tab switch · c create · P plan · A apply · r refresh · ? help · q quit"
+        }
+        return StyledLine(" " + hints, .dim)
+    }
+
+    /// `left` and `right` on one line, `right` flush with the right edge when there is room.
+    static func spread(_ left: StyledLine, _ right: StyledLine, width: Int) -> StyledLine {
+        let gap = width - left.width - right.width
+        guard gap >= 1 else { return left }
+        return left + StyledLine(String(repeating: " ", count: gap)) + right
+    }
+}
