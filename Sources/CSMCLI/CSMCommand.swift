@@ -14,8 +14,9 @@ public struct CSMCommand: AsyncParsableCommand {
         version: "csm \(CSMVersion.current)",
         subcommands: [
             PlanCommand.self, ApplyCommand.self, CreateCommand.self, KillCommand.self, ListCommand.self, AttachCommand.self,
-            HostsCommand.self, ImportCommand.self, VersionCommand.self, HookCommand.self,
-        ]
+            HostsCommand.self, ImportCommand.self, VersionCommand.self, HookCommand.self, TUICommand.self,
+        ],
+        defaultSubcommand: TUICommand.self
     )
 
     public init() {}

@@ -157,7 +157,8 @@ public struct KeyDecoder: Sendable {
             }
             return (key, length)
         }
-        // Alt+key arrives as ESC key; the TUI binds no Alt keys, so it is reported as unknown.
-        return (.unknown([0x1B, next]), 2)
+        // ESC followed by anything else is the Esc key and then that key (the TUI binds no Alt keys, and
+        // Esc typed quickly before a letter arrives in one chunk).
+        return (.escape, 1)
     }
 }

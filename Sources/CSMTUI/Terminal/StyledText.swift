@@ -90,6 +90,15 @@ public struct StyledLine: Sendable, Equatable, Hashable, ExpressibleByStringLite
         return line
     }
 
+    /// The line with control characters (newlines, tabs, escapes from outside data) shown as spaces, so
+    /// text from files and errors can never move the cursor or change the terminal.
+    public func sanitized() -> StyledLine {
+        StyledLine(spans.map { span in
+            guard span.text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return span }
+            return Span(String(String.UnicodeScalarView(span.text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 })), span.style)
+        })
+    }
+
     /// The line as terminal bytes: each span in its SGR style, reset after.
     public var ansi: String {
         var out = ""

@@ -12,14 +12,15 @@ public enum Screen {
         let width = max(minimumColumns, state.size.columns)
         let height = max(4, state.size.rows)
         var lines: [StyledLine] = [header(state, width: width), tabBar(state, width: width), separator(width)]
-        let bodyHeight = max(0, height - lines.count - 2)
+        let status = statusLines(state, width: width)
+        let bodyHeight = max(0, height - lines.count - 1 - status.count)
         var body = bodyLines(state, width: width, height: bodyHeight)
         if body.count > bodyHeight { body = Array(body.prefix(bodyHeight)) }
         body += Array(repeating: StyledLine(), count: bodyHeight - body.count)
         lines += body
-        lines.append(statusLine(state, width: width))
+        lines += status
         lines.append(footer(state, width: width))
-        return Frame(lines: Array(lines.prefix(height)).map { $0.fitted(to: width) })
+        return Frame(lines: Array(lines.prefix(height)).map { $0.sanitized().fitted(to: width) })
     }
 
     static func bodyLines(_ state: TUIState, width: Int, height: Int) -> [StyledLine] {
@@ -73,12 +74,44 @@ public enum Screen {
 
     static func separator(_ width: Int) -> StyledLine { StyledLine(String(repeating: "─", count: width), .dim) }
 
+    /// The status area: one line, or up to three for a long error or warning (word-wrapped, never cut mid-word
+    /// unless a word is longer than the line).
+    static func statusLines(_ state: TUIState, width: Int) -> [StyledLine] {
+        let line = statusLine(state, width: width)
+        guard state.confirmation == nil, state.busy == nil, line.width > width, let style = line.spans.first?.style,
+            let kind = state.status?.kind ?? (state.dataError == nil ? nil : .error), kind == .error || kind == .warning
+        else { return [line] }
+        return wrap(line.plainText, width: width, maxLines: 3).map { StyledLine($0, style) }
+    }
+
+    /// `text` split at spaces into lines of at most `width` columns (each continuation indented by one
+    /// space); the last allowed line is truncated with an ellipsis.
+    static func wrap(_ text: String, width: Int, maxLines: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            let candidate = current.isEmpty ? " " + word : current + " " + word
+            if DisplayWidth.of(candidate) <= width || current.isEmpty {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = " " + word
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        if lines.count > maxLines {
+            let last = lines[maxLines - 1] + " " + lines[maxLines...].joined(separator: " ")
+            lines = Array(lines.prefix(maxLines - 1)) + [DisplayWidth.truncate(last, to: width)]
+        }
+        return lines.map { DisplayWidth.truncate($0, to: width) }
+    }
+
     static func statusLine(_ state: TUIState, width: Int) -> StyledLine {
         if let confirmation = state.confirmation {
             switch confirmation {
             case let .kill(session):
-                return StyledLine(" Kill '\(session)'? Its tmux session ends and its worktree is removed unless it holds unsaved work; "
-                    + "the branch is kept. [y/N]", .color(.yellow, bold: true))
+                return StyledLine(" Kill '\(session)'? [y/N] ", .color(.yellow, bold: true))
+                    + StyledLine("Its tmux session ends; its worktree is removed unless it holds unsaved work; the branch is kept.", .color(.yellow))
             case let .apply(destroys):
                 return StyledLine(" Apply destroys \(destroys.joined(separator: ", ")). Continue? [y/N]", .color(.yellow, bold: true))
             }

@@ -19,7 +19,7 @@ enum SessionsView {
             linear = width >= 140 && hasLinear ? 10 : nil
             branch = width >= 100 ? 24 : nil
             changes = width >= 120 ? 22 : nil
-            let fixed = 4 + Self.status + 1 + Self.age + 1 + [host, linear, branch, changes].compactMap { $0.map { $0 + 1 } }.reduce(0, +)
+            let fixed = 5 + Self.status + 1 + Self.age + 1 + [host, linear, branch, changes].compactMap { $0.map { $0 + 1 } }.reduce(0, +)
             let rest = width - fixed
             if width >= 160 {
                 name = min(28, max(12, rest / 3))
@@ -67,7 +67,7 @@ enum SessionsView {
     }
 
     static func headerRow(_ columns: Columns) -> StyledLine {
-        var text = "    " + DisplayWidth.fit("NAME", to: columns.name) + " " + DisplayWidth.fit("STATUS", to: Columns.status)
+        var text = "     " + DisplayWidth.fit("NAME", to: columns.name) + " " + DisplayWidth.fit("STATUS", to: Columns.status)
             + " " + DisplayWidth.fitRight("AGE", to: Columns.age)
         if let host = columns.host { text += " " + DisplayWidth.fit("HOST", to: host) }
         if let linear = columns.linear { text += " " + DisplayWidth.fit("ISSUE", to: linear) }
@@ -86,7 +86,7 @@ enum SessionsView {
             return s
         }
         var line = StyledLine(isSelected ? " ▸ " : "   ", style(.bold))
-        line.append(item.isFavorite ? "★" : " ", style(.color(.yellow)))
+        line.append(item.isFavorite ? "★ " : "  ", style(.color(.yellow)))
         line.append(DisplayWidth.fit(item.name, to: columns.name) + " ", style(isSelected ? .bold : base))
         let (symbol, color) = SessionStyle.symbol(item.row.status)
         let word = item.row.status.rawValue + (item.row.attached ? "*" : "")

@@ -1,0 +1,103 @@
+import CSMEngine
+import CSMModel
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Where the dashboard's data comes from. Two kinds are planned: direct observation (`PollingDataSource`,
+/// now) and the server's event stream (when `csm server` runs for the workspace). Both speak `DataEvent`,
+/// so the reducer and views do not know which one feeds them.
+public protocol TUIDataSource: Sendable {
+    /// Delivers events through `emit` until the calling task is cancelled.
+    func run(_ emit: @escaping @Sendable (DataEvent) -> Void) async
+    /// Asks for fresh data now rather than at the next interval.
+    func refresh()
+}
+
+/// Observes the workspace through the engine every few seconds (and on `refresh()`): the declared
+/// workspace, one observation, the plan and the `csm list` rows, sent as one snapshot.
+public final class PollingDataSource: TUIDataSource {
+    private let environment: TUIEnvironment
+    private let waker = Waker()
+    private let now: @Sendable () -> Date
+
+    public init(environment: TUIEnvironment, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.environment = environment
+        self.now = now
+    }
+
+    public func run(_ emit: @escaping @Sendable (DataEvent) -> Void) async {
+        let seconds = environment.pollInterval
+        emit(.connection("observing every \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s · no server"))
+        while !Task.isCancelled {
+            emit(await observe())
+            await waker.wait(seconds: seconds)
+        }
+    }
+
+    public func refresh() { waker.wake() }
+
+    /// One observation, as an event (a failure is an event too).
+    public func observe() async -> DataEvent {
+        do {
+            let workspace = try environment.loadWorkspace()
+            let (plan, actual) = try await environment.engine.plan(workspace)
+            return .snapshot(WorkspaceSnapshot.make(workspace: workspace, actual: actual, plan: plan, observedAt: now()))
+        } catch {
+            return .failed(String(describing: error))
+        }
+    }
+}
+
+/// A sleep that `wake()` cuts short, and task cancellation too. No thread is blocked while waiting.
+final class Waker: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Void, Never>?
+        var generation = 0
+        var woken = false
+    }
+
+    private let state = Mutex(State())
+
+    func wait(seconds: Double) async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let generation = state.withLock { state -> Int? in
+                    if state.woken || Task.isCancelled {
+                        state.woken = false
+                        return nil
+                    }
+                    state.generation += 1
+                    state.continuation = continuation
+                    return state.generation
+                }
+                guard let generation else { return continuation.resume() }
+                DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in resume(generation: generation) }
+            }
+        } onCancel: {
+            wake()
+        }
+    }
+
+    /// Ends the current wait, or the next one at once when none is running.
+    func wake() {
+        let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard let continuation = state.continuation else {
+                state.woken = true
+                return nil
+            }
+            state.continuation = nil
+            return continuation
+        }
+        continuation?.resume()
+    }
+
+    private func resume(generation: Int) {
+        let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard state.generation == generation, let continuation = state.continuation else { return nil }
+            state.continuation = nil
+            return continuation
+        }
+        continuation?.resume()
+    }
+}
