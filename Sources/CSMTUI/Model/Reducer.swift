@@ -15,6 +15,8 @@ public enum Reducer {
         case let .key(key):
             if key == .ctrl("c") || key == .ctrl("d") { return quit(&state) }
             if let confirmation = state.confirmation { return answer(&state, confirmation, key) }
+            state.status = nil  // a message lasts until the next key
+
             switch state.mode {
             case .help: return helpKey(&state, key)
             case .filter: return filterKey(&state, key)
@@ -156,8 +158,10 @@ public enum Reducer {
         switch key {
         case .tab:
             state.tab = Tab(rawValue: (state.tab.rawValue + 1) % Tab.allCases.count) ?? .sessions
+            state.scroll = 0
         case .backTab:
             state.tab = Tab(rawValue: (state.tab.rawValue + Tab.allCases.count - 1) % Tab.allCases.count) ?? .sessions
+            state.scroll = 0
         case .char("q"):
             return quit(&state)
         case .escape:
@@ -165,6 +169,8 @@ public enum Reducer {
             state.status = nil
         default:
             guard state.tab == .sessions else {
+                if key == .down || key == .char("j") { state.scroll += 1 }
+                if key == .up || key == .char("k") { state.scroll = max(0, state.scroll - 1) }
                 if [.up, .down, .enter, .char("j"), .char("k")].contains(key) { return [] }
                 return sharedKey(&state, key, session: nil)
             }

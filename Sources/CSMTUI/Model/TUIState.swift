@@ -129,6 +129,8 @@ public struct TUIState: Sendable, Equatable {
     public var selected: String?
     /// The `/` filter (case-insensitive substring of name, repo, branch).
     public var filter = ""
+    /// How far the Repos, Hosts and Config tabs are scrolled (reset when the tab changes).
+    public var scroll = 0
     public var status: StatusMessage?
     /// The last observation error, shown until the next success.
     public var dataError: String?

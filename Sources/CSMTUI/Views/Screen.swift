@@ -32,12 +32,17 @@ public enum Screen {
         case .list, .filter:
             switch state.tab {
             case .sessions: return SessionsView.lines(state, width: width, height: height)
-            case .repos: return ReposView.lines(state, width: width)
-            case .hosts: return HostsView.lines(state, width: width)
+            case .repos: return scrolled(ReposView.lines(state, width: width), state.scroll, height)
+            case .hosts: return scrolled(HostsView.lines(state, width: width), state.scroll, height)
             case .tasks: return TasksView.lines(state, width: width)
-            case .config: return ConfigView.lines(state, width: width, height: height)
+            case .config: return scrolled(ConfigView.lines(state, width: width, height: height), state.scroll, height)
             }
         }
+    }
+
+    /// `lines` from `offset`, never scrolled past the point where the last line is at the bottom.
+    static func scrolled(_ lines: [StyledLine], _ offset: Int, _ height: Int) -> [StyledLine] {
+        Array(lines.dropFirst(min(offset, max(0, lines.count - height))))
     }
 
     static func header(_ state: TUIState, width: Int) -> StyledLine {
@@ -143,7 +148,7 @@ public enum Screen {
         case .list:
             hints = state.tab == .sessions
                 ? "↑↓ move · ⏎ detail · a/t attach · c create · K kill · f favorite · P plan · A apply · / filter · r refresh · ? help · q quit"
-                : "tab switch · c create · P plan · A apply · r refresh · ? help · q quit"
+                : "tab switch · ↑↓ scroll · c create · P plan · A apply · r refresh · ? help · q quit"
         }
         return StyledLine(" " + hints, .dim)
     }
