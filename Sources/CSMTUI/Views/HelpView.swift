@@ -5,9 +5,9 @@ enum HelpView {
         ("Tab  Shift-Tab", "next / previous tab"),
         ("Enter", "session detail"),
         ("Esc", "back; clears the filter"),
-        ("a  t", "attach the agent / terminal window (detach with your tmux prefix + d to come back)"),
+        ("a  t", "attach the agent / terminal window; detaching (tmux prefix, d) comes back here"),
         ("c", "create a session (adds it to csm.yaml, then applies it)"),
-        ("K", "kill: remove from csm.yaml and destroy; refused while the worktree holds unsaved work"),
+        ("K", "kill: remove from csm.yaml and destroy; refused while its worktree holds work"),
         ("f", "toggle favorite (favorites: in csm.yaml)"),
         ("P  A", "show the plan / apply it (destroys are confirmed)"),
         ("/", "filter sessions by name, repo or branch"),
@@ -21,10 +21,11 @@ enum HelpView {
             lines.append(StyledLine("   " + DisplayWidth.fit(key, to: 16), .color(.cyan)) + StyledLine(text))
         }
         lines.append(StyledLine())
-        lines.append(StyledLine(" Waiting for other parts of csm", .bold))
-        let waiting = Reducer.unavailable.sorted { $0.key < $1.key }
-            .map { "\($0.key)" }.joined(separator: " ")
-        lines.append(StyledLine("   " + waiting, .color(.cyan)) + StyledLine("  say what they need when pressed", .dim))
+        lines.append(StyledLine(" Waiting for other parts of csm (pressing them says so)", .bold))
+        lines.append(StyledLine("   " + DisplayWidth.fit("y n Y N v", to: 16), .color(.cyan)) + StyledLine("tool approvals: need csm server"))
+        lines.append(StyledLine("   " + DisplayWidth.fit("i  R", to: 16), .color(.cyan)) + StyledLine("message, reconnect: need csm server"))
+        lines.append(StyledLine("   " + DisplayWidth.fit("p", to: 16), .color(.cyan)) + StyledLine("preview and diffs: need the server's transcripts"))
+        lines.append(StyledLine("   " + DisplayWidth.fit("m  x  e", to: 16), .color(.cyan)) + StyledLine("merge, scripts, edit: come with the session lifecycle"))
         return lines
     }
 }

@@ -145,6 +145,8 @@ public enum Screen {
         case .create: hints = "tab/↑↓ field · ←→ repo · ⏎ create · esc cancel"
         case .plan: hints = "↑↓ scroll · A apply · esc back · q quit"
         case .detail: hints = "a/t attach · K kill · f favorite · P plan · r refresh · esc back · q quit"
+        case .list where width < 100:
+            hints = state.tab == .sessions ? "↑↓ ⏎ a t c K f P A / r · ? help · q quit" : "tab ↑↓ c P A r · ? help · q quit"
         case .list:
             hints = state.tab == .sessions
                 ? "↑↓ move · ⏎ detail · a/t attach · c create · K kill · f favorite · P plan · A apply · / filter · r refresh · ? help · q quit"

@@ -18,12 +18,14 @@ enum SessionsView {
             host = width >= 80 ? 10 : nil
             linear = width >= 140 && hasLinear ? 10 : nil
             branch = width >= 100 ? 24 : nil
-            changes = width >= 120 ? 22 : nil
+            changes = width >= 120 ? 25 : nil
             let fixed = 5 + Self.status + 1 + Self.age + 1 + [host, linear, branch, changes].compactMap { $0.map { $0 + 1 } }.reduce(0, +)
             let rest = width - fixed
+            name = max(8, min(28, rest))
             if width >= 160 {
-                name = min(28, max(12, rest / 3))
                 worktree = max(0, rest - name - 1)
+            } else if let branchWidth = branch {
+                branch = branchWidth + rest - name  // what the name does not need goes to the branch
             } else {
                 name = max(8, rest)
             }
@@ -89,8 +91,7 @@ enum SessionsView {
         line.append(item.isFavorite ? "★ " : "  ", style(.color(.yellow)))
         line.append(DisplayWidth.fit(item.name, to: columns.name) + " ", style(isSelected ? .bold : base))
         let (symbol, color) = SessionStyle.symbol(item.row.status)
-        let word = item.row.status.rawValue + (item.row.attached ? "*" : "")
-        line.append(DisplayWidth.fit(symbol + " " + word, to: Columns.status) + " ", style(.color(color)))
+        line.append(DisplayWidth.fit(symbol + " " + item.row.status.rawValue, to: Columns.status) + " ", style(.color(color)))
         line.append(DisplayWidth.fitRight(item.row.createdAt.map { SessionStyle.age(from: $0, to: now) } ?? "-", to: Columns.age), base)
         if let host = columns.host { line.append(" " + DisplayWidth.fit(item.row.host, to: host), base) }
         if let linear = columns.linear { line.append(" " + DisplayWidth.fit(item.linear ?? "", to: linear), base) }
@@ -127,11 +128,11 @@ enum SessionStyle {
         }
     }
 
-    /// "2 changed · 1 new · 3 commits", or "clean".
+    /// "2 mod · 1 new · 3 commits", or "clean"; "-" when there is no worktree to look at.
     static func changes(_ item: SessionItem) -> String {
-        guard item.row.worktree != nil, item.row.status != .unmanaged else { return "-" }
+        guard item.row.worktree != nil, item.row.status != .unmanaged, item.row.status != .missing || item.row.createdAt != nil else { return "-" }
         var parts: [String] = []
-        if item.uncommitted > 0 { parts.append("\(item.uncommitted) changed") }
+        if item.uncommitted > 0 { parts.append("\(item.uncommitted) mod") }
         if item.untracked > 0 { parts.append("\(item.untracked) new") }
         if item.uniqueCommits > 0 { parts.append("\(item.uniqueCommits) commit\(item.uniqueCommits == 1 ? "" : "s")") }
         return parts.isEmpty ? "clean" : parts.joined(separator: " · ")
