@@ -158,4 +158,27 @@ struct TUIEndToEndTests {
             }
         }
     }
+
+    @Test("SIGTERM restores the terminal and exits 143; without a terminal, csm prints the list")
+    func signalAndNoTerminal() async throws {
+        try await withCSMWorld { world in
+            try world.writeConfig(world.config(sessions: Self.twoSessions))
+            #expect(try await world.csm("apply").status == 0)
+            let plain = try await world.csm()
+            #expect(plain.status == 0, "\(plain.combined)")
+            #expect(plain.stdout.hasPrefix("NAME     STATUS   BRANCH       HOST   AGE\nfeature  running  csm/feature  local"), "\(plain.stdout)")
+            try await withTUI(world) { ui in
+                await ui.waitFor("✓ in sync")
+                let shell = try ui.tmux("display-message", "-p", "-t", "ui", "#{pane_pid}").trimmingCharacters(in: .whitespacesAndNewlines)
+                let csm = try runTool("pgrep", ["-P", shell]).trimmingCharacters(in: .whitespacesAndNewlines)
+                _ = try runTool("kill", ["-TERM", csm])
+                await ui.waitFor("$ ")
+                try ui.type("echo status=$?; stty -a")
+                try ui.press("Enter")
+                await ui.waitFor("status=143", "icanon")
+                let words = Set(ui.screen().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+                #expect(words.contains("icanon") && words.contains("echo"), "cooked mode:\n\(ui.screen())")
+            }
+        }
+    }
 }
