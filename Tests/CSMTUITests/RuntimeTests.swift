@@ -1,0 +1,161 @@
+import CSMConfig
+import CSMDrivers
+import CSMEngine
+import CSMModel
+import CSMTestSupport
+import Foundation
+import Synchronization
+import Testing
+@testable import CSMTUI
+
+/// The data source and effect runner over the engine with in-memory drivers and a real csm.yaml.
+@Suite("runtime with in-memory drivers")
+struct RuntimeTests {
+    let tmux = InMemoryTmux()
+    let git = InMemoryGit()
+    let root: URL
+    var configPath: String { root.appendingPathComponent("csm.yaml").path }
+
+    init() throws {
+        root = try makeTemporaryDirectory(prefix: "csm-tui")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("app"), withIntermediateDirectories: true)
+        let text = """
+            # my sessions
+            version: 1
+            workspace: ws
+            defaults:
+              worktreeBase: /wt
+            repos:
+              app:
+                path: ./app
+            sessions:
+              keep:
+                repo: app  # the one we keep
+
+            """
+        try Data(text.utf8).write(to: URL(fileURLWithPath: configPath))
+    }
+
+    var environment: TUIEnvironment {
+        let loader = ConfigLoader(environment: [:], homeDirectory: root.path)
+        let path = configPath
+        let state = StateLayout(root: root.appendingPathComponent("state").path)
+        return TUIEnvironment(
+            engine: Engine(tmux: tmux, git: git, launch: AgentLaunch(layout: state, csmExecutable: "/usr/bin/csm")),
+            loader: loader, loadWorkspace: { try loader.load(file: path) }, editablePath: path, stateLayout: state,
+            tmux: TmuxCLI(socketName: "unused"), isInsideSessionServer: false, pollInterval: 60)
+    }
+
+    func config() throws -> String { try String(contentsOfFile: configPath, encoding: .utf8) }
+
+    final class Recorder: Sendable {
+        let events = Mutex<[TUIEvent]>([])
+        var emit: @Sendable (TUIEvent) -> Void { { event in self.events.withLock { $0.append(event) } } }
+        var last: TUIEvent? { events.withLock { $0.last } }
+    }
+
+    @Test("an observation becomes a snapshot with rows, favorites and the plan")
+    func observe() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        guard case let .snapshot(snapshot) = await PollingDataSource(environment: environment).observe() else {
+            Issue.record("no snapshot")
+            return
+        }
+        #expect(snapshot.sessions.map(\.name) == ["keep"])
+        #expect(snapshot.sessions.first?.row.status == .missing)
+        #expect(snapshot.plan.toAdd == 1)
+    }
+
+    @Test("create declares the session keeping comments and applies it; favorite edits favorites")
+    func createAndFavorite() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let runner = WorkspaceEffectRunner(environment: environment)
+        let recorder = Recorder()
+        await runner.perform(.create(CreateRequest(name: "made", repo: "app", prompt: "go")), emit: recorder.emit)
+        #expect(recorder.last == .effect(.succeeded("Created 'made'; a attaches to it.")))
+        #expect(try config().contains("repo: app  # the one we keep\n  made:\n    repo: app\n    prompt: go\n"))
+        #expect(try await tmux.listSessions().map(\.tmuxName) == ["csm-made"])
+        #expect(recorder.events.withLock { $0 }.contains(.effect(.progress("create made…"))))
+
+        await runner.perform(.setFavorite(session: "made", isFavorite: true), emit: recorder.emit)
+        #expect(try config().hasSuffix("favorites:\n  - made\n"))
+        await runner.perform(.setFavorite(session: "made", isFavorite: false), emit: recorder.emit)
+        #expect(!(try config().contains("- made")))
+
+        await runner.perform(.create(CreateRequest(name: "made", repo: "app")), emit: recorder.emit)
+        #expect(recorder.last == .effect(.failed("a session named 'made' is already declared in csm.yaml.")))
+    }
+
+    @Test("kill is refused while the worktree holds work, leaving csm.yaml alone, and succeeds once it is clean")
+    func kill() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let runner = WorkspaceEffectRunner(environment: environment)
+        let recorder = Recorder()
+        await runner.perform(.apply(confirmedDestroys: []), emit: recorder.emit)
+        #expect(recorder.last == .effect(.succeeded("Apply complete: 1 added, 0 changed, 0 destroyed.")))
+        await git.addWorkOnNextObserve(path: "/wt/ws/keep", untracked: 1)
+        let before = try config()
+        await runner.perform(.kill(session: "keep"), emit: recorder.emit)
+        guard case let .effect(.killRefused(session, reason)) = recorder.last else {
+            Issue.record("not refused: \(String(describing: recorder.last))")
+            return
+        }
+        #expect(session == "keep" && reason.contains("1 untracked file"))
+        #expect(try config() == before)
+        var clean = try #require(await git.worktrees["/wt/ws/keep"])
+        clean.untrackedCount = 0
+        await git.add(clean)
+        await runner.perform(.kill(session: "keep"), emit: recorder.emit)
+        #expect(recorder.last == .effect(.succeeded("Killed 'keep'; its branch is kept.")))
+        #expect(!(try config().contains("keep:")))
+        #expect(try await tmux.listSessions().isEmpty)
+    }
+
+    @Test("apply refuses to destroy what the user did not confirm")
+    func applyConfirmation() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let runner = WorkspaceEffectRunner(environment: environment)
+        let recorder = Recorder()
+        await runner.perform(.apply(confirmedDestroys: []), emit: recorder.emit)
+        let text = try config().replacingOccurrences(of: "  keep:\n    repo: app  # the one we keep\n", with: "")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: configPath))
+        await runner.perform(.apply(confirmedDestroys: []), emit: recorder.emit)
+        #expect(recorder.last == .effect(.failed(TUIError.planChanged(destroys: ["keep"]).description)))
+        await runner.perform(.apply(confirmedDestroys: ["keep"]), emit: recorder.emit)
+        #expect(recorder.last == .effect(.succeeded("Apply complete: 0 added, 0 changed, 1 destroyed.")))
+    }
+
+    @Test("the polling source reports its mode, observes, and observes again on refresh without waiting")
+    func polling() async throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let source = PollingDataSource(environment: environment)
+        let recorder = Recorder()
+        let task = Task { await source.run { recorder.emit(.data($0)) } }
+        defer { task.cancel() }
+        let snapshots = { recorder.events.withLock { $0.count { if case .data(.snapshot) = $0 { true } else { false } } } }
+        #expect(await eventually { snapshots() == 1 })
+        #expect(recorder.events.withLock { $0.first } == .data(.connection("observing every 60 s · no server")))
+        source.refresh()
+        #expect(await eventually { snapshots() == 2 })
+        task.cancel()
+        #expect(await eventually { task.isCancelled })
+    }
+
+    @Test("the hook log becomes events: name, time and a short summary")
+    func hookLog() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let path = root.appendingPathComponent("hooks.jsonl").path
+        let lines = [
+            #"{"payload":{"hook_event_name":"SessionStart","source":"startup"},"ts":"2026-11-25T04:00:00Z"}"#,
+            #"{"payload":{"hook_event_name":"PreToolUse","tool_name":"Read","tool_input":{"file_path":"/a.swift"}},"ts":"2026-11-25T04:00:01Z"}"#,
+            "not json",
+            #"{"payload":{"hook_event_name":"Stop","last_assistant_message":"Done."},"ts":"2026-11-25T04:00:02Z"}"#,
+        ]
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        let events = HookLog.read(path: path)
+        #expect(events.map(\.kind) == ["SessionStart", "PreToolUse", "Stop"])
+        #expect(events.map(\.summary) == ["startup", "Read /a.swift", "Done."])
+        #expect(events.first?.time == ISO8601DateFormatter().date(from: "2026-11-25T04:00:00Z"))
+        #expect(HookLog.read(path: root.appendingPathComponent("none").path).isEmpty)
+    }
+}
