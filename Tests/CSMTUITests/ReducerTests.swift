@@ -179,6 +179,20 @@ struct ReducerTests {
         var state = Fixture.state()
         Fixture.press(&state, .char("c"))
         #expect(Fixture.press(&state, .char("q")).isEmpty, "q is text in the form")
+        state = Fixture.state()
+        state.busy = "Applying…"
+        #expect(Fixture.press(&state, .char("q")).isEmpty, "q waits for a running apply")
+        #expect(Fixture.press(&state, .ctrl("c")) == [.quit])
+    }
+
+    @Test("the detail view of a session that disappears goes back to the list")
+    func detailGone() {
+        var state = Fixture.state()
+        Fixture.press(&state, .enter)
+        var snapshot = Fixture.snapshot
+        snapshot.sessions.removeAll { $0.name == "feature" }
+        #expect(Reducer.reduce(&state, .data(.snapshot(snapshot))).isEmpty)
+        #expect(state.mode == .list)
     }
 
     @Test("server events update sessions, events and approvals")

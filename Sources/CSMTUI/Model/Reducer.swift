@@ -13,7 +13,7 @@ public enum Reducer {
         case let .effect(result):
             return reduceResult(&state, result)
         case let .key(key):
-            if key == .ctrl("c") || key == .ctrl("d") { return quit(&state) }
+            if key == .ctrl("c") || key == .ctrl("d") { return quit(&state, force: true) }
             if let confirmation = state.confirmation { return answer(&state, confirmation, key) }
             state.status = nil  // a message lasts until the next key
 
@@ -28,7 +28,12 @@ public enum Reducer {
         }
     }
 
-    static func quit(_ state: inout TUIState) -> [TUIEffect] {
+    /// `q` waits for a running apply, kill or create (Ctrl-C does not).
+    static func quit(_ state: inout TUIState, force: Bool = false) -> [TUIEffect] {
+        if let busy = state.busy, !force {
+            state.status = StatusMessage(.warning, "Still running (\(busy)); q works when it is done, Ctrl-C quits now.")
+            return []
+        }
         state.isQuitting = true
         return [.quit]
     }
@@ -43,7 +48,13 @@ public enum Reducer {
             if state.selected == nil || !snapshot.sessions.contains(where: { $0.name == state.selected }) {
                 state.selected = state.visibleSessions.first?.name
             }
-            if case let .detail(session) = state.mode { return [.loadEvents(session: session)] }
+            if case let .detail(session) = state.mode {
+                guard snapshot.sessions.contains(where: { $0.name == session }) else {
+                    state.mode = .list  // killed or renamed elsewhere
+                    return []
+                }
+                return [.loadEvents(session: session)]
+            }
         case let .sessionsUpdated(sessions, at):
             state.snapshot?.sessions = sessions
             state.snapshot?.observedAt = at
