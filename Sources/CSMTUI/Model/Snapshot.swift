@@ -4,15 +4,19 @@ import Foundation
 
 /// One session as the dashboard shows it: the `csm list` row plus what the workspace and the worktree add.
 public struct SessionItem: Sendable, Equatable {
+    /// The row `csm list` shows.
     public var row: SessionRow
     /// The declared repo, nil for sessions no longer declared.
     public var repo: String?
+    /// Listed in `favorites:` or marked `favorite: true`.
     public var isFavorite: Bool
     /// The Linear issue key, when declared.
     public var linear: String?
     /// Files changed but not committed, untracked files, and commits not on the base (from the worktree).
     public var uncommitted: Int
+    /// Untracked files in the worktree.
     public var untracked: Int
+    /// Commits on no other branch.
     public var uniqueCommits: Int
     /// The first prompt, shown in the detail view.
     public var prompt: String?
@@ -29,13 +33,17 @@ public struct SessionItem: Sendable, Equatable {
         self.prompt = prompt
     }
 
+    /// The session name.
     public var name: String { row.name }
 }
 
 /// Everything one observation yields: the workspace as declared, the sessions as observed, and the plan.
 public struct WorkspaceSnapshot: Sendable, Equatable {
+    /// The workspace as declared when observed.
     public var workspace: Workspace
+    /// Every session `csm list` would show.
     public var sessions: [SessionItem]
+    /// What `csm apply` would do now.
     public var plan: Plan
     /// Hosts that could not be observed, with the reason.
     public var unreachableHosts: [String: String]
@@ -72,6 +80,7 @@ public struct WorkspaceSnapshot: Sendable, Equatable {
 
 /// One line of a session's event log (for now the hook log; later the server's event stream).
 public struct SessionEvent: Sendable, Equatable {
+    /// When it happened, when known.
     public var time: Date?
     /// The event type: a hook event name such as `PreToolUse`, or a server event type.
     public var kind: String
@@ -87,9 +96,13 @@ public struct SessionEvent: Sendable, Equatable {
 
 /// A tool request waiting for a person (delivered by the server; none exist without it).
 public struct PendingApproval: Sendable, Equatable {
+    /// The server's id of the request.
     public var id: String
+    /// The session asking.
     public var session: String
+    /// The tool (`Bash`, `Edit`, …).
     public var tool: String
+    /// The tool input as text (a command, a path).
     public var input: String
 
     public init(id: String, session: String, tool: String, input: String) {

@@ -5,6 +5,7 @@ import Foundation
 public enum Tab: Int, Sendable, Equatable, CaseIterable {
     case sessions, repos, hosts, tasks, config
 
+    /// The name in the tab bar.
     public var title: String {
         switch self {
         case .sessions: "Sessions"
@@ -24,9 +25,11 @@ public enum AttachWindow: String, Sendable, Equatable {
 
 /// The create form (`c`): fields edited in place, repo chosen among the declared ones.
 public struct CreateForm: Sendable, Equatable {
+    /// The form fields, in the order Tab visits them.
     public enum Field: Int, Sendable, Equatable, CaseIterable {
         case name, repo, branch, prompt
 
+        /// The label shown before the field.
         public var label: String {
             switch self {
             case .name: "Name"
@@ -37,11 +40,17 @@ public struct CreateForm: Sendable, Equatable {
         }
     }
 
+    /// The session name being typed.
     public var name = ""
+    /// The declared repos, sorted; `repoIndex` picks one.
     public var repos: [String]
+    /// The chosen repo (←/→ on the Repo field).
     public var repoIndex = 0
+    /// The branch; empty means the default (branch prefix + name).
     public var branch = ""
+    /// The first prompt; empty means none.
     public var prompt = ""
+    /// The field keys go to.
     public var focus: Field = .name
     /// Why the last submit was refused, shown under the form.
     public var error: String?
@@ -51,6 +60,7 @@ public struct CreateForm: Sendable, Equatable {
         repoIndex = preferredRepo.flatMap { repos.firstIndex(of: $0) } ?? 0
     }
 
+    /// The chosen repo name.
     public var repo: String? { repos.indices.contains(repoIndex) ? repos[repoIndex] : nil }
 
     /// The text of an editable field.
@@ -76,9 +86,13 @@ public struct CreateForm: Sendable, Equatable {
 
 /// What `c` asks the runner to create.
 public struct CreateRequest: Sendable, Equatable {
+    /// The new session's name.
     public var name: String
+    /// The declared repo it branches from.
     public var repo: String
+    /// The branch; nil means the default (branch prefix + name).
     public var branch: String?
+    /// The first prompt, if any.
     public var prompt: String?
 
     public init(name: String, repo: String, branch: String? = nil, prompt: String? = nil) {
@@ -109,7 +123,9 @@ public enum Confirmation: Sendable, Equatable {
 /// A one-line message on the status line.
 public struct StatusMessage: Sendable, Equatable {
     public enum Kind: Sendable, Equatable { case info, success, warning, error }
+    /// How the message is coloured.
     public var kind: Kind
+    /// One line; cut or wrapped by the view.
     public var text: String
 
     public init(_ kind: Kind, _ text: String) {
@@ -120,10 +136,15 @@ public struct StatusMessage: Sendable, Equatable {
 
 /// The whole screen state. Changed only by `Reducer.reduce`, drawn only by `Screen.render`.
 public struct TUIState: Sendable, Equatable {
+    /// The terminal size the frame is drawn for.
     public var size: TerminalSize
+    /// The tab shown in list mode.
     public var tab: Tab = .sessions
+    /// What the body shows.
     public var mode: Mode = .list
+    /// A pending `[y/N]` question; the next key answers it.
     public var confirmation: Confirmation?
+    /// The last observation; nil until the first arrives.
     public var snapshot: WorkspaceSnapshot?
     /// The selected session's name, kept across refreshes and attaches.
     public var selected: String?
@@ -131,15 +152,19 @@ public struct TUIState: Sendable, Equatable {
     public var filter = ""
     /// How far the Repos, Hosts and Config tabs are scrolled (reset when the tab changes).
     public var scroll = 0
+    /// The message on the status line, cleared by the next key.
     public var status: StatusMessage?
     /// The last observation error, shown until the next success.
     public var dataError: String?
+    /// Where the data comes from, shown in the header.
     public var connection = "connecting…"
     /// Events of the session in the detail view.
     public var events: [String: [SessionEvent]] = [:]
+    /// Tool requests waiting for a person (only a server reports them).
     public var approvals: [PendingApproval] = []
     /// An effect that takes time (apply, kill, create) is running; its progress line.
     public var busy: String?
+    /// Set when the reducer asked to quit.
     public var isQuitting = false
     /// Where the workspace was read from (absent for legacy configuration).
     public var configPath: String?

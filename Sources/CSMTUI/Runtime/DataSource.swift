@@ -26,6 +26,7 @@ public final class PollingDataSource: TUIDataSource {
         self.now = now
     }
 
+    /// Sends the mode, then a snapshot per interval (or per `refresh()`) until cancelled.
     public func run(_ emit: @escaping @Sendable (DataEvent) -> Void) async {
         let seconds = environment.pollInterval
         emit(.connection("observing every \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s · no server"))
@@ -35,6 +36,7 @@ public final class PollingDataSource: TUIDataSource {
         }
     }
 
+    /// Cuts the current wait short.
     public func refresh() { waker.wake() }
 
     /// One observation, as an event (a failure is an event too).

@@ -14,10 +14,12 @@ public protocol EffectRunner: Sendable {
 /// The runner over the engine and csm.yaml: the same rules as `csm create`, `csm kill` and `csm apply`
 /// (plan first; nothing is removed that holds work; csm.yaml is edited keeping its comments).
 public struct WorkspaceEffectRunner: EffectRunner {
+    /// The engine, config and paths the effects use.
     public let environment: TUIEnvironment
 
     public init(environment: TUIEnvironment) { self.environment = environment }
 
+    /// Performs `effect`; errors become a `failed` result with their description, never a throw.
     public func perform(_ effect: TUIEffect, emit: @escaping @Sendable (TUIEvent) -> Void) async {
         do {
             switch effect {

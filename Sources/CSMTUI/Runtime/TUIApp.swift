@@ -12,9 +12,13 @@ public struct TUIApp {
         case signal(Int32)
     }
 
+    /// What the TUI needs from the rest of csm.
     public let environment: TUIEnvironment
+    /// Where snapshots and events come from.
     public let dataSource: any TUIDataSource
+    /// Performs kill, favorite, apply, create and event loading.
     public let runner: any EffectRunner
+    /// The terminal taken over while running.
     public let terminal: TerminalDevice
 
     public init(environment: TUIEnvironment, dataSource: any TUIDataSource, runner: any EffectRunner,

@@ -16,6 +16,7 @@ public struct TUIEnvironment: Sendable {
     /// The csm.yaml that create, kill and favorite edit; nil when the configuration is not editable
     /// (the original tool's config.json), and those keys then say so.
     public var editablePath: String?
+    /// Where hook logs and generated files live.
     public var stateLayout: StateLayout
     /// The tmux the sessions run on, for the attach command line.
     public var tmux: TmuxCLI

@@ -5,10 +5,15 @@ public enum Color: Int, Sendable, Equatable, Hashable {
 
 /// How a span of text is drawn.
 public struct Style: Sendable, Equatable, Hashable {
+    /// Text colour; nil keeps the terminal's.
     public var foreground: Color?
+    /// Background colour; nil keeps the terminal's.
     public var background: Color?
+    /// Bold (SGR 1).
     public var isBold = false
+    /// Faint (SGR 2).
     public var isDim = false
+    /// Reverse video (SGR 7), used for the selection.
     public var isReversed = false
 
     public init(foreground: Color? = nil, background: Color? = nil, isBold: Bool = false, isDim: Bool = false, isReversed: Bool = false) {
@@ -19,10 +24,15 @@ public struct Style: Sendable, Equatable, Hashable {
         self.isReversed = isReversed
     }
 
+    /// No attributes.
     public static let plain = Style()
+    /// Bold only.
     public static let bold = Style(isBold: true)
+    /// Faint only.
     public static let dim = Style(isDim: true)
+    /// Reverse video only.
     public static let reversed = Style(isReversed: true)
+    /// A foreground colour, optionally bold.
     public static func color(_ color: Color, bold: Bool = false) -> Style { Style(foreground: color, isBold: bold) }
 
     /// The SGR parameters, empty for plain text.
@@ -39,7 +49,9 @@ public struct Style: Sendable, Equatable, Hashable {
 
 /// A run of text in one style.
 public struct Span: Sendable, Equatable, Hashable {
+    /// The text; control characters are replaced before drawing.
     public var text: String
+    /// How it is drawn.
     public var style: Style
 
     public init(_ text: String, _ style: Style = .plain) {
@@ -50,6 +62,7 @@ public struct Span: Sendable, Equatable, Hashable {
 
 /// One screen row: styled spans whose total width the views keep within the screen.
 public struct StyledLine: Sendable, Equatable, Hashable, ExpressibleByStringLiteral {
+    /// The runs, left to right.
     public var spans: [Span]
 
     public init(_ spans: [Span] = []) { self.spans = spans }
@@ -61,8 +74,10 @@ public struct StyledLine: Sendable, Equatable, Hashable, ExpressibleByStringLite
     /// The columns this line occupies.
     public var width: Int { spans.reduce(0) { $0 + DisplayWidth.of($1.text) } }
 
+    /// The spans of both lines, one after the other.
     public static func + (lhs: StyledLine, rhs: StyledLine) -> StyledLine { StyledLine(lhs.spans + rhs.spans) }
 
+    /// Adds a span at the end.
     public mutating func append(_ text: String, _ style: Style = .plain) { spans.append(Span(text, style)) }
 
     /// The line cut to `width` columns (an ellipsis marks the cut); with `pad`, filled with spaces to `width`
@@ -116,6 +131,7 @@ public struct StyledLine: Sendable, Equatable, Hashable, ExpressibleByStringLite
 
 /// A whole screen: exactly `rows` lines, none wider than `columns`.
 public struct Frame: Sendable, Equatable {
+    /// The rows, top to bottom.
     public var lines: [StyledLine]
 
     public init(lines: [StyledLine]) { self.lines = lines }

@@ -24,7 +24,9 @@ public enum TerminalError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// A terminal size in character cells.
 public struct TerminalSize: Sendable, Equatable, Hashable {
+    /// Width in cells.
     public var columns: Int
+    /// Height in cells.
     public var rows: Int
 
     public init(columns: Int, rows: Int) {
