@@ -40,9 +40,11 @@ struct TUICommand: AsyncParsableCommand {
             let environment = TUIEnvironment(
                 engine: context.makeEngine(), loader: loader, loadWorkspace: load,
                 editablePath: editablePath, stateLayout: context.stateLayout, tmux: context.tmux,
-                isInsideSessionServer: AttachCommand.isInsideSameServer(tmuxEnv: context.environment["TMUX"], socketName: context.tmuxSocket))
-            let app = TUIApp(environment: environment, dataSource: PollingDataSource(environment: environment),
-                             runner: WorkspaceEffectRunner(environment: environment))
+                isInsideSessionServer: AttachCommand.isInsideSameServer(
+                    tmuxEnv: context.environment["TMUX"], socketName: context.tmuxSocket))
+            let app = TUIApp(
+                environment: environment, dataSource: PollingDataSource(environment: environment),
+                runner: WorkspaceEffectRunner(environment: environment))
             let status = try await app.run()
             if status != 0 { throw ExitCode(status) }
         }

@@ -1,6 +1,7 @@
 import CSMModel
 import CSMPlanner
 import Foundation
+
 @testable import CSMTUI
 
 /// A fixed workspace and observation for reducer and rendering tests.
@@ -10,12 +11,18 @@ enum Fixture {
     static var workspace: Workspace {
         Workspace(
             name: "demo",
-            defaults: Defaults(worktreeBase: "/work/trees", agent: AgentSpec(command: "claude", env: ["ANTHROPIC_API_KEY": "sk-secret", "MODE": "fast"])),
+            defaults: Defaults(
+                worktreeBase: "/work/trees",
+                agent: AgentSpec(command: "claude", env: ["ANTHROPIC_API_KEY": "sk-secret", "MODE": "fast"])),
             hosts: ["build": HostSpec(name: "build", ssh: "me@build.example", port: 2222)],
-            repos: ["app": RepoSpec(name: "app", path: "/src/app", baseBranch: "main"), "docs": RepoSpec(name: "docs", path: "/src/docs")],
+            repos: [
+                "app": RepoSpec(name: "app", path: "/src/app", baseBranch: "main"),
+                "docs": RepoSpec(name: "docs", path: "/src/docs"),
+            ],
             sessions: [
                 "feature": SessionSpec(name: "feature", repo: "app", prompt: "add a test", linear: "ENG-12"),
-                "a-session-with-a-rather-long-name-indeed": SessionSpec(name: "a-session-with-a-rather-long-name-indeed", repo: "app"),
+                "a-session-with-a-rather-long-name-indeed": SessionSpec(
+                    name: "a-session-with-a-rather-long-name-indeed", repo: "app"),
                 "translate": SessionSpec(name: "translate", repo: "docs", branch: "csm/日本語-ドキュメント"),
             ],
             favorites: ["feature"],
@@ -26,26 +33,35 @@ enum Fixture {
 
     static var actual: ActualState {
         func marker(_ session: String, _ branch: String, minutes: Double) -> WorktreeMarker {
-            WorktreeMarker(workspace: "demo", session: session, repoPath: "/src/app", branch: branch, agentSessionID: "x",
-                           createdAt: now.addingTimeInterval(-minutes * 60))
+            WorktreeMarker(
+                workspace: "demo", session: session, repoPath: "/src/app", branch: branch, agentSessionID: "x",
+                createdAt: now.addingTimeInterval(-minutes * 60))
         }
         let desired = workspace.resolvedSessions()
         func hash(_ name: String) -> String? { desired.first { $0.name == name }?.specHash }
         return ActualState(
             tmuxSessions: [
-                ObservedTmuxSession(tmuxName: "csm-feature", workspace: "demo", session: "feature", specHash: hash("feature"),
-                                    createdAt: now.addingTimeInterval(-7200), isAttached: true, windowCount: 2),
-                ObservedTmuxSession(tmuxName: "csm-translate", workspace: "demo", session: "translate", specHash: hash("translate"),
-                                    createdAt: now.addingTimeInterval(-300), windowCount: 2, isAgentRunning: false),
-                ObservedTmuxSession(tmuxName: "csm-old", workspace: "demo", session: "old", createdAt: now.addingTimeInterval(-3 * 86400)),
+                ObservedTmuxSession(
+                    tmuxName: "csm-feature", workspace: "demo", session: "feature", specHash: hash("feature"),
+                    createdAt: now.addingTimeInterval(-7200), isAttached: true, windowCount: 2),
+                ObservedTmuxSession(
+                    tmuxName: "csm-translate", workspace: "demo", session: "translate", specHash: hash("translate"),
+                    createdAt: now.addingTimeInterval(-300), windowCount: 2, isAgentRunning: false),
+                ObservedTmuxSession(
+                    tmuxName: "csm-old", workspace: "demo", session: "old",
+                    createdAt: now.addingTimeInterval(-3 * 86400)),
                 ObservedTmuxSession(tmuxName: "csm-stray", createdAt: now.addingTimeInterval(-45)),
             ],
             worktrees: [
-                ObservedWorktree(path: "/work/trees/demo/feature", marker: marker("feature", "csm/feature", minutes: 120),
-                                 branch: "csm/feature", uncommittedCount: 2, untrackedCount: 1, uniqueCommitCount: 3),
-                ObservedWorktree(path: "/work/trees/demo/translate", marker: marker("translate", "csm/日本語-ドキュメント", minutes: 5),
-                                 branch: "csm/日本語-ドキュメント"),
-                ObservedWorktree(path: "/work/trees/demo/old", marker: marker("old", "csm/old", minutes: 3 * 1440), branch: "csm/old"),
+                ObservedWorktree(
+                    path: "/work/trees/demo/feature", marker: marker("feature", "csm/feature", minutes: 120),
+                    branch: "csm/feature", uncommittedCount: 2, untrackedCount: 1, uniqueCommitCount: 3),
+                ObservedWorktree(
+                    path: "/work/trees/demo/translate", marker: marker("translate", "csm/日本語-ドキュメント", minutes: 5),
+                    branch: "csm/日本語-ドキュメント"),
+                ObservedWorktree(
+                    path: "/work/trees/demo/old", marker: marker("old", "csm/old", minutes: 3 * 1440), branch: "csm/old"
+                ),
             ])
     }
 

@@ -1,6 +1,7 @@
 import CSMModel
 import Foundation
 import Testing
+
 @testable import CSMTUI
 
 @Suite("reducer")
@@ -8,7 +9,10 @@ struct ReducerTests {
     @Test("sessions are grouped by repo, favorites first, and the first one is selected")
     func order() {
         let state = Fixture.state()
-        #expect(state.visibleSessions.map(\.name) == ["feature", "a-session-with-a-rather-long-name-indeed", "translate", "old", "stray"])
+        #expect(
+            state.visibleSessions.map(\.name) == [
+                "feature", "a-session-with-a-rather-long-name-indeed", "translate", "old", "stray",
+            ])
         #expect(state.selected == "feature")
     }
 
@@ -73,9 +77,12 @@ struct ReducerTests {
         Fixture.press(&state, .char("K"))
         #expect(Fixture.press(&state, .char("y")) == [.kill(session: "feature")])
         #expect(state.busy != nil)
-        #expect(Reducer.reduce(&state, .effect(.killRefused(session: "feature", reason: "it holds work"))) == [.refresh])
+        #expect(
+            Reducer.reduce(&state, .effect(.killRefused(session: "feature", reason: "it holds work"))) == [.refresh])
         #expect(state.busy == nil)
-        #expect(state.status == StatusMessage(.error, "Refused: 'feature' was not killed and csm.yaml is unchanged: it holds work"))
+        #expect(
+            state.status
+                == StatusMessage(.error, "Refused: 'feature' was not killed and csm.yaml is unchanged: it holds work"))
     }
 
     @Test("sessions csm does not own are never killed or attached")
@@ -123,7 +130,9 @@ struct ReducerTests {
         #expect(state.status?.text == "Nothing to apply: in sync.")
     }
 
-    @Test("keys whose feature is missing say what they need instead of pretending", arguments: ["y", "n", "Y", "N", "v", "i", "R", "p", "m", "x", "e"])
+    @Test(
+        "keys whose feature is missing say what they need instead of pretending",
+        arguments: ["y", "n", "Y", "N", "v", "i", "R", "p", "m", "x", "e"])
     func unavailable(key: String) {
         var state = Fixture.state()
         #expect(Fixture.press(&state, .char(Character(key))).isEmpty)
@@ -163,7 +172,10 @@ struct ReducerTests {
         for _ in 0..<7 { Fixture.press(&state, .backspace) }
         for c in "new-one" { Fixture.press(&state, .char(c)) }
         Fixture.press(&state, .tab, .right, .tab, .paste("csm/x"), .tab, .paste("write\ndocs"))
-        #expect(Fixture.press(&state, .enter) == [.create(CreateRequest(name: "new-one", repo: "docs", branch: "csm/x", prompt: "write docs"))])
+        #expect(
+            Fixture.press(&state, .enter) == [
+                .create(CreateRequest(name: "new-one", repo: "docs", branch: "csm/x", prompt: "write docs"))
+            ])
         #expect(state.mode == .list && state.selected == "new-one")
         Fixture.press(&state, .char("c"), .escape)
         #expect(state.mode == .list)
@@ -202,7 +214,8 @@ struct ReducerTests {
         _ = Reducer.reduce(&state, .data(.sessionEvents(session: "feature", [event])))
         _ = Reducer.reduce(&state, .data(.sessionEvent(session: "feature", event)))
         #expect(state.events["feature"]?.count == 2)
-        _ = Reducer.reduce(&state, .data(.approvalPending(PendingApproval(id: "1", session: "feature", tool: "Bash", input: "ls"))))
+        _ = Reducer.reduce(
+            &state, .data(.approvalPending(PendingApproval(id: "1", session: "feature", tool: "Bash", input: "ls"))))
         #expect(state.approvals.count == 1)
         _ = Reducer.reduce(&state, .data(.approvalResolved(id: "1")))
         #expect(state.approvals.isEmpty)

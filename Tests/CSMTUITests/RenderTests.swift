@@ -2,12 +2,15 @@ import CSMModel
 import CSMTestSupport
 import Foundation
 import Testing
+
 @testable import CSMTUI
 
 /// Frames of fixed states as golden text (`Tests/Fixtures/golden/tui/`; `CSM_RECORD=1` re-records).
 @Suite("rendering")
 struct RenderTests {
-    static func expectFrame(_ state: TUIState, _ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    static func expectFrame(
+        _ state: TUIState, _ name: String, sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) throws {
         let frame = Screen.render(state)
         #expect(frame.lines.count == state.size.rows, sourceLocation: sourceLocation)
         for line in frame.lines {
@@ -30,7 +33,9 @@ struct RenderTests {
         let events = [
             SessionEvent(time: Fixture.now.addingTimeInterval(-60), kind: "SessionStart", summary: "startup"),
             SessionEvent(time: Fixture.now.addingTimeInterval(-50), kind: "UserPromptSubmit", summary: "add a test"),
-            SessionEvent(time: Fixture.now.addingTimeInterval(-40), kind: "PreToolUse", summary: "Bash swift test --filter Something --parallel --very-long-flag-that-goes-on"),
+            SessionEvent(
+                time: Fixture.now.addingTimeInterval(-40), kind: "PreToolUse",
+                summary: "Bash swift test --filter Something --parallel --very-long-flag-that-goes-on"),
             SessionEvent(time: Fixture.now.addingTimeInterval(-5), kind: "Stop", summary: "All tests pass.\nDone."),
         ]
         _ = Reducer.reduce(&state, .data(.sessionEvents(session: "feature", events)))
@@ -47,8 +52,14 @@ struct RenderTests {
         Fixture.press(&state, .escape, .char("K"))
         try Self.expectFrame(state, "kill-confirm-100")
         Fixture.press(&state, .char("y"))
-        _ = Reducer.reduce(&state, .effect(.killRefused(session: "feature", reason:
-            "its worktree holds work that exists nowhere else (2 uncommitted changes, 1 untracked file, 3 commits on no other branch); commit and merge or push it")))
+        _ = Reducer.reduce(
+            &state,
+            .effect(
+                .killRefused(
+                    session: "feature",
+                    reason:
+                        "its worktree holds work that exists nowhere else (2 uncommitted changes, 1 untracked file, 3 commits on no other branch); commit and merge or push it"
+                )))
         state.size = TerminalSize(columns: 60, rows: 16)
         try Self.expectFrame(state, "kill-refused-60")
     }
@@ -86,7 +97,9 @@ struct RenderTests {
         state.connection = "observing every 5 s · no server"
         try Self.expectFrame(state, "observing-60")
         state = Fixture.state(columns: 100, rows: 12)
-        _ = Reducer.reduce(&state, .data(.approvalPending(PendingApproval(id: "1", session: "feature", tool: "Bash", input: "rm -rf build"))))
+        _ = Reducer.reduce(
+            &state,
+            .data(.approvalPending(PendingApproval(id: "1", session: "feature", tool: "Bash", input: "rm -rf build"))))
         try Self.expectFrame(state, "approval-100")
     }
 

@@ -6,6 +6,7 @@ import CSMTestSupport
 import Foundation
 import Synchronization
 import Testing
+
 @testable import CSMTUI
 
 /// The data source and effect runner over the engine with in-memory drivers and a real csm.yaml.
@@ -18,7 +19,8 @@ struct RuntimeTests {
 
     init() throws {
         root = try makeTemporaryDirectory(prefix: "csm-tui")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("app"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("app"), withIntermediateDirectories: true)
         let text = """
             # my sessions
             version: 1
@@ -132,7 +134,9 @@ struct RuntimeTests {
         let recorder = Recorder()
         let task = Task { await source.run { recorder.emit(.data($0)) } }
         defer { task.cancel() }
-        let snapshots = { recorder.events.withLock { $0.count { if case .data(.snapshot) = $0 { true } else { false } } } }
+        let snapshots = {
+            recorder.events.withLock { $0.count { if case .data(.snapshot) = $0 { true } else { false } } }
+        }
         // Generous limits: in the full suite, CPU-bound property tests can hold the cooperative threads for seconds.
         #expect(await eventually(timeout: .seconds(60)) { snapshots() == 1 })
         #expect(recorder.events.withLock { $0.first } == .data(.connection("observing every 60 s · no server")))

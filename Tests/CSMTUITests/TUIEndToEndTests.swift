@@ -25,23 +25,30 @@ struct TUIPane {
 
     /// Waits until the screen contains all of `texts`; records the screen when it never does.
     @discardableResult
-    func waitFor(_ texts: String..., timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation) async -> Bool {
+    func waitFor(
+        _ texts: String..., timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation
+    ) async -> Bool {
         let shown = await eventually(timeout: timeout) { texts.allSatisfy { screen().contains($0) } }
         if !shown { Issue.record("screen never showed \(texts):\n\(screen())", sourceLocation: sourceLocation) }
         return shown
     }
 
     /// The line of the screen holding `text`.
-    func line(containing text: String) -> String? { screen().split(separator: "\n").first { $0.contains(text) }.map(String.init) }
+    func line(containing text: String) -> String? {
+        screen().split(separator: "\n").first { $0.contains(text) }.map(String.init)
+    }
 }
 
 /// Starts `csm` (no arguments) in a `columns`×`rows` pane in the world's folder and removes the pane's tmux
 /// server afterwards.
-func withTUI<T>(_ world: CSMWorld, columns: Int = 100, rows: Int = 30, _ body: (TUIPane) async throws -> T) async throws -> T {
+func withTUI<T>(_ world: CSMWorld, columns: Int = 100, rows: Int = 30, _ body: (TUIPane) async throws -> T) async throws
+    -> T
+{
     let pane = TUIPane(world: world, socket: "csm-tui-\(UUID().uuidString.prefix(8).lowercased())")
     defer { killTmuxServer(socket: pane.socket) }
     let shell = "env CSM_TMUX_SOCKET=\(world.tmuxSocket) CSM_STATE_DIR=\(world.stateDir.path) PS1='$ ' sh"
-    _ = try pane.tmux("new-session", "-d", "-x", String(columns), "-y", String(rows), "-s", "ui", "-c", world.root.path, shell)
+    _ = try pane.tmux(
+        "new-session", "-d", "-x", String(columns), "-y", String(rows), "-s", "ui", "-c", world.root.path, shell)
     try pane.type(CSMWorld.binary)
     try pane.press("Enter")
     return try await body(pane)
@@ -57,8 +64,12 @@ struct TUIEndToEndTests {
             try world.writeConfig(world.config(sessions: Self.twoSessions))
             #expect(try await world.csm("apply").status == 0)
             let log = world.stateDir.appendingPathComponent("workspaces/e2e/sessions/feature/hooks.jsonl")
-            try FileManager.default.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(#"{"payload":{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"make check"}},"ts":"2026-11-25T04:00:00Z"}"#.utf8 + [10]).write(to: log)
+            try FileManager.default.createDirectory(
+                at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(
+                #"{"payload":{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"make check"}},"ts":"2026-11-25T04:00:00Z"}"#
+                    .utf8 + [10]
+            ).write(to: log)
             try await withTUI(world) { ui in
                 await ui.waitFor("workspace e2e", "✓ in sync", "feature", "second")
                 #expect(ui.line(containing: "feature")?.contains("▸") == true)
@@ -85,7 +96,8 @@ struct TUIEndToEndTests {
                 try ui.type("stty -a")
                 try ui.press("Enter")
                 await ui.waitFor("icanon")
-                let words = Set(ui.screen().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+                let words = Set(
+                    ui.screen().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
                 #expect(words.contains("icanon") && words.contains("echo"), "cooked mode:\n\(ui.screen())")
                 #expect(!ui.screen().contains("\u{1B}[?1049h"))
             }
@@ -142,7 +154,8 @@ struct TUIEndToEndTests {
                 await ui.waitFor("▸   second")
                 try ui.press("a")
                 let attached = await eventually {
-                    (try? runTool("tmux", ["-L", world.tmuxSocket, "list-clients", "-F", "#{client_session}"]))?.contains("csm-second") == true
+                    (try? runTool("tmux", ["-L", world.tmuxSocket, "list-clients", "-F", "#{client_session}"]))?
+                        .contains("csm-second") == true
                 }
                 #expect(attached, "\(ui.screen())")
                 #expect(!ui.screen().contains("workspace e2e"), "the UI left the screen to tmux")
@@ -166,17 +179,22 @@ struct TUIEndToEndTests {
             #expect(try await world.csm("apply").status == 0)
             let plain = try await world.csm()
             #expect(plain.status == 0, "\(plain.combined)")
-            #expect(plain.stdout.hasPrefix("NAME     STATUS   BRANCH       HOST   AGE\nfeature  running  csm/feature  local"), "\(plain.stdout)")
+            #expect(
+                plain.stdout.hasPrefix(
+                    "NAME     STATUS   BRANCH       HOST   AGE\nfeature  running  csm/feature  local"),
+                "\(plain.stdout)")
             try await withTUI(world) { ui in
                 await ui.waitFor("✓ in sync")
-                let shell = try ui.tmux("display-message", "-p", "-t", "ui", "#{pane_pid}").trimmingCharacters(in: .whitespacesAndNewlines)
+                let shell = try ui.tmux("display-message", "-p", "-t", "ui", "#{pane_pid}").trimmingCharacters(
+                    in: .whitespacesAndNewlines)
                 let csm = try runTool("pgrep", ["-P", shell]).trimmingCharacters(in: .whitespacesAndNewlines)
                 _ = try runTool("kill", ["-TERM", csm])
                 await ui.waitFor("$ ")
                 try ui.type("echo status=$?; stty -a")
                 try ui.press("Enter")
                 await ui.waitFor("status=143", "icanon")
-                let words = Set(ui.screen().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+                let words = Set(
+                    ui.screen().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
                 #expect(words.contains("icanon") && words.contains("echo"), "cooked mode:\n\(ui.screen())")
             }
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CSMTUI
 
 @Suite("terminal input and text width")
@@ -6,8 +7,9 @@ struct TerminalTests {
     @Test("arrows, Enter, Tab, Shift-Tab, Backspace, Esc and control keys decode")
     func specialKeys() {
         var decoder = KeyDecoder()
-        #expect(decoder.decode(Array("\u{1B}[A\u{1B}[B\u{1B}OC\u{1B}[D\r\t\u{1B}[Z\u{7F}\u{03}\u{1B}[3~\u{1B}[5~".utf8))
-            == [.up, .down, .right, .left, .enter, .tab, .backTab, .backspace, .ctrl("c"), .delete, .pageUp])
+        #expect(
+            decoder.decode(Array("\u{1B}[A\u{1B}[B\u{1B}OC\u{1B}[D\r\t\u{1B}[Z\u{7F}\u{03}\u{1B}[3~\u{1B}[5~".utf8))
+                == [.up, .down, .right, .left, .enter, .tab, .backTab, .backspace, .ctrl("c"), .delete, .pageUp])
         #expect(decoder.decode([0x1B]) == [.escape])
         #expect(decoder.decode(Array("\u{1B}f".utf8)) == [.escape, .char("f")], "Esc typed right before a key")
     }
@@ -28,9 +30,11 @@ struct TerminalTests {
         #expect(decoder.decode(Array(" two\u{1B}[201~j".utf8)) == [.paste("q line two"), .char("j")])
     }
 
-    @Test("CJK and emoji are two columns, combining marks none", arguments: [
-        ("abc", 3), ("日本語", 6), ("😀", 2), ("e\u{301}", 1), ("👩‍💻", 2), ("❤️", 2), ("", 0), ("ｈｉ", 4), ("\u{200B}", 0),
-    ])
+    @Test(
+        "CJK and emoji are two columns, combining marks none",
+        arguments: [
+            ("abc", 3), ("日本語", 6), ("😀", 2), ("e\u{301}", 1), ("👩‍💻", 2), ("❤️", 2), ("", 0), ("ｈｉ", 4), ("\u{200B}", 0),
+        ])
     func widths(text: String, width: Int) {
         #expect(DisplayWidth.of(text) == width)
     }

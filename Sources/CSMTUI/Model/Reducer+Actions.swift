@@ -34,14 +34,16 @@ extension Reducer {
             guard state.busy == nil else { return busy(&state) }
             let repos = state.snapshot?.workspace.repos.keys.sorted() ?? []
             guard !repos.isEmpty else {
-                state.status = StatusMessage(.warning, "No repo is declared; run 'csm create NAME --repo PATH' once to declare one.")
+                state.status = StatusMessage(
+                    .warning, "No repo is declared; run 'csm create NAME --repo PATH' once to declare one.")
                 return []
             }
             state.mode = .create(CreateForm(repos: repos, preferredRepo: session?.repo))
         case "a", "t":
             guard let session else { return noSession(&state) }
             guard session.row.tmuxSession != nil, session.row.status != .unreachable else {
-                state.status = StatusMessage(.warning, "'\(session.name)' has no tmux session running; press A to apply.")
+                state.status = StatusMessage(
+                    .warning, "'\(session.name)' has no tmux session running; press A to apply.")
                 return []
             }
             guard session.row.status != .unmanaged else { return unmanaged(&state, session) }
@@ -54,7 +56,8 @@ extension Reducer {
         case "f":
             guard let session else { return noSession(&state) }
             guard session.repo != nil else {
-                state.status = StatusMessage(.warning, "'\(session.name)' is not declared in csm.yaml, so it cannot be a favorite.")
+                state.status = StatusMessage(
+                    .warning, "'\(session.name)' is not declared in csm.yaml, so it cannot be a favorite.")
                 return []
             }
             return [.setFavorite(session: session.name, isFavorite: !session.isFavorite)]
@@ -72,8 +75,11 @@ extension Reducer {
         }
         let runnable = plan.actions.filter { $0.kind != .blocked }
         guard !runnable.isEmpty else {
-            state.status = StatusMessage(.info, plan.hasChanges
-                ? "Nothing can be applied: \(plan.blockedCount) change(s) blocked (P shows why)." : "Nothing to apply: in sync.")
+            state.status = StatusMessage(
+                .info,
+                plan.hasChanges
+                    ? "Nothing can be applied: \(plan.blockedCount) change(s) blocked (P shows why)."
+                    : "Nothing to apply: in sync.")
             return []
         }
         let destroys = runnable.filter { $0.kind == .destroy }.map(\.session)
@@ -142,7 +148,8 @@ enum CreateFormReducer {
         let branch = form.branch.trimmingSpaces()
         let prompt = form.prompt.trimmingSpaces()
         if !CSMName.isValid(name) {
-            form.error = name.isEmpty ? "A name is required." : "'\(name)' is not a valid name: use \(CSMName.ruleDescription)."
+            form.error =
+                name.isEmpty ? "A name is required." : "'\(name)' is not a valid name: use \(CSMName.ruleDescription)."
             form.focus = .name
         } else if state.snapshot?.workspace.sessions[name] != nil {
             form.error = "A session named '\(name)' is already declared."
@@ -157,8 +164,12 @@ enum CreateFormReducer {
         state.mode = .list
         state.selected = name
         state.busy = "Creating '\(name)'…"
-        return [.create(CreateRequest(name: name, repo: form.repo ?? "", branch: branch.isEmpty ? nil : branch,
-                                      prompt: prompt.isEmpty ? nil : prompt))]
+        return [
+            .create(
+                CreateRequest(
+                    name: name, repo: form.repo ?? "", branch: branch.isEmpty ? nil : branch,
+                    prompt: prompt.isEmpty ? nil : prompt))
+        ]
     }
 }
 

@@ -31,7 +31,8 @@ public enum Reducer {
     /// `q` waits for a running apply, kill or create (Ctrl-C does not).
     static func quit(_ state: inout TUIState, force: Bool = false) -> [TUIEffect] {
         if let busy = state.busy, !force {
-            state.status = StatusMessage(.warning, "Still running (\(busy)); q works when it is done, Ctrl-C quits now.")
+            state.status = StatusMessage(
+                .warning, "Still running (\(busy)); q works when it is done, Ctrl-C quits now.")
             return []
         }
         state.isQuitting = true
@@ -90,7 +91,8 @@ public enum Reducer {
             state.status = StatusMessage(.error, message)
         case let .killRefused(session, reason):
             state.busy = nil
-            state.status = StatusMessage(.error, "Refused: '\(session)' was not killed and csm.yaml is unchanged: \(reason)")
+            state.status = StatusMessage(
+                .error, "Refused: '\(session)' was not killed and csm.yaml is unchanged: \(reason)")
         case let .attachReturned(session, error):
             state.status = error.map { StatusMessage(.error, $0) } ?? StatusMessage(.info, "Back from '\(session)'.")
         }

@@ -21,8 +21,10 @@ public struct SessionItem: Sendable, Equatable {
     /// The first prompt, shown in the detail view.
     public var prompt: String?
 
-    public init(row: SessionRow, repo: String? = nil, isFavorite: Bool = false, linear: String? = nil, uncommitted: Int = 0,
-                untracked: Int = 0, uniqueCommits: Int = 0, prompt: String? = nil) {
+    public init(
+        row: SessionRow, repo: String? = nil, isFavorite: Bool = false, linear: String? = nil, uncommitted: Int = 0,
+        untracked: Int = 0, uniqueCommits: Int = 0, prompt: String? = nil
+    ) {
         self.row = row
         self.repo = repo
         self.isFavorite = isFavorite
@@ -50,7 +52,10 @@ public struct WorkspaceSnapshot: Sendable, Equatable {
     /// When the observation finished; ages are computed against it so rendering stays pure.
     public var observedAt: Date
 
-    public init(workspace: Workspace, sessions: [SessionItem], plan: Plan, unreachableHosts: [String: String] = [:], observedAt: Date) {
+    public init(
+        workspace: Workspace, sessions: [SessionItem], plan: Plan, unreachableHosts: [String: String] = [:],
+        observedAt: Date
+    ) {
         self.workspace = workspace
         self.sessions = sessions
         self.plan = plan
@@ -59,7 +64,9 @@ public struct WorkspaceSnapshot: Sendable, Equatable {
     }
 
     /// Builds the snapshot of one observation (pure).
-    public static func make(workspace: Workspace, actual: ActualState, plan: Plan, observedAt: Date) -> WorkspaceSnapshot {
+    public static func make(workspace: Workspace, actual: ActualState, plan: Plan, observedAt: Date)
+        -> WorkspaceSnapshot
+    {
         let rows = SessionList.rows(workspace: workspace.name, desired: workspace.resolvedSessions(), actual: actual)
         var worktrees: [String: ObservedWorktree] = [:]
         for worktree in actual.worktrees {
@@ -71,10 +78,13 @@ public struct WorkspaceSnapshot: Sendable, Equatable {
             let worktree = row.status == .unmanaged ? nil : worktrees[row.name]
             return SessionItem(
                 row: row, repo: spec?.repo, isFavorite: spec?.favorite == true || favorites.contains(row.name),
-                linear: spec?.linear, uncommitted: worktree?.uncommittedCount ?? 0, untracked: worktree?.untrackedCount ?? 0,
+                linear: spec?.linear, uncommitted: worktree?.uncommittedCount ?? 0,
+                untracked: worktree?.untrackedCount ?? 0,
                 uniqueCommits: worktree?.uniqueCommitCount ?? 0, prompt: spec?.prompt)
         }
-        return WorkspaceSnapshot(workspace: workspace, sessions: items, plan: plan, unreachableHosts: actual.unreachableHosts, observedAt: observedAt)
+        return WorkspaceSnapshot(
+            workspace: workspace, sessions: items, plan: plan, unreachableHosts: actual.unreachableHosts,
+            observedAt: observedAt)
     }
 }
 

@@ -1,15 +1,18 @@
+import CSMModel
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import CSMModel
-import Foundation
 
 /// Runs `tmux attach` in the foreground of this terminal and waits for it to end (the user detaches).
 enum Attacher {
     /// The attach command line for a session's window.
     static func arguments(_ environment: TUIEnvironment, session: String, window: AttachWindow) -> [String] {
-        ["tmux"] + environment.tmux.attachArguments(
-            tmuxName: CSMName.tmuxSessionName(for: session), window: window.rawValue, insideTmux: environment.isInsideSessionServer)
+        ["tmux"]
+            + environment.tmux.attachArguments(
+                tmuxName: CSMName.tmuxSessionName(for: session), window: window.rawValue,
+                insideTmux: environment.isInsideSessionServer)
     }
 
     /// Spawns `argv` with this process's terminal and waits on a separate thread for it to exit. Signals csm
@@ -45,10 +48,14 @@ enum Attacher {
         }
         var pid: pid_t = 0
         let code = posix_spawnp(&pid, argv[0], nil, &attributes, cArguments, cEnvironment)
-        guard code == 0 else { return .failure(AttachFailure(message: "could not run \(argv[0]): \(String(cString: strerror(code)))")) }
+        guard code == 0 else {
+            return .failure(AttachFailure(message: "could not run \(argv[0]): \(String(cString: strerror(code)))"))
+        }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { return .failure(AttachFailure(message: "waiting for tmux failed: \(String(cString: strerror(errno)))")) }
+            if errno != EINTR {
+                return .failure(AttachFailure(message: "waiting for tmux failed: \(String(cString: strerror(errno)))"))
+            }
         }
         let exited = status & 0x7F == 0
         return .success(exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F))

@@ -29,7 +29,10 @@ public final class PollingDataSource: TUIDataSource {
     /// Sends the mode, then a snapshot per interval (or per `refresh()`) until cancelled.
     public func run(_ emit: @escaping @Sendable (DataEvent) -> Void) async {
         let seconds = environment.pollInterval
-        emit(.connection("observing every \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s · no server"))
+        emit(
+            .connection(
+                "observing every \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s · no server"
+            ))
         while !Task.isCancelled {
             emit(await observe())
             await waker.wait(seconds: seconds)
@@ -44,7 +47,8 @@ public final class PollingDataSource: TUIDataSource {
         do {
             let workspace = try environment.loadWorkspace()
             let (plan, actual) = try await environment.engine.plan(workspace)
-            return .snapshot(WorkspaceSnapshot.make(workspace: workspace, actual: actual, plan: plan, observedAt: now()))
+            return .snapshot(
+                WorkspaceSnapshot.make(workspace: workspace, actual: actual, plan: plan, observedAt: now()))
         } catch {
             return .failed(String(describing: error))
         }
@@ -74,7 +78,8 @@ final class Waker: Sendable {
                     return state.generation
                 }
                 guard let generation else { return continuation.resume() }
-                DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in resume(generation: generation) }
+                DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in resume(generation: generation)
+                }
             }
         } onCancel: {
             wake()

@@ -31,7 +31,10 @@ public struct WorkspaceEffectRunner: EffectRunner {
                 emit(.effect(try await kill(session, emit: emit)))
             case let .setFavorite(session, isFavorite):
                 try setFavorite(session, isFavorite)
-                emit(.effect(.succeeded(isFavorite ? "'\(session)' is a favorite." : "'\(session)' is no longer a favorite.")))
+                emit(
+                    .effect(
+                        .succeeded(isFavorite ? "'\(session)' is a favorite." : "'\(session)' is no longer a favorite.")
+                    ))
             case let .apply(confirmed):
                 let workspace = try environment.loadWorkspace()
                 let (plan, _) = try await environment.engine.plan(workspace)
@@ -83,7 +86,8 @@ public struct WorkspaceEffectRunner: EffectRunner {
         let editor = try ConfigEditor(text: document.text, file: document.path)
         var text = isFavorite ? try editor.addFavorite(name) : try editor.removeFavorite(name)
         if !isFavorite, document.workspace.sessions[name]?.favorite == true {
-            text = try ConfigEditor(text: text, file: document.path).setValue(path: ["sessions", name, "favorite"], value: nil)
+            text = try ConfigEditor(text: text, file: document.path).setValue(
+                path: ["sessions", name, "favorite"], value: nil)
         }
         _ = try document.saving(text, loader: environment.loader)
     }
@@ -115,10 +119,13 @@ public struct WorkspaceEffectRunner: EffectRunner {
             }
         }
         let done = report.succeeded
-        let counts = "\(done.count { $0.kind == .create }) added, "
+        let counts =
+            "\(done.count { $0.kind == .create }) added, "
             + "\(done.count { [.start, .restart, .repair].contains($0.kind) }) changed, \(done.count { $0.kind == .destroy }) destroyed"
         if let failure = report.failures.first {
-            return .failed("Apply incomplete (\(counts)): \(failure.action.session) (\(failure.action.kind.rawValue)): \(failure.message)")
+            return .failed(
+                "Apply incomplete (\(counts)): \(failure.action.session) (\(failure.action.kind.rawValue)): \(failure.message)"
+            )
         }
         if let blocked = report.blocked.first {
             return .failed("Apply incomplete (\(counts)): \(blocked.session) blocked: \(blocked.reason)")
@@ -156,7 +163,9 @@ public enum HookLog {
     static func summary(_ payload: [String: Any]) -> String {
         if let tool = payload["tool_name"] as? String {
             let input = payload["tool_input"] as? [String: Any]
-            let detail = ["command", "file_path", "pattern", "url", "description"].lazy.compactMap { input?[$0] as? String }.first
+            let detail = ["command", "file_path", "pattern", "url", "description"].lazy.compactMap {
+                input?[$0] as? String
+            }.first
             return tool + (detail.map { " " + $0 } ?? "")
         }
         for key in ["prompt", "message", "last_assistant_message", "source", "reason"] {

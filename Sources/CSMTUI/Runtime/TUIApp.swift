@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Foundation
 
 /// The dashboard's loop: takes over the terminal, feeds keys, signals, data and effect results through the
 /// reducer, performs the effects and redraws what changed. Everything it changed on the terminal is put
@@ -21,8 +22,10 @@ public struct TUIApp {
     /// The terminal taken over while running.
     public let terminal: TerminalDevice
 
-    public init(environment: TUIEnvironment, dataSource: any TUIDataSource, runner: any EffectRunner,
-                terminal: TerminalDevice = TerminalDevice()) {
+    public init(
+        environment: TUIEnvironment, dataSource: any TUIDataSource, runner: any EffectRunner,
+        terminal: TerminalDevice = TerminalDevice()
+    ) {
         self.environment = environment
         self.dataSource = dataSource
         self.runner = runner

@@ -25,8 +25,11 @@ public struct TUIEnvironment: Sendable {
     /// Seconds between observations when no server pushes changes.
     public var pollInterval: Double
 
-    public init(engine: Engine, loader: ConfigLoader, loadWorkspace: @escaping @Sendable () throws -> Workspace, editablePath: String?,
-                stateLayout: StateLayout, tmux: TmuxCLI, isInsideSessionServer: Bool, pollInterval: Double = 5) {
+    public init(
+        engine: Engine, loader: ConfigLoader, loadWorkspace: @escaping @Sendable () throws -> Workspace,
+        editablePath: String?,
+        stateLayout: StateLayout, tmux: TmuxCLI, isInsideSessionServer: Bool, pollInterval: Double = 5
+    ) {
         self.engine = engine
         self.loader = loader
         self.loadWorkspace = loadWorkspace
@@ -48,13 +51,15 @@ public enum TUIError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notEditable:
-            return "the configuration is the original tool's config.json, which csm does not edit; run 'csm import > csm.yaml'."
+            return
+                "the configuration is the original tool's config.json, which csm does not edit; run 'csm import > csm.yaml'."
         case let .sessionExists(name):
             return "a session named '\(name)' is already declared in csm.yaml."
         case let .unknownSession(name):
             return "'\(name)' is neither declared in csm.yaml nor owned by this workspace; csm leaves it alone."
         case let .planChanged(destroys):
-            return "the plan changed since you confirmed: it now destroys \(destroys.joined(separator: ", ")). Review it with P and press A again."
+            return
+                "the plan changed since you confirmed: it now destroys \(destroys.joined(separator: ", ")). Review it with P and press A again."
         }
     }
 }

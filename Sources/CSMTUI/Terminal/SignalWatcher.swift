@@ -1,7 +1,8 @@
+import Dispatch
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import Dispatch
 
 /// Turns SIGWINCH, SIGINT, SIGTERM and SIGHUP into callbacks on a dispatch queue, so the UI can redraw
 /// on a resize and restore the terminal before it exits on the others. The default actions of the

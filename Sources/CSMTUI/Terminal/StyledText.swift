@@ -16,7 +16,10 @@ public struct Style: Sendable, Equatable, Hashable {
     /// Reverse video (SGR 7), used for the selection.
     public var isReversed = false
 
-    public init(foreground: Color? = nil, background: Color? = nil, isBold: Bool = false, isDim: Bool = false, isReversed: Bool = false) {
+    public init(
+        foreground: Color? = nil, background: Color? = nil, isBold: Bool = false, isDim: Bool = false,
+        isReversed: Bool = false
+    ) {
         self.foreground = foreground
         self.background = background
         self.isBold = isBold
@@ -108,10 +111,17 @@ public struct StyledLine: Sendable, Equatable, Hashable, ExpressibleByStringLite
     /// The line with control characters (newlines, tabs, escapes from outside data) shown as spaces, so
     /// text from files and errors can never move the cursor or change the terminal.
     public func sanitized() -> StyledLine {
-        StyledLine(spans.map { span in
-            guard span.text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return span }
-            return Span(String(String.UnicodeScalarView(span.text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 })), span.style)
-        })
+        StyledLine(
+            spans.map { span in
+                guard span.text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+                    return span
+                }
+                return Span(
+                    String(
+                        String.UnicodeScalarView(
+                            span.text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 })),
+                    span.style)
+            })
     }
 
     /// The line as terminal bytes: each span in its SGR style, reset after.

@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Synchronization
 
 /// Why the terminal could not be taken over.
 public enum TerminalError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -17,7 +18,8 @@ public enum TerminalError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notATerminal:
             return "the terminal UI needs a terminal on standard input and output; run 'csm list' instead."
         case let .termios(call, code):
-            return "could not set up the terminal (\(call): \(String(cString: strerror(code)))); run 'csm list' instead."
+            return
+                "could not set up the terminal (\(call): \(String(cString: strerror(code)))); run 'csm list' instead."
         }
     }
 }
@@ -86,10 +88,12 @@ public final class TerminalDevice: Sendable {
     /// Leaves the alternate screen, shows the cursor and puts the saved settings back. Does nothing when
     /// the terminal is not in raw mode.
     public func restore() {
-        guard var original = saved.withLock({ value -> termios? in
-            defer { value = nil }
-            return value
-        }) else { return }
+        guard
+            var original = saved.withLock({ value -> termios? in
+                defer { value = nil }
+                return value
+            })
+        else { return }
         write("\u{1B}[0m\u{1B}[?2004l\u{1B}[?25h\u{1B}[?1049l")
         _ = tcsetattr(input, TCSAFLUSH, &original)
     }

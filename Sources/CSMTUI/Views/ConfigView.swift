@@ -11,7 +11,8 @@ enum ConfigView {
             if let value { line.append(" " + value.replacingNewlines(), style) }
             lines.append(line)
         }
-        lines.append(StyledLine(" Source ", .dim) + StyledLine(ws.sourcePath ?? state.configPath ?? "(not a csm.yaml)", .bold))
+        lines.append(
+            StyledLine(" Source ", .dim) + StyledLine(ws.sourcePath ?? state.configPath ?? "(not a csm.yaml)", .bold))
         key(0, "workspace", ws.name)
         key(0, "defaults")
         key(1, "worktreeBase", ws.defaults.worktreeBase)
@@ -28,14 +29,19 @@ enum ConfigView {
         }
         key(0, "repos", ws.repos.isEmpty ? "none" : nil)
         for repo in ws.repos.values.sorted(by: { $0.name < $1.name }) {
-            key(1, repo.name, repo.path + (repo.host.map { " on \($0)" } ?? "") + (repo.baseBranch.map { ", base \($0)" } ?? ""))
+            key(
+                1, repo.name,
+                repo.path + (repo.host.map { " on \($0)" } ?? "") + (repo.baseBranch.map { ", base \($0)" } ?? ""))
         }
         key(0, "sessions", "\(ws.sessions.count) declared (Sessions tab)")
         key(0, "favorites", ws.favorites.isEmpty ? "none" : ws.favorites.joined(separator: ", "))
-        key(0, "rules", ws.rules.isEmpty ? "none (every tool request goes to Claude Code's own prompt)" : "first match wins")
+        key(
+            0, "rules",
+            ws.rules.isEmpty ? "none (every tool request goes to Claude Code's own prompt)" : "first match wins")
         for (index, rule) in ws.rules.enumerated() {
-            lines.append(StyledLine("     \(index + 1). ", .dim) + StyledLine(rule.action.rawValue, ruleStyle(rule.action))
-                + StyledLine(" " + rule.tool + (rule.pattern.map { " \"\($0)\"" } ?? "")))
+            lines.append(
+                StyledLine("     \(index + 1). ", .dim) + StyledLine(rule.action.rawValue, ruleStyle(rule.action))
+                    + StyledLine(" " + rule.tool + (rule.pattern.map { " \"\($0)\"" } ?? "")))
         }
         key(0, "server")
         key(1, "listen", ws.server.listen)
@@ -43,7 +49,9 @@ enum ConfigView {
         key(1, "prune", ws.server.prune ? "true" : "false")
         key(1, "approvalTimeout", "\(formatted(ws.server.approvalTimeout)) s")
         key(0, "integrations")
-        key(1, "linearApiKey", ws.integrations.linearAPIKey == nil ? "not set" : mask, ws.integrations.linearAPIKey == nil ? .dim : .plain)
+        key(
+            1, "linearApiKey", ws.integrations.linearAPIKey == nil ? "not set" : mask,
+            ws.integrations.linearAPIKey == nil ? .dim : .plain)
         if let endpoint = ws.integrations.linearEndpoint { key(1, "linearEndpoint", endpoint) }
         return lines
     }
@@ -52,9 +60,13 @@ enum ConfigView {
 
     static func agent(_ agent: AgentSpec, indent: Int, into lines: inout [StyledLine]) {
         let pad = String(repeating: "  ", count: indent)
-        lines.append(StyledLine(pad + " agent:", .color(.cyan)) + StyledLine(" " + ([agent.command] + agent.args).joined(separator: " ")))
+        lines.append(
+            StyledLine(pad + " agent:", .color(.cyan))
+                + StyledLine(" " + ([agent.command] + agent.args).joined(separator: " ")))
         for (name, value) in agent.env.sorted(by: { $0.key < $1.key }) {
-            lines.append(StyledLine(pad + "   " + name + "=", .dim) + StyledLine(isSecret(name) ? mask : value.replacingNewlines()))
+            lines.append(
+                StyledLine(pad + "   " + name + "=", .dim)
+                    + StyledLine(isSecret(name) ? mask : value.replacingNewlines()))
         }
     }
 

@@ -4,10 +4,13 @@ enum CreateFormView {
         var lines: [StyledLine] = [StyledLine(" New session", .bold), StyledLine()]
         for field in CreateForm.Field.allCases {
             let isFocused = form.focus == field
-            var line = StyledLine((isFocused ? " ▸ " : "   ") + DisplayWidth.fit(field.label, to: 8), isFocused ? .bold : .dim)
+            var line = StyledLine(
+                (isFocused ? " ▸ " : "   ") + DisplayWidth.fit(field.label, to: 8), isFocused ? .bold : .dim)
             switch field {
             case .repo:
-                line.append(form.repos.isEmpty ? "(none declared)" : "‹ \(form.repo ?? "") ›", isFocused ? .color(.cyan, bold: true) : .plain)
+                line.append(
+                    form.repos.isEmpty ? "(none declared)" : "‹ \(form.repo ?? "") ›",
+                    isFocused ? .color(.cyan, bold: true) : .plain)
                 if form.repos.count > 1 { line.append("  \(form.repoIndex + 1)/\(form.repos.count)", .dim) }
             default:
                 let value = form[field]

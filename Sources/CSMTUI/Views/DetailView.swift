@@ -13,7 +13,10 @@ enum DetailView {
         title.append(item.name, .bold)
         lines.append(title)
         if let approval = state.approvals.first(where: { $0.session == session }) {
-            lines.append(StyledLine(" ! \(approval.tool) wants to run: \(approval.input.replacingNewlines())", .color(.red, bold: true)))
+            lines.append(
+                StyledLine(
+                    " ! \(approval.tool) wants to run: \(approval.input.replacingNewlines())", .color(.red, bold: true))
+            )
         }
         let (symbol, color) = SessionStyle.symbol(item.row.status)
         var status = StyledLine("   " + DisplayWidth.fit("Status", to: 10), .dim)
@@ -22,14 +25,20 @@ enum DetailView {
         lines.append(status)
         func fact(_ label: String, _ value: String?) {
             guard let value, !value.isEmpty else { return }
-            lines.append(StyledLine("   " + DisplayWidth.fit(label, to: 10), .dim) + StyledLine(value.replacingNewlines()))
+            lines.append(
+                StyledLine("   " + DisplayWidth.fit(label, to: 10), .dim) + StyledLine(value.replacingNewlines()))
         }
         fact("Host", item.row.host)
         fact("Repo", item.repo ?? "not declared")
         fact("Branch", item.row.branch)
         fact("Worktree", item.row.worktree)
         fact("Work", item.row.worktree == nil ? nil : SessionStyle.changes(item))
-        fact("Created", item.row.createdAt.map { timestamp($0, zone: state.timeZone) + " (" + SessionStyle.age(from: $0, to: snapshot.observedAt) + " ago)" })
+        fact(
+            "Created",
+            item.row.createdAt.map {
+                timestamp($0, zone: state.timeZone) + " (" + SessionStyle.age(from: $0, to: snapshot.observedAt)
+                    + " ago)"
+            })
         fact("tmux", item.row.tmuxSession)
         fact("Issue", item.linear)
         fact("Prompt", item.prompt)
@@ -41,7 +50,8 @@ enum DetailView {
         } else {
             let room = max(1, height - lines.count)
             for event in events.suffix(room) {
-                var line = StyledLine("   " + (event.time.map { clock($0, zone: state.timeZone) } ?? "--:--:--") + "  ", .dim)
+                var line = StyledLine(
+                    "   " + (event.time.map { clock($0, zone: state.timeZone) } ?? "--:--:--") + "  ", .dim)
                 line.append(DisplayWidth.fit(event.kind, to: 18) + " ", eventStyle(event.kind))
                 line.append(event.summary.replacingNewlines())
                 lines.append(line)
@@ -62,7 +72,8 @@ enum DetailView {
 
     static func timestamp(_ date: Date, zone: TimeZone) -> String {
         let c = calendar(zone).dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
     }
 
     static func clock(_ date: Date, zone: TimeZone) -> String {

@@ -22,10 +22,18 @@ enum HelpView {
         }
         lines.append(StyledLine())
         lines.append(StyledLine(" Waiting for other parts of csm (pressing them says so)", .bold))
-        lines.append(StyledLine("   " + DisplayWidth.fit("y n Y N v", to: 16), .color(.cyan)) + StyledLine("tool approvals: need csm server"))
-        lines.append(StyledLine("   " + DisplayWidth.fit("i  R", to: 16), .color(.cyan)) + StyledLine("message, reconnect: need csm server"))
-        lines.append(StyledLine("   " + DisplayWidth.fit("p", to: 16), .color(.cyan)) + StyledLine("preview and diffs: need the server's transcripts"))
-        lines.append(StyledLine("   " + DisplayWidth.fit("m  x  e", to: 16), .color(.cyan)) + StyledLine("merge, scripts, edit: come with the session lifecycle"))
+        lines.append(
+            StyledLine("   " + DisplayWidth.fit("y n Y N v", to: 16), .color(.cyan))
+                + StyledLine("tool approvals: need csm server"))
+        lines.append(
+            StyledLine("   " + DisplayWidth.fit("i  R", to: 16), .color(.cyan))
+                + StyledLine("message, reconnect: need csm server"))
+        lines.append(
+            StyledLine("   " + DisplayWidth.fit("p", to: 16), .color(.cyan))
+                + StyledLine("preview and diffs: need the server's transcripts"))
+        lines.append(
+            StyledLine("   " + DisplayWidth.fit("m  x  e", to: 16), .color(.cyan))
+                + StyledLine("merge, scripts, edit: come with the session lifecycle"))
         return lines
     }
 }

@@ -116,20 +116,24 @@ public enum Screen {
             switch confirmation {
             case let .kill(session):
                 return StyledLine(" Kill '\(session)'? [y/N] ", .color(.yellow, bold: true))
-                    + StyledLine("Its tmux session ends; its worktree is removed unless it holds unsaved work; the branch is kept.", .color(.yellow))
+                    + StyledLine(
+                        "Its tmux session ends; its worktree is removed unless it holds unsaved work; the branch is kept.",
+                        .color(.yellow))
             case let .apply(destroys):
-                return StyledLine(" Apply destroys \(destroys.joined(separator: ", ")). Continue? [y/N]", .color(.yellow, bold: true))
+                return StyledLine(
+                    " Apply destroys \(destroys.joined(separator: ", ")). Continue? [y/N]", .color(.yellow, bold: true))
             }
         }
         if let busy = state.busy { return StyledLine(" ⋯ " + busy, .color(.cyan)) }
         if state.mode == .filter { return StyledLine(" /" + state.filter + "▏", .bold) }
         if let status = state.status {
-            let style: Style = switch status.kind {
-            case .info: .plain
-            case .success: .color(.green)
-            case .warning: .color(.yellow)
-            case .error: .color(.red, bold: true)
-            }
+            let style: Style =
+                switch status.kind {
+                case .info: .plain
+                case .success: .color(.green)
+                case .warning: .color(.yellow)
+                case .error: .color(.red, bold: true)
+                }
             return StyledLine(" " + status.text, style)
         }
         if let error = state.dataError { return StyledLine(" Observation failed: " + error, .color(.red)) }
@@ -146,9 +150,11 @@ public enum Screen {
         case .plan: hints = "↑↓ scroll · A apply · esc back · q quit"
         case .detail: hints = "a/t attach · K kill · f favorite · P plan · r refresh · esc back · q quit"
         case .list where width < 100:
-            hints = state.tab == .sessions ? "↑↓ ⏎ a t c K f P A / r · ? help · q quit" : "tab ↑↓ c P A r · ? help · q quit"
+            hints =
+                state.tab == .sessions ? "↑↓ ⏎ a t c K f P A / r · ? help · q quit" : "tab ↑↓ c P A r · ? help · q quit"
         case .list:
-            hints = state.tab == .sessions
+            hints =
+                state.tab == .sessions
                 ? "↑↓ move · ⏎ detail · a/t attach · c create · K kill · f favorite · P plan · A apply · / filter · r refresh · ? help · q quit"
                 : "tab switch · ↑↓ scroll · c create · P plan · A apply · r refresh · ? help · q quit"
         }

@@ -19,7 +19,9 @@ enum SessionsView {
             linear = width >= 140 && hasLinear ? 10 : nil
             branch = width >= 100 ? 24 : nil
             changes = width >= 120 ? 25 : nil
-            let fixed = 5 + Self.status + 1 + Self.age + 1 + [host, linear, branch, changes].compactMap { $0.map { $0 + 1 } }.reduce(0, +)
+            let fixed =
+                5 + Self.status + 1 + Self.age + 1
+                + [host, linear, branch, changes].compactMap { $0.map { $0 + 1 } }.reduce(0, +)
             let rest = width - fixed
             name = max(8, min(28, rest))
             if width >= 160 {
@@ -37,14 +39,18 @@ enum SessionsView {
         var lines: [StyledLine] = []
         if let first = state.approvals.first {
             let count = state.approvals.count
-            lines.append(StyledLine(" ! \(count) tool approval\(count == 1 ? "" : "s") pending — \(first.session): \(first.tool) [v to view]",
-                                    .color(.red, bold: true)))
+            lines.append(
+                StyledLine(
+                    " ! \(count) tool approval\(count == 1 ? "" : "s") pending — \(first.session): \(first.tool) [v to view]",
+                    .color(.red, bold: true)))
         }
         let visible = state.visibleSessions
         guard !visible.isEmpty else {
-            lines.append(StyledLine(state.filter.isEmpty
-                ? " No sessions in workspace '\(snapshot.workspace.name)'. Press c to create one."
-                : " No session matches /\(state.filter).", .dim))
+            lines.append(
+                StyledLine(
+                    state.filter.isEmpty
+                        ? " No sessions in workspace '\(snapshot.workspace.name)'. Press c to create one."
+                        : " No session matches /\(state.filter).", .dim))
             return lines
         }
         let columns = Columns(width: width, hasLinear: visible.contains { $0.linear != nil })
@@ -58,7 +64,11 @@ enum SessionsView {
                 rows.append((StyledLine(" " + (item.repo ?? "not declared"), .color(.blue, bold: true)), false))
             }
             let isSelected = item.name == selected
-            rows.append((row(item, columns: columns, now: snapshot.observedAt, isSelected: isSelected, width: width), isSelected))
+            rows.append(
+                (
+                    row(item, columns: columns, now: snapshot.observedAt, isSelected: isSelected, width: width),
+                    isSelected
+                ))
         }
         // Scroll so the selected row stays in view.
         let room = max(1, height - lines.count)
@@ -69,7 +79,8 @@ enum SessionsView {
     }
 
     static func headerRow(_ columns: Columns) -> StyledLine {
-        var text = "     " + DisplayWidth.fit("NAME", to: columns.name) + " " + DisplayWidth.fit("STATUS", to: Columns.status)
+        var text =
+            "     " + DisplayWidth.fit("NAME", to: columns.name) + " " + DisplayWidth.fit("STATUS", to: Columns.status)
             + " " + DisplayWidth.fitRight("AGE", to: Columns.age)
         if let host = columns.host { text += " " + DisplayWidth.fit("HOST", to: host) }
         if let linear = columns.linear { text += " " + DisplayWidth.fit("ISSUE", to: linear) }
@@ -91,12 +102,17 @@ enum SessionsView {
         line.append(item.isFavorite ? "★ " : "  ", style(.color(.yellow)))
         line.append(DisplayWidth.fit(item.name, to: columns.name) + " ", style(isSelected ? .bold : base))
         let (symbol, color) = SessionStyle.symbol(item.row.status)
-        line.append(DisplayWidth.fit(symbol + " " + item.row.status.rawValue, to: Columns.status) + " ", style(.color(color)))
-        line.append(DisplayWidth.fitRight(item.row.createdAt.map { SessionStyle.age(from: $0, to: now) } ?? "-", to: Columns.age), base)
+        line.append(
+            DisplayWidth.fit(symbol + " " + item.row.status.rawValue, to: Columns.status) + " ", style(.color(color)))
+        line.append(
+            DisplayWidth.fitRight(
+                item.row.createdAt.map { SessionStyle.age(from: $0, to: now) } ?? "-", to: Columns.age), base)
         if let host = columns.host { line.append(" " + DisplayWidth.fit(item.row.host, to: host), base) }
         if let linear = columns.linear { line.append(" " + DisplayWidth.fit(item.linear ?? "", to: linear), base) }
         if let branch = columns.branch { line.append(" " + DisplayWidth.fit(item.row.branch ?? "-", to: branch), base) }
-        if let changes = columns.changes { line.append(" " + DisplayWidth.fit(SessionStyle.changes(item), to: changes), base) }
+        if let changes = columns.changes {
+            line.append(" " + DisplayWidth.fit(SessionStyle.changes(item), to: changes), base)
+        }
         if let worktree = columns.worktree, worktree > 0 {
             line.append(" " + DisplayWidth.fit(item.row.worktree ?? "-", to: worktree), style(.dim))
         }
@@ -130,7 +146,9 @@ enum SessionStyle {
 
     /// "2 mod · 1 new · 3 commits", or "clean"; "-" when there is no worktree to look at.
     static func changes(_ item: SessionItem) -> String {
-        guard item.row.worktree != nil, item.row.status != .unmanaged, item.row.status != .missing || item.row.createdAt != nil else { return "-" }
+        guard item.row.worktree != nil, item.row.status != .unmanaged,
+            item.row.status != .missing || item.row.createdAt != nil
+        else { return "-" }
         var parts: [String] = []
         if item.uncommitted > 0 { parts.append("\(item.uncommitted) mod") }
         if item.untracked > 0 { parts.append("\(item.untracked) new") }
