@@ -132,7 +132,7 @@ struct ReducerTests {
 
     @Test(
         "keys whose feature is missing say what they need instead of pretending",
-        arguments: ["y", "n", "Y", "N", "v", "i", "R", "p", "m", "x", "e"])
+        arguments: ["y", "n", "Y", "N", "v", "i", "R", "m", "x", "e"])
     func unavailable(key: String) {
         var state = Fixture.state()
         #expect(Fixture.press(&state, .char(Character(key))).isEmpty)
@@ -221,5 +221,33 @@ struct ReducerTests {
         #expect(state.approvals.isEmpty)
         _ = Reducer.reduce(&state, .data(.failed("tmux went away")))
         #expect(state.dataError == "tmux went away")
+    }
+
+    @Test("p opens the preview and loads it; files are chosen, a diff opens, scrolls and closes")
+    func preview() {
+        var state = Fixture.state()
+        #expect(
+            Fixture.press(&state, .char("p")) == [.loadPreview(session: "feature"), .loadEvents(session: "feature")])
+        let file = ChangedFile(path: "a.swift", status: "M", insertions: 3, deletions: 1, isCommitted: false)
+        let committed = ChangedFile(path: "b.swift", status: "A", isCommitted: true)
+        _ = Reducer.reduce(&state, .effect(.changes(session: "feature", uncommitted: [file], committed: [committed])))
+        Fixture.press(&state, .down, .down)
+        guard case let .preview(preview) = state.mode else { Issue.record("no preview"); return }
+        #expect(preview.selection == 1 && !preview.isLoading)
+        #expect(Fixture.press(&state, .char("d")) == [.loadDiff(session: "feature", file: committed)])
+        _ = Reducer.reduce(&state, .effect(.diff(session: "feature", file: committed, lines: ["+a", "+b", "+c"])))
+        Fixture.press(&state, .down, .down, .down, .down)
+        guard case let .preview(scrolled) = state.mode else { Issue.record("no preview"); return }
+        #expect(scrolled.diff?.scroll == 2, "scrolling stops at the last line")
+        Fixture.press(&state, .escape)
+        guard case let .preview(closed) = state.mode else { Issue.record("no preview"); return }
+        #expect(closed.diff == nil)
+        _ = Reducer.reduce(&state, .effect(.changes(session: "feature", uncommitted: [], committed: [committed])))
+        guard case let .preview(reloaded) = state.mode else { Issue.record("no preview"); return }
+        #expect(reloaded.selection == 0, "the selection follows the file")
+        Fixture.press(&state, .escape)
+        #expect(state.mode == .list)
+        state.selected = "a-session-with-a-rather-long-name-indeed"
+        #expect(Fixture.press(&state, .char("p")).isEmpty, "nothing to preview before the worktree exists")
     }
 }

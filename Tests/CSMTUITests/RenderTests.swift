@@ -109,4 +109,38 @@ struct RenderTests {
         #expect(frame.lines.count == 4)
         #expect(frame.lines.allSatisfy { $0.width <= Screen.minimumColumns })
     }
+
+    @Test("the preview beside the last message, stacked when narrow, and a diff")
+    func preview() throws {
+        var state = Fixture.state(columns: 100, rows: 18)
+        Fixture.press(&state, .char("p"))
+        let message =
+            "I added the test.\n\nThe parser now handles empty input, which it did not before; the fix is small but the test covers three cases."
+        _ = Reducer.reduce(
+            &state,
+            .data(.sessionEvents(session: "feature", [SessionEvent(time: Fixture.now, kind: "Stop", summary: message)]))
+        )
+        let files = [
+            ChangedFile(path: "Sources/Parser.swift", status: "M", insertions: 12, deletions: 3, isCommitted: false),
+            ChangedFile(path: "notes/日本語.md", status: "?", isCommitted: false),
+        ]
+        let committed = [
+            ChangedFile(path: "Tests/ParserTests.swift", status: "A", insertions: 40, deletions: 0, isCommitted: true)
+        ]
+        _ = Reducer.reduce(&state, .effect(.changes(session: "feature", uncommitted: files, committed: committed)))
+        try Self.expectFrame(state, "preview-100")
+        state.size = TerminalSize(columns: 60, rows: 22)
+        try Self.expectFrame(state, "preview-60")
+        Fixture.press(&state, .down, .enter)
+        _ = Reducer.reduce(
+            &state,
+            .effect(
+                .diff(
+                    session: "feature", file: files[1],
+                    lines: [
+                        "diff --git a/notes/日本語.md b/notes/日本語.md", "new file mode 100644", "--- /dev/null",
+                        "+++ b/notes/日本語.md", "@@ -0,0 +1,2 @@", "+# メモ", "+a note",
+                    ])))
+        try Self.expectFrame(state, "diff-60")
+    }
 }

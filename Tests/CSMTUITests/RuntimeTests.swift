@@ -161,4 +161,23 @@ struct RuntimeTests {
         #expect(events.first?.time == ISO8601DateFormatter().date(from: "2026-11-25T04:00:00Z"))
         #expect(HookLog.read(path: root.appendingPathComponent("none").path).isEmpty)
     }
+
+    @Test("git's status, name-status and numstat output become changed files")
+    func gitParsing() {
+        let status = GitChanges.parseStatus(
+            " M Sources/a.swift\nA  new.swift\n?? \"with space.txt\"\nR  old.swift -> renamed.swift\n D gone.swift\n")
+        #expect(
+            status.map(\.path) == ["Sources/a.swift", "new.swift", "with space.txt", "renamed.swift", "gone.swift"])
+        #expect(status.map(\.status) == ["M", "A", "?", "R", "D"])
+        #expect(status.allSatisfy { !$0.isCommitted })
+        let names = GitChanges.parseNameStatus("M\tREADME.md\nA\tTests/x.swift\n")
+        #expect(
+            names == [
+                ChangedFile(path: "README.md", status: "M", isCommitted: true),
+                ChangedFile(path: "Tests/x.swift", status: "A", isCommitted: true),
+            ])
+        let counts = GitChanges.parseNumstat("3\t1\tREADME.md\n-\t-\timage.png\n")
+        #expect(counts["README.md"]??.0 == 3 && counts["README.md"]??.1 == 1)
+        #expect(counts["image.png"] != nil && counts["image.png"]! == nil)
+    }
 }

@@ -143,7 +143,8 @@ struct TUIEndToEndTests {
         }
     }
 
-    @Test("attach leaves the UI and returns with the selection kept; resize redraws at the new width")
+    @Test(
+        "attach leaves the UI and returns with the selection kept; the preview's diff; resize redraws at the new width")
     func attachAndResize() async throws {
         try await withCSMWorld { world in
             try world.writeConfig(world.config(sessions: Self.twoSessions))
@@ -161,6 +162,16 @@ struct TUIEndToEndTests {
                 #expect(!ui.screen().contains("workspace e2e"), "the UI left the screen to tmux")
                 _ = try runTool("tmux", ["-L", world.tmuxSocket, "detach-client", "-s", "csm-second"])
                 await ui.waitFor("Back from 'second'", "▸   second")
+
+                let worktree = world.worktreeBase.appendingPathComponent("e2e/second")
+                try Data("draft line\n".utf8).write(to: worktree.appendingPathComponent("draft.txt"))
+                try ui.press("p")
+                await ui.waitFor("Preview second", "? draft.txt", "Last message")
+                try ui.press("d")
+                await ui.waitFor("diff draft.txt", "+draft line")
+                try ui.press("Escape")
+                try ui.press("Escape")
+                await ui.waitFor("NAME", "STATUS")
 
                 _ = try ui.tmux("resize-window", "-t", "ui", "-x", "60", "-y", "20")
                 await ui.waitFor("↑↓ ⏎ a t c K f P A / r")

@@ -10,7 +10,6 @@ extension Reducer {
         "v": "needs csm server: pending approvals arrive through its event stream",
         "i": "needs csm server: messages to a session are sent through it",
         "R": "needs csm server: reconnect is one of its session actions",
-        "p": "not available yet: the preview (last message, git changes, diffs) needs the server's transcripts",
         "m": "not available yet: merge comes with the session lifecycle",
         "x": "not available yet: repo scripts come with the session lifecycle",
         "e": "not available yet: edit and rename come with the session lifecycle",
@@ -28,6 +27,8 @@ extension Reducer {
             return [.refresh]
         case "P":
             state.mode = .plan(scroll: 0)
+        case "p":
+            return PreviewReducer.open(&state, session)
         case "A":
             return startApply(&state)
         case "c":

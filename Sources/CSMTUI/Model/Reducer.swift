@@ -21,6 +21,7 @@ public enum Reducer {
             case .help: return helpKey(&state, key)
             case .filter: return filterKey(&state, key)
             case let .create(form): return CreateFormReducer.reduce(&state, form, key)
+            case let .preview(preview): return PreviewReducer.reduce(&state, preview, key)
             case let .plan(scroll): return planKey(&state, scroll: scroll, key)
             case let .detail(session): return detailKey(&state, session: session, key)
             case .list: return listKey(&state, key)
@@ -48,6 +49,14 @@ public enum Reducer {
             state.dataError = nil
             if state.selected == nil || !snapshot.sessions.contains(where: { $0.name == state.selected }) {
                 state.selected = state.visibleSessions.first?.name
+            }
+            if case let .preview(preview) = state.mode {
+                guard snapshot.sessions.contains(where: { $0.name == preview.session }) else {
+                    state.mode = .list
+                    return []
+                }
+                return preview.diff == nil
+                    ? [.loadPreview(session: preview.session), .loadEvents(session: preview.session)] : []
             }
             if case let .detail(session) = state.mode {
                 guard snapshot.sessions.contains(where: { $0.name == session }) else {
@@ -82,6 +91,12 @@ public enum Reducer {
         switch result {
         case let .progress(line):
             state.busy = line
+            return []
+        case let .changes(session, uncommitted, committed):
+            PreviewReducer.received(&state, session: session, uncommitted: uncommitted, committed: committed)
+            return []
+        case let .diff(session, file, lines):
+            PreviewReducer.receivedDiff(&state, session: session, file: file, lines: lines)
             return []
         case let .succeeded(message):
             state.busy = nil

@@ -14,6 +14,10 @@ public enum TUIEffect: Sendable, Equatable {
     case refresh
     /// Read the recent events of a session.
     case loadEvents(session: String)
+    /// List the session's uncommitted and committed changes.
+    case loadPreview(session: String)
+    /// Read one changed file's diff.
+    case loadDiff(session: String, file: ChangedFile)
     /// Leave the UI, attach the terminal to the session's window, come back when tmux detaches.
     case attach(session: String, window: AttachWindow)
     /// Remove the session from csm.yaml and destroy it, unless its worktree holds work.
@@ -37,6 +41,10 @@ public enum EffectResult: Sendable, Equatable {
     case failed(String)
     /// A kill refused by the nothing-lost rule: the reason and the plan lines that show it.
     case killRefused(session: String, reason: String)
+    /// The changes in a session's worktree, for the preview.
+    case changes(session: String, uncommitted: [ChangedFile], committed: [ChangedFile])
+    /// One file's diff, for the preview.
+    case diff(session: String, file: ChangedFile, lines: [String])
     /// The terminal came back from an attach.
     case attachReturned(session: String, error: String?)
 }

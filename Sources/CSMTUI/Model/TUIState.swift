@@ -112,6 +112,8 @@ public enum Mode: Sendable, Equatable {
     case create(CreateForm)
     /// Typing the `/` filter.
     case filter
+    /// The `p` panel (last message, git changes, a diff).
+    case preview(Preview)
 }
 
 /// A question on the status line that `y` answers.

@@ -27,6 +27,17 @@ public struct WorkspaceEffectRunner: EffectRunner {
                 let workspace = try environment.loadWorkspace()
                 let path = environment.stateLayout.hookLog(workspace: workspace.name, session: session)
                 emit(.data(.sessionEvents(session: session, HookLog.read(path: path))))
+            case let .loadPreview(session):
+                let (desired, git) = try previewTarget(session)
+                let base = await git.mergeBase(worktree: desired.worktreePath, session: desired)
+                let (uncommitted, committed) = try await git.changes(worktree: desired.worktreePath, mergeBase: base)
+                emit(.effect(.changes(session: session, uncommitted: uncommitted, committed: committed)))
+            case let .loadDiff(session, file):
+                let (desired, git) = try previewTarget(session)
+                let base =
+                    file.isCommitted ? await git.mergeBase(worktree: desired.worktreePath, session: desired) : nil
+                let lines = try await git.diff(worktree: desired.worktreePath, file: file, mergeBase: base)
+                emit(.effect(.diff(session: session, file: file, lines: lines)))
             case let .kill(session):
                 emit(.effect(try await kill(session, emit: emit)))
             case let .setFavorite(session, isFavorite):
@@ -49,6 +60,20 @@ public struct WorkspaceEffectRunner: EffectRunner {
         } catch {
             emit(.effect(.failed(String(describing: error))))
         }
+    }
+
+    /// The declared session on this machine whose worktree the preview reads.
+    private func previewTarget(_ name: String) throws -> (DesiredSession, GitChanges) {
+        let workspace = try environment.loadWorkspace()
+        guard let desired = workspace.resolvedSessions().first(where: { $0.name == name }) else {
+            throw TUIError.previewUnavailable(
+                "'\(name)' is no longer declared in csm.yaml; its worktree is not previewed.")
+        }
+        guard workspace.hosts[desired.host]?.isLocal ?? true else {
+            throw TUIError.previewUnavailable(
+                "the preview of sessions on remote hosts is not available yet ('\(name)' runs on \(desired.host)).")
+        }
+        return (desired, GitChanges(runner: environment.processRunner))
     }
 
     private func document() throws -> ConfigDocument {

@@ -24,11 +24,14 @@ public struct TUIEnvironment: Sendable {
     public var isInsideSessionServer: Bool
     /// Seconds between observations when no server pushes changes.
     public var pollInterval: Double
+    /// Runs the read-only `git` commands of the preview.
+    public var processRunner: any ProcessRunner
 
     public init(
         engine: Engine, loader: ConfigLoader, loadWorkspace: @escaping @Sendable () throws -> Workspace,
         editablePath: String?,
-        stateLayout: StateLayout, tmux: TmuxCLI, isInsideSessionServer: Bool, pollInterval: Double = 5
+        stateLayout: StateLayout, tmux: TmuxCLI, isInsideSessionServer: Bool, pollInterval: Double = 5,
+        processRunner: any ProcessRunner = SpawnProcessRunner()
     ) {
         self.engine = engine
         self.loader = loader
@@ -38,6 +41,7 @@ public struct TUIEnvironment: Sendable {
         self.tmux = tmux
         self.isInsideSessionServer = isInsideSessionServer
         self.pollInterval = pollInterval
+        self.processRunner = processRunner
     }
 }
 
@@ -47,6 +51,7 @@ public enum TUIError: Error, Sendable, Equatable, CustomStringConvertible {
     case sessionExists(String)
     case unknownSession(String)
     case planChanged(destroys: [String])
+    case previewUnavailable(String)
 
     public var description: String {
         switch self {
@@ -60,6 +65,8 @@ public enum TUIError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .planChanged(destroys):
             return
                 "the plan changed since you confirmed: it now destroys \(destroys.joined(separator: ", ")). Review it with P and press A again."
+        case let .previewUnavailable(message):
+            return message
         }
     }
 }

@@ -9,6 +9,7 @@ enum HelpView {
         ("c", "create a session (adds it to csm.yaml, then applies it)"),
         ("K", "kill: remove from csm.yaml and destroy; refused while its worktree holds work"),
         ("f", "toggle favorite (favorites: in csm.yaml)"),
+        ("p", "preview: last message and git changes; Enter or d shows a file's diff"),
         ("P  A", "show the plan / apply it (destroys are confirmed)"),
         ("/", "filter sessions by name, repo or branch"),
         ("r", "refresh now (otherwise every 5 s)"),
@@ -28,9 +29,6 @@ enum HelpView {
         lines.append(
             StyledLine("   " + DisplayWidth.fit("i  R", to: 16), .color(.cyan))
                 + StyledLine("message, reconnect: need csm server"))
-        lines.append(
-            StyledLine("   " + DisplayWidth.fit("p", to: 16), .color(.cyan))
-                + StyledLine("preview and diffs: need the server's transcripts"))
         lines.append(
             StyledLine("   " + DisplayWidth.fit("m  x  e", to: 16), .color(.cyan))
                 + StyledLine("merge, scripts, edit: come with the session lifecycle"))

@@ -26,6 +26,7 @@ public enum Screen {
     static func bodyLines(_ state: TUIState, width: Int, height: Int) -> [StyledLine] {
         switch state.mode {
         case .help: return HelpView.lines(width: width)
+        case let .preview(preview): return PreviewView.lines(state, preview, width: width, height: height)
         case let .plan(scroll): return PlanView.lines(state, width: width, height: height, scroll: scroll)
         case let .create(form): return CreateFormView.lines(form, width: width)
         case let .detail(session): return DetailView.lines(state, session: session, width: width, height: height)
@@ -145,6 +146,11 @@ public enum Screen {
         let hints: String
         switch state.mode {
         case .help: hints = "any key closes help"
+        case let .preview(preview):
+            hints =
+                preview.diff == nil
+                ? "↑↓ file · ⏎/d diff · a/t attach · r reload · esc close · q quit"
+                : "↑↓ scroll · space page · esc/d back · q quit"
         case .filter: hints = "type to filter · ⏎ keep · esc clear"
         case .create: hints = "tab/↑↓ field · ←→ repo · ⏎ create · esc cancel"
         case .plan: hints = "↑↓ scroll · A apply · esc back · q quit"
