@@ -68,7 +68,10 @@ enum Fixture {
     static var snapshot: WorkspaceSnapshot {
         let ws = workspace
         let plan = Planner.plan(workspace: ws.name, desired: ws.resolvedSessions(), actual: actual)
-        return WorkspaceSnapshot.make(workspace: ws, actual: actual, plan: plan, observedAt: now)
+        var snapshot = WorkspaceSnapshot.make(workspace: ws, actual: actual, plan: plan, observedAt: now)
+        snapshot.sessions[snapshot.sessions.firstIndex { $0.name == "feature" }!].lastMessage =
+            "All 42 tests pass.\nI also fixed the flaky timeout in the parser test, which was waiting on a fixed sleep."
+        return snapshot
     }
 
     static func state(columns: Int = 100, rows: Int = 24) -> TUIState {

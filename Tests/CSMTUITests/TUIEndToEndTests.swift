@@ -49,7 +49,9 @@ func withTUI<T>(_ world: CSMWorld, columns: Int = 100, rows: Int = 30, _ body: (
     let shell = "env CSM_TMUX_SOCKET=\(world.tmuxSocket) CSM_STATE_DIR=\(world.stateDir.path) PS1='$ ' sh"
     _ = try pane.tmux(
         "new-session", "-d", "-x", String(columns), "-y", String(rows), "-s", "ui", "-c", world.root.path, shell)
-    try pane.type(CSMWorld.binary)
+    // The exit line tells the test that csm has given the terminal back (a prompt alone is not enough: capture-pane
+    // trims its trailing space, and it may print before or after the typed command's echo).
+    try pane.type(CSMWorld.binary + "; echo csm-exit=$?")
     try pane.press("Enter")
     return try await body(pane)
 }
@@ -92,7 +94,7 @@ struct TUIEndToEndTests {
                 try ui.press("Escape")
                 await ui.waitFor("NAME", "STATUS")
                 try ui.press("q")
-                await ui.waitFor("$ ")
+                await ui.waitFor("csm-exit=0")
                 try ui.type("stty -a")
                 try ui.press("Enter")
                 await ui.waitFor("icanon")
@@ -177,7 +179,7 @@ struct TUIEndToEndTests {
                 await ui.waitFor("↑↓ ⏎ a t c K f P A / r")
                 #expect(ui.screen().split(separator: "\n").allSatisfy { $0.count <= 60 })
                 _ = try ui.tmux("resize-window", "-t", "ui", "-x", "200", "-y", "30")
-                await ui.waitFor("observing every 5 s · no server", "WORKTREE")
+                await ui.waitFor("observing every 5 s · no server", "LAST MESSAGE")
                 try ui.press("q")
             }
         }
@@ -200,10 +202,10 @@ struct TUIEndToEndTests {
                     in: .whitespacesAndNewlines)
                 let csm = try runTool("pgrep", ["-P", shell]).trimmingCharacters(in: .whitespacesAndNewlines)
                 _ = try runTool("kill", ["-TERM", csm])
-                await ui.waitFor("$ ")
-                try ui.type("echo status=$?; stty -a")
+                await ui.waitFor("csm-exit=143")
+                try ui.type("stty -a")
                 try ui.press("Enter")
-                await ui.waitFor("status=143", "icanon")
+                await ui.waitFor("icanon")
                 let words = Set(
                     ui.screen().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
                 #expect(words.contains("icanon") && words.contains("echo"), "cooked mode:\n\(ui.screen())")

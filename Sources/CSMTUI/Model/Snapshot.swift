@@ -20,6 +20,8 @@ public struct SessionItem: Sendable, Equatable {
     public var uniqueCommits: Int
     /// The first prompt, shown in the detail view.
     public var prompt: String?
+    /// The agent's last message (from the hook log now; from the server's transcripts later).
+    public var lastMessage: String?
 
     public init(
         row: SessionRow, repo: String? = nil, isFavorite: Bool = false, linear: String? = nil, uncommitted: Int = 0,

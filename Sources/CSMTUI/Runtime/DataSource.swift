@@ -47,8 +47,13 @@ public final class PollingDataSource: TUIDataSource {
         do {
             let workspace = try environment.loadWorkspace()
             let (plan, actual) = try await environment.engine.plan(workspace)
-            return .snapshot(
-                WorkspaceSnapshot.make(workspace: workspace, actual: actual, plan: plan, observedAt: now()))
+            var snapshot = WorkspaceSnapshot.make(workspace: workspace, actual: actual, plan: plan, observedAt: now())
+            for index in snapshot.sessions.indices where snapshot.sessions[index].row.status != .unmanaged {
+                let log = environment.stateLayout.hookLog(
+                    workspace: workspace.name, session: snapshot.sessions[index].name)
+                snapshot.sessions[index].lastMessage = HookLog.lastMessage(path: log)
+            }
+            return .snapshot(snapshot)
         } catch {
             return .failed(String(describing: error))
         }

@@ -162,16 +162,21 @@ public struct WorkspaceEffectRunner: EffectRunner {
 /// Reads a session's hook log (`hooks.jsonl`, one `{"ts", "payload"}` record per hook call).
 public enum HookLog {
     /// The last `limit` events of the log at `path`; empty when there is none. Only the file's tail is read.
-    public static func read(path: String, limit: Int = 200) -> [SessionEvent] {
+    public static func read(path: String, limit: Int = 200, tailBytes: UInt64 = 256 * 1024) -> [SessionEvent] {
         guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
         defer { try? handle.close() }
         let size = (try? handle.seekToEnd()) ?? 0
-        let tail: UInt64 = 256 * 1024
+        let tail = tailBytes
         try? handle.seek(toOffset: size > tail ? size - tail : 0)
         let data = (try? handle.readToEnd()) ?? Data()
         var lines = data.split(separator: UInt8(ascii: "\n"))
         if size > tail, !lines.isEmpty { lines.removeFirst() }  // probably cut in the middle
         return lines.suffix(limit).compactMap { parse(Data($0)) }
+    }
+
+    /// The agent's last message: the text of the last `Stop` event in the log's final 64 KiB.
+    public static func lastMessage(path: String) -> String? {
+        read(path: path, limit: 1000, tailBytes: 64 * 1024).last { $0.kind == "Stop" && !$0.summary.isEmpty }?.summary
     }
 
     /// One record as an event; nil when it is not a JSON object.

@@ -42,6 +42,7 @@ enum DetailView {
         fact("tmux", item.row.tmuxSession)
         fact("Issue", item.linear)
         fact("Prompt", item.prompt)
+        fact("Last said", item.lastMessage)
         lines.append(StyledLine())
         lines.append(StyledLine(" Events", .bold) + StyledLine("  (hook log)", .dim))
         let events = state.events[session] ?? []

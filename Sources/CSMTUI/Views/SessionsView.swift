@@ -10,7 +10,7 @@ enum SessionsView {
         var linear: Int?
         var branch: Int?
         var changes: Int?
-        var worktree: Int?
+        var lastMessage: Int?
         static let status = 13
         static let age = 5
 
@@ -25,7 +25,7 @@ enum SessionsView {
             let rest = width - fixed
             name = max(8, min(28, rest))
             if width >= 160 {
-                worktree = max(0, rest - name - 1)
+                lastMessage = max(0, rest - name - 1)
             } else if let branchWidth = branch {
                 branch = branchWidth + rest - name  // what the name does not need goes to the branch
             } else {
@@ -86,7 +86,7 @@ enum SessionsView {
         if let linear = columns.linear { text += " " + DisplayWidth.fit("ISSUE", to: linear) }
         if let branch = columns.branch { text += " " + DisplayWidth.fit("BRANCH", to: branch) }
         if let changes = columns.changes { text += " " + DisplayWidth.fit("CHANGES", to: changes) }
-        if let worktree = columns.worktree, worktree > 0 { text += " " + DisplayWidth.fit("WORKTREE", to: worktree) }
+        if let width = columns.lastMessage, width > 0 { text += " " + DisplayWidth.fit("LAST MESSAGE", to: width) }
         return StyledLine(text, .dim)
     }
 
@@ -113,8 +113,8 @@ enum SessionsView {
         if let changes = columns.changes {
             line.append(" " + DisplayWidth.fit(SessionStyle.changes(item), to: changes), base)
         }
-        if let worktree = columns.worktree, worktree > 0 {
-            line.append(" " + DisplayWidth.fit(item.row.worktree ?? "-", to: worktree), style(.dim))
+        if let width = columns.lastMessage, width > 0 {
+            line.append(" " + DisplayWidth.fit(item.lastMessage?.replacingNewlines() ?? "", to: width), style(.dim))
         }
         return line.fitted(to: width, pad: isSelected, padStyle: base)
     }
