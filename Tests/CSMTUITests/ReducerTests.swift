@@ -250,4 +250,15 @@ struct ReducerTests {
         state.selected = "a-session-with-a-rather-long-name-indeed"
         #expect(Fixture.press(&state, .char("p")).isEmpty, "nothing to preview before the worktree exists")
     }
+
+    @Test("a failed read is shown without ending a running action or observing again")
+    func readFailure() {
+        var state = Fixture.state()
+        state.busy = "Applying…"
+        #expect(Reducer.reduce(&state, .effect(.readFailed("git: not a repository"))).isEmpty)
+        #expect(state.busy == "Applying…")
+        #expect(state.status == StatusMessage(.error, "git: not a repository"))
+        #expect(Reducer.reduce(&state, .effect(.failed("apply failed"))) == [.refresh])
+        #expect(state.busy == nil)
+    }
 }

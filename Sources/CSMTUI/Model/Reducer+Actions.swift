@@ -56,6 +56,7 @@ extension Reducer {
             state.confirmation = .kill(session: session.name)
         case "f":
             guard let session else { return noSession(&state) }
+            guard state.busy == nil else { return busy(&state) }
             guard session.repo != nil else {
                 state.status = StatusMessage(
                     .warning, "'\(session.name)' is not declared in csm.yaml, so it cannot be a favorite.")

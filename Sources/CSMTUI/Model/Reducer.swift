@@ -104,6 +104,9 @@ public enum Reducer {
         case let .failed(message):
             state.busy = nil
             state.status = StatusMessage(.error, message)
+        case let .readFailed(message):
+            state.status = StatusMessage(.error, message)
+            return []
         case let .killRefused(session, reason):
             state.busy = nil
             state.status = StatusMessage(

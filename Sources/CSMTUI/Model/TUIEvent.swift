@@ -39,6 +39,9 @@ public enum EffectResult: Sendable, Equatable {
     case succeeded(String)
     /// The effect failed or was refused; the message says why and what to do.
     case failed(String)
+    /// Reading events, changes or a diff failed: shown, but it neither ends a running action nor triggers
+    /// another observation.
+    case readFailed(String)
     /// A kill refused by the nothing-lost rule: the reason and the plan lines that show it.
     case killRefused(session: String, reason: String)
     /// The changes in a session's worktree, for the preview.

@@ -58,7 +58,10 @@ public struct WorkspaceEffectRunner: EffectRunner {
                 break
             }
         } catch {
-            emit(.effect(.failed(String(describing: error))))
+            switch effect {
+            case .loadEvents, .loadPreview, .loadDiff: emit(.effect(.readFailed(String(describing: error))))
+            default: emit(.effect(.failed(String(describing: error))))
+            }
         }
     }
 

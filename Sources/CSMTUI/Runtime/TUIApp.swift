@@ -37,11 +37,7 @@ public struct TUIApp {
         let (stream, continuation) = AsyncStream<LoopEvent>.makeStream()
         let signals = SignalWatcher { continuation.yield(.signal($0)) }
         defer { signals.cancel() }
-        do {
-            try terminal.enter()
-        } catch {
-            throw error
-        }
+        try terminal.enter()
         defer { terminal.restore() }
         let input = InputReader { keys in for key in keys { continuation.yield(.tui(.key(key))) } }
         defer { input.stop() }
