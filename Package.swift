@@ -87,7 +87,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CSMTUITests",
-            dependencies: ["CSMTUI", "CSMModel", "CSMEngine", "CSMPlanner", "CSMDrivers", "CSMTestSupport"],
+            dependencies: ["CSMTUI", "CSMModel", "CSMConfig", "CSMEngine", "CSMPlanner", "CSMDrivers", "CSMTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -212,4 +212,33 @@ struct TUIEndToEndTests {
             }
         }
     }
+
+    @Test("f edits favorites in csm.yaml; A confirms a destroy, then applies")
+    func favoriteAndApply() async throws {
+        try await withCSMWorld { world in
+            try world.writeConfig(world.config(sessions: Self.twoSessions))
+            #expect(try await world.csm("apply").status == 0)
+            try await withTUI(world) { ui in
+                await ui.waitFor("✓ in sync", "second")
+                try ui.press("f")
+                await ui.waitFor("'feature' is a favorite.", "★ feature")
+                #expect(try world.readConfig().hasSuffix("favorites:\n  - feature\n"))
+
+                try world.writeConfig(
+                    try world.readConfig().replacingOccurrences(of: "  second:\n    repo: app\n", with: ""))
+                try ui.press("r")
+                await ui.waitFor("1 change pending")
+                try ui.press("P")
+                await ui.waitFor("- session \"second\"")
+                try ui.press("A")
+                await ui.waitFor("Apply destroys second. Continue? [y/N]")
+                try ui.press("y")
+                await ui.waitFor("Apply complete: 0 added, 0 changed, 1 destroyed.", timeout: .seconds(20))
+                await ui.waitFor("✓ in sync")
+                #expect(try await world.tmux.listSessions().map(\.tmuxName) == ["csm-feature"])
+                try ui.press("q")
+                await ui.waitFor("csm-exit=0")
+            }
+        }
+    }
 }
