@@ -70,6 +70,12 @@ struct RenderTests {
         Fixture.press(&state, .tab)
         try Self.expectFrame(state, "repos-100")
         Fixture.press(&state, .tab)
+        _ = Reducer.reduce(
+            &state,
+            .data(
+                .hostChecked(
+                    host: "build", HostCheck(isReachable: true, latency: 0.0424, message: nil, checkedAt: Fixture.now)))
+        )
         try Self.expectFrame(state, "hosts-100")
         Fixture.press(&state, .tab)
         state.size = TerminalSize(columns: 60, rows: 10)

@@ -180,4 +180,41 @@ struct RuntimeTests {
         #expect(counts["README.md"]??.0 == 3 && counts["README.md"]??.1 == 1)
         #expect(counts["image.png"] != nil && counts["image.png"]! == nil)
     }
+
+    /// Answers every command with a fixed result and records the argv.
+    final class RecordingRunner: ProcessRunner {
+        let result: ProcessResult
+        let calls = Mutex<[[String]]>([])
+        init(_ result: ProcessResult) { self.result = result }
+        func run(_ executable: String, _ arguments: [String], input: String?, environment: [String: String]?)
+            async throws
+            -> ProcessResult
+        {
+            calls.withLock { $0.append([executable] + arguments) }
+            return result
+        }
+    }
+
+    @Test("a host probe runs ssh in batch mode with the host's port and key, and reports ssh's reason on failure")
+    func hostProbe() async {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let host = HostSpec(name: "build", ssh: "me@build", port: 2222, identityFile: "/k/id")
+        let ok = RecordingRunner(ProcessResult(status: 0, stdout: "", stderr: ""))
+        let reachable = await HostProbe(runner: ok).check(host)
+        #expect(reachable.isReachable && reachable.latency != nil)
+        #expect(
+            ok.calls.withLock { $0 } == [
+                [
+                    "ssh", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", "-p", "2222", "-i", "/k/id", "me@build",
+                    "true",
+                ]
+            ])
+        let refused = RecordingRunner(
+            ProcessResult(status: 255, stdout: "", stderr: "ssh: connect to host build port 2222: Connection refused\n")
+        )
+        let down = await HostProbe(runner: refused).check(host)
+        #expect(!down.isReachable && down.message == "ssh: connect to host build port 2222: Connection refused")
+        let local = await HostProbe(runner: refused).check(HostSpec(name: "local"))
+        #expect(local.isReachable && refused.calls.withLock { $0.count } == 1, "the local host is not probed")
+    }
 }

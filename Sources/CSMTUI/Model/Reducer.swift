@@ -77,6 +77,8 @@ public enum Reducer {
         case let .approvalPending(approval):
             state.approvals.removeAll { $0.id == approval.id }
             state.approvals.append(approval)
+        case let .hostChecked(host, check):
+            state.hostChecks[host] = check
         case let .approvalResolved(id):
             state.approvals.removeAll { $0.id == id }
         case let .failed(message):

@@ -140,6 +140,8 @@ public enum DataEvent: Sendable, Equatable {
     case sessionEvent(session: String, SessionEvent)
     case approvalPending(PendingApproval)
     case approvalResolved(id: String)
+    /// A remote host was probed (every 30 s while the dashboard runs).
+    case hostChecked(host: String, HostCheck)
     /// Observation failed; the message says why.
     case failed(String)
     /// Where the data comes from, for the footer ("polling every 5 s", "server 127.0.0.1:3000").

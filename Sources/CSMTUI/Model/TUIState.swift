@@ -164,6 +164,8 @@ public struct TUIState: Sendable, Equatable {
     public var events: [String: [SessionEvent]] = [:]
     /// Tool requests waiting for a person (only a server reports them).
     public var approvals: [PendingApproval] = []
+    /// The last probe of each remote host.
+    public var hostChecks: [String: HostCheck] = [:]
     /// An effect that takes time (apply, kill, create) is running; its progress line.
     public var busy: String?
     /// Set when the reducer asked to quit.

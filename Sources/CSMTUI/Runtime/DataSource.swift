@@ -20,9 +20,14 @@ public final class PollingDataSource: TUIDataSource {
     private let environment: TUIEnvironment
     private let waker = Waker()
     private let now: @Sendable () -> Date
+    /// Seconds between ssh probes of the remote hosts.
+    private let hostCheckInterval: Double
 
-    public init(environment: TUIEnvironment, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        environment: TUIEnvironment, hostCheckInterval: Double = 30, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.environment = environment
+        self.hostCheckInterval = hostCheckInterval
         self.now = now
     }
 
@@ -33,9 +38,34 @@ public final class PollingDataSource: TUIDataSource {
             .connection(
                 "observing every \(seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)) s · no server"
             ))
-        while !Task.isCancelled {
-            emit(await observe())
-            await waker.wait(seconds: seconds)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in
+                while !Task.isCancelled {
+                    emit(await observe())
+                    await waker.wait(seconds: seconds)
+                }
+            }
+            group.addTask { [self] in
+                while !Task.isCancelled {
+                    for (host, check) in await checkHosts() { emit(.hostChecked(host: host, check)) }
+                    try? await Task.sleep(for: .seconds(hostCheckInterval))
+                }
+            }
+        }
+    }
+
+    /// Probes every remote host of the workspace at once.
+    public func checkHosts() async -> [(String, HostCheck)] {
+        guard let workspace = try? environment.loadWorkspace() else { return [] }
+        let probe = HostProbe(runner: environment.processRunner)
+        let now = self.now
+        return await withTaskGroup(of: (String, HostCheck).self) { group in
+            for host in workspace.hosts.values where !host.isLocal {
+                group.addTask { (host.name, await probe.check(host, now: now)) }
+            }
+            var results: [(String, HostCheck)] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }
         }
     }
 

@@ -40,19 +40,26 @@ enum HostsView {
         var lines = [
             StyledLine(
                 "   " + DisplayWidth.fit("NAME", to: nameWidth) + " " + DisplayWidth.fit("ADDRESS", to: 24) + " "
-                    + DisplayWidth.fitRight("SESSIONS", to: 8) + "  STATE", .dim)
+                    + DisplayWidth.fitRight("SESSIONS", to: 8) + "  STATE (ssh every 30 s)", .dim)
         ]
         for host in hosts {
             let count = snapshot.sessions.count { $0.row.host == host.name && $0.row.status != .unmanaged }
             var line = StyledLine("   " + DisplayWidth.fit(host.name, to: nameWidth) + " ", .bold)
             let address = host.ssh.map { $0 + (host.port.map { ":\($0)" } ?? "") } ?? "this machine"
             line.append(DisplayWidth.fit(address, to: 24) + " " + DisplayWidth.fitRight(String(count), to: 8) + "  ")
-            if let reason = snapshot.unreachableHosts[host.name] {
+            if host.isLocal {
+                line.append("● local", .color(.green))
+            } else if let check = state.hostChecks[host.name] {
+                if check.isReachable {
+                    line.append("● reachable", .color(.green))
+                    if let latency = check.latency { line.append(" \(Int((latency * 1000).rounded())) ms", .dim) }
+                } else {
+                    line.append("✕ unreachable: " + (check.message ?? "").replacingNewlines(), .color(.red))
+                }
+            } else if let reason = snapshot.unreachableHosts[host.name] {
                 line.append("✕ unreachable: " + reason.replacingNewlines(), .color(.red))
-            } else if host.isLocal || count > 0 {
-                line.append("● observed", .color(.green))
             } else {
-                line.append("not observed (no sessions)", .dim)
+                line.append("checking…", .dim)
             }
             lines.append(line)
         }
