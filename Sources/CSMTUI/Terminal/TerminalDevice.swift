@@ -82,6 +82,7 @@ public final class TerminalDevice: Sendable {
             saved.withLock { $0 = nil }
             throw .termios(call: "tcsetattr", errno: errno)
         }
+        CrashGuard.arm(fd: input, settings: original)
         write("\u{1B}[?1049h\u{1B}[?25l\u{1B}[?2004h\u{1B}[2J")
     }
 
@@ -96,6 +97,7 @@ public final class TerminalDevice: Sendable {
         else { return }
         write("\u{1B}[0m\u{1B}[?2004l\u{1B}[?25h\u{1B}[?1049l")
         _ = tcsetattr(input, TCSAFLUSH, &original)
+        CrashGuard.disarm()
     }
 
     /// Writes all of `text` to the terminal, retrying short writes.
