@@ -109,11 +109,11 @@ struct RenderTests {
         try Self.expectFrame(state, "approval-100")
     }
 
-    @Test("a tiny terminal still gets a whole frame")
+    @Test("a tiny terminal gets a frame cut to its size, never wider or taller")
     func tiny() {
         let frame = Screen.render(Fixture.state(columns: 20, rows: 3))
-        #expect(frame.lines.count == 4)
-        #expect(frame.lines.allSatisfy { $0.width <= Screen.minimumColumns })
+        #expect(frame.lines.count == 3)
+        #expect(frame.lines.allSatisfy { $0.width <= 20 })
     }
 
     @Test("the preview beside the last message, stacked when narrow, and a diff")

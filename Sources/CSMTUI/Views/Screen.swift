@@ -4,7 +4,7 @@ import Foundation
 /// Draws the whole screen for a state: header, tab bar, the body of the current tab or mode, the status
 /// line and the key hints. Pure: the same state always gives the same frame.
 public enum Screen {
-    /// The smallest size laid out; smaller terminals get a frame of this size, cut by the terminal.
+    /// The smallest width laid out; a narrower terminal shows the left part of that layout.
     public static let minimumColumns = 40
 
     /// The frame for `state` at `state.size`.
@@ -20,7 +20,11 @@ public enum Screen {
         lines += body
         lines += status
         lines.append(footer(state, width: width))
-        return Frame(lines: Array(lines.prefix(height)).map { $0.sanitized().fitted(to: width) })
+        // Laid out for at least the minimum size, then cut to the real one: a line wider than the terminal would
+        // wrap and a frame taller would scroll.
+        let columns = max(1, min(width, state.size.columns))
+        let rows = max(1, min(height, state.size.rows))
+        return Frame(lines: Array(lines.prefix(rows)).map { $0.sanitized().fitted(to: columns) })
     }
 
     static func bodyLines(_ state: TUIState, width: Int, height: Int) -> [StyledLine] {
