@@ -69,7 +69,7 @@ struct TerminalTests {
         #expect(diff.update(to: first).isEmpty)
         let second = Frame(lines: ["one", "TWO", "three"])
         let bytes = diff.update(to: second)
-        #expect(bytes == "\u{1B}[2;1HTWO\u{1B}[0m\u{1B}[K")
+        #expect(bytes == "\u{1B}[2;1H\u{1B}[2KTWO")
         diff.invalidate()
         #expect(diff.update(to: second).contains("one"))
     }

@@ -1,5 +1,5 @@
 /// Turns successive frames into the bytes that bring the screen from one to the next: only rows that
-/// changed are rewritten (cursor to the row, the row, clear to the end of the line), so an idle screen
+/// changed are rewritten (cursor to the row, erase it, the row), so an idle screen
 /// costs nothing and a busy one does not flicker.
 public struct FrameDiff: Sendable {
     private var previous: Frame?
@@ -15,7 +15,9 @@ public struct FrameDiff: Sendable {
         if previous == nil { out += "\u{1B}[0m\u{1B}[2J" }
         for (row, line) in frame.lines.enumerated() {
             if let previous, row < previous.lines.count, previous.lines[row] == line { continue }
-            out += "\u{1B}[\(row + 1);1H" + line.ansi + "\u{1B}[0m\u{1B}[K"
+            // Erase first, then draw: erasing after a line that fills the row would take its last character
+            // (the cursor waits on the last column).
+            out += "\u{1B}[\(row + 1);1H\u{1B}[2K" + line.ansi
         }
         if let previous, previous.lines.count > frame.lines.count {
             for row in frame.lines.count..<previous.lines.count { out += "\u{1B}[\(row + 1);1H\u{1B}[K" }
