@@ -1,3 +1,4 @@
+import CSMEngine
 import CSMModel
 import Foundation
 import Testing
@@ -177,6 +178,15 @@ struct ReducerTests {
                 .create(CreateRequest(name: "new-one", repo: "docs", branch: "csm/x", prompt: "write docs"))
             ])
         #expect(state.mode == .list && state.selected == "new-one")
+        _ = Reducer.reduce(&state, .data(.snapshot(Fixture.snapshot)))
+        var created = Fixture.snapshot
+        created.sessions.append(
+            SessionItem(
+                row: SessionRow(
+                    name: "new-one", status: .running, host: "local", branch: "csm/x",
+                    worktree: "/w", tmuxSession: "csm-new-one", createdAt: Fixture.now, attached: false), repo: "docs"))
+        _ = Reducer.reduce(&state, .data(.snapshot(created)))
+        #expect(state.selected == "new-one", "the new session is selected once it shows up")
         Fixture.press(&state, .char("c"), .escape)
         #expect(state.mode == .list)
     }

@@ -165,6 +165,7 @@ enum CreateFormReducer {
         }
         state.mode = .list
         state.selected = name
+        state.pendingSelection = name
         state.busy = "Creating '\(name)'…"
         return [
             .create(

@@ -47,7 +47,10 @@ public enum Reducer {
         case let .snapshot(snapshot):
             state.snapshot = snapshot
             state.dataError = nil
-            if state.selected == nil || !snapshot.sessions.contains(where: { $0.name == state.selected }) {
+            if let pending = state.pendingSelection, snapshot.sessions.contains(where: { $0.name == pending }) {
+                state.selected = pending
+                state.pendingSelection = nil
+            } else if state.selected == nil || !snapshot.sessions.contains(where: { $0.name == state.selected }) {
                 state.selected = state.visibleSessions.first?.name
             }
             if case let .preview(preview) = state.mode {

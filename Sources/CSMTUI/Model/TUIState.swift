@@ -150,6 +150,8 @@ public struct TUIState: Sendable, Equatable {
     public var snapshot: WorkspaceSnapshot?
     /// The selected session's name, kept across refreshes and attaches.
     public var selected: String?
+    /// A session being created: selected as soon as an observation shows it.
+    public var pendingSelection: String?
     /// The `/` filter (case-insensitive substring of name, repo, branch).
     public var filter = ""
     /// How far the Repos, Hosts and Config tabs are scrolled (reset when the tab changes).
