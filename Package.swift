@@ -44,9 +44,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CSMTUI",
+            dependencies: ["CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMEngine"],
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CSMCLI",
             dependencies: [
-                "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMEngine",
+                "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMEngine", "CSMTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -77,6 +83,11 @@ let package = Package(
         .testTarget(
             name: "CSMEngineTests",
             dependencies: ["CSMEngine", "CSMModel", "CSMPlanner", "CSMDrivers", "CSMConfig", "CSMTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CSMTUITests",
+            dependencies: ["CSMTUI", "CSMModel", "CSMConfig", "CSMEngine", "CSMPlanner", "CSMDrivers", "CSMTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -14,10 +14,11 @@ public struct CSMCommand: AsyncParsableCommand {
         version: "csm \(CSMVersion.current)",
         subcommands: [
             PlanCommand.self, ApplyCommand.self, CreateCommand.self, KillCommand.self, ListCommand.self, AttachCommand.self,
-            HostsCommand.self, ImportCommand.self, VersionCommand.self, HookCommand.self,
+            HostsCommand.self, ImportCommand.self, VersionCommand.self, HookCommand.self, TUICommand.self,
             // Session lifecycle (docs/lifecycle.md).
             RunCommand.self, RenameCommand.self, MergeCommand.self, ArchiveCommand.self, RestoreCommand.self,
-        ]
+        ],
+        defaultSubcommand: TUICommand.self
     )
 
     public init() {}

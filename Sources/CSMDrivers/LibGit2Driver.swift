@@ -35,7 +35,7 @@ public struct LibGit2Driver: GitDriver {
     public func addWorktree(_ request: WorktreeRequest) async throws {
         try await runOffPool {
             LibGit2.initialize()
-            try addWorktreeNow(request)
+            try RepositoryLocks.withLock(request.repoPath) { try addWorktreeNow(request) }
         }
     }
 
@@ -54,7 +54,9 @@ public struct LibGit2Driver: GitDriver {
     public func removeWorktree(worktreePath: String, repoPath: String, deleteBranch: String?) async throws {
         try await runOffPool {
             LibGit2.initialize()
-            try removeWorktreeNow(worktreePath: worktreePath, repoPath: repoPath, deleteBranch: deleteBranch)
+            try RepositoryLocks.withLock(repoPath) {
+                try removeWorktreeNow(worktreePath: worktreePath, repoPath: repoPath, deleteBranch: deleteBranch)
+            }
         }
     }
 }

@@ -1,0 +1,149 @@
+import CSMEngine
+import CSMModel
+import Foundation
+
+/// One session as the dashboard shows it: the `csm list` row plus what the workspace and the worktree add.
+public struct SessionItem: Sendable, Equatable {
+    /// The row `csm list` shows.
+    public var row: SessionRow
+    /// The declared repo, nil for sessions no longer declared.
+    public var repo: String?
+    /// Listed in `favorites:` or marked `favorite: true`.
+    public var isFavorite: Bool
+    /// The Linear issue key, when declared.
+    public var linear: String?
+    /// Files changed but not committed, untracked files, and commits not on the base (from the worktree).
+    public var uncommitted: Int
+    /// Untracked files in the worktree.
+    public var untracked: Int
+    /// Commits on no other branch.
+    public var uniqueCommits: Int
+    /// The first prompt, shown in the detail view.
+    public var prompt: String?
+    /// The agent's last message (from the hook log now; from the server's transcripts later).
+    public var lastMessage: String?
+
+    public init(
+        row: SessionRow, repo: String? = nil, isFavorite: Bool = false, linear: String? = nil, uncommitted: Int = 0,
+        untracked: Int = 0, uniqueCommits: Int = 0, prompt: String? = nil
+    ) {
+        self.row = row
+        self.repo = repo
+        self.isFavorite = isFavorite
+        self.linear = linear
+        self.uncommitted = uncommitted
+        self.untracked = untracked
+        self.uniqueCommits = uniqueCommits
+        self.prompt = prompt
+    }
+
+    /// The session name.
+    public var name: String { row.name }
+}
+
+/// Everything one observation yields: the workspace as declared, the sessions as observed, and the plan.
+public struct WorkspaceSnapshot: Sendable, Equatable {
+    /// The workspace as declared when observed.
+    public var workspace: Workspace
+    /// Every session `csm list` would show.
+    public var sessions: [SessionItem]
+    /// What `csm apply` would do now.
+    public var plan: Plan
+    /// Hosts that could not be observed, with the reason.
+    public var unreachableHosts: [String: String]
+    /// When the observation finished; ages are computed against it so rendering stays pure.
+    public var observedAt: Date
+
+    public init(
+        workspace: Workspace, sessions: [SessionItem], plan: Plan, unreachableHosts: [String: String] = [:],
+        observedAt: Date
+    ) {
+        self.workspace = workspace
+        self.sessions = sessions
+        self.plan = plan
+        self.unreachableHosts = unreachableHosts
+        self.observedAt = observedAt
+    }
+
+    /// Builds the snapshot of one observation (pure).
+    public static func make(workspace: Workspace, actual: ActualState, plan: Plan, observedAt: Date)
+        -> WorkspaceSnapshot
+    {
+        let rows = SessionList.rows(workspace: workspace.name, desired: workspace.resolvedSessions(), actual: actual)
+        var worktrees: [String: ObservedWorktree] = [:]
+        for worktree in actual.worktrees {
+            if let marker = worktree.marker, marker.workspace == workspace.name { worktrees[marker.session] = worktree }
+        }
+        let favorites = Set(workspace.favorites)
+        let items = rows.map { row -> SessionItem in
+            let spec = row.status == .unmanaged ? nil : workspace.sessions[row.name]
+            let worktree = row.status == .unmanaged ? nil : worktrees[row.name]
+            return SessionItem(
+                row: row, repo: spec?.repo, isFavorite: spec?.favorite == true || favorites.contains(row.name),
+                linear: spec?.linear, uncommitted: worktree?.uncommittedCount ?? 0,
+                untracked: worktree?.untrackedCount ?? 0,
+                uniqueCommits: worktree?.uniqueCommitCount ?? 0, prompt: spec?.prompt)
+        }
+        return WorkspaceSnapshot(
+            workspace: workspace, sessions: items, plan: plan, unreachableHosts: actual.unreachableHosts,
+            observedAt: observedAt)
+    }
+}
+
+/// One line of a session's event log (for now the hook log; later the server's event stream).
+public struct SessionEvent: Sendable, Equatable {
+    /// When it happened, when known.
+    public var time: Date?
+    /// The event type: a hook event name such as `PreToolUse`, or a server event type.
+    public var kind: String
+    /// A short description (the tool name, the prompt, the last message).
+    public var summary: String
+
+    public init(time: Date?, kind: String, summary: String) {
+        self.time = time
+        self.kind = kind
+        self.summary = summary
+    }
+}
+
+/// A tool request waiting for a person (delivered by the server; none exist without it).
+public struct PendingApproval: Sendable, Equatable {
+    /// The server's id of the request.
+    public var id: String
+    /// The session asking.
+    public var session: String
+    /// The tool (`Bash`, `Edit`, …).
+    public var tool: String
+    /// The tool input as text (a command, a path).
+    public var input: String
+
+    public init(id: String, session: String, tool: String, input: String) {
+        self.id = id
+        self.session = session
+        self.tool = tool
+        self.input = input
+    }
+}
+
+/// What a data source reports. The polling source sends `snapshot`, `sessionEvents` and `failed`; the
+/// server's event stream will add `sessionEvent` and the approval cases without changing the reducer's shape.
+public enum DataEvent: Sendable, Equatable {
+    /// A full observation: declared workspace, observed sessions and the plan.
+    case snapshot(WorkspaceSnapshot)
+    /// Only the sessions changed (server push).
+    case sessionsUpdated([SessionItem], at: Date)
+    /// Only the plan changed (server push).
+    case planUpdated(Plan)
+    /// The recent events of one session, replacing what was shown.
+    case sessionEvents(session: String, [SessionEvent])
+    /// One new event of a session, appended (server push).
+    case sessionEvent(session: String, SessionEvent)
+    case approvalPending(PendingApproval)
+    case approvalResolved(id: String)
+    /// A remote host was probed (every 30 s while the dashboard runs).
+    case hostChecked(host: String, HostCheck)
+    /// Observation failed; the message says why.
+    case failed(String)
+    /// Where the data comes from, for the footer ("polling every 5 s", "server 127.0.0.1:3000").
+    case connection(String)
+}

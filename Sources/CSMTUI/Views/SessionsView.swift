@@ -1,0 +1,159 @@
+import CSMEngine
+import Foundation
+
+/// The Sessions tab: one row per session grouped by repo, the selected row highlighted.
+enum SessionsView {
+    /// Which columns fit a width, and how wide each is.
+    struct Columns: Equatable {
+        var name: Int
+        var host: Int?
+        var linear: Int?
+        var branch: Int?
+        var changes: Int?
+        var lastMessage: Int?
+        static let status = 13
+        static let age = 5
+
+        init(width: Int, hasLinear: Bool) {
+            host = width >= 80 ? 10 : nil
+            linear = width >= 140 && hasLinear ? 10 : nil
+            branch = width >= 100 ? 24 : nil
+            changes = width >= 120 ? 25 : nil
+            let fixed =
+                5 + Self.status + 1 + Self.age + 1
+                + [host, linear, branch, changes].compactMap { $0.map { $0 + 1 } }.reduce(0, +)
+            let rest = width - fixed
+            name = max(8, min(28, rest))
+            if width >= 160 {
+                lastMessage = max(0, rest - name - 1)
+            } else if let branchWidth = branch {
+                branch = branchWidth + rest - name  // what the name does not need goes to the branch
+            } else {
+                name = max(8, rest)
+            }
+        }
+    }
+
+    static func lines(_ state: TUIState, width: Int, height: Int) -> [StyledLine] {
+        guard let snapshot = state.snapshot else { return [StyledLine(" Observing sessions…", .dim)] }
+        var lines: [StyledLine] = []
+        if let first = state.approvals.first {
+            let count = state.approvals.count
+            lines.append(
+                StyledLine(
+                    " ! \(count) tool approval\(count == 1 ? "" : "s") pending — \(first.session): \(first.tool) [v to view]",
+                    .color(.red, bold: true)))
+        }
+        let visible = state.visibleSessions
+        guard !visible.isEmpty else {
+            lines.append(
+                StyledLine(
+                    state.filter.isEmpty
+                        ? " No sessions in workspace '\(snapshot.workspace.name)'. Press c to create one."
+                        : " No session matches /\(state.filter).", .dim))
+            return lines
+        }
+        let columns = Columns(width: width, hasLinear: visible.contains { $0.linear != nil })
+        lines.append(headerRow(columns).fitted(to: width))
+        var rows: [(line: StyledLine, isSelected: Bool)] = []
+        var group: String?? = .none
+        let selected = state.selectedSession?.name
+        for item in visible {
+            if group != .some(item.repo) {
+                group = .some(item.repo)
+                rows.append((StyledLine(" " + (item.repo ?? "not declared"), .color(.blue, bold: true)), false))
+            }
+            let isSelected = item.name == selected
+            rows.append(
+                (
+                    row(item, columns: columns, now: snapshot.observedAt, isSelected: isSelected, width: width),
+                    isSelected
+                ))
+        }
+        // Scroll so the selected row stays in view.
+        let room = max(1, height - lines.count)
+        let selectedIndex = rows.firstIndex { $0.isSelected } ?? 0
+        let offset = rows.count <= room ? 0 : min(rows.count - room, max(0, selectedIndex - room + 2))
+        lines += rows.dropFirst(offset).prefix(room).map(\.line)
+        return lines
+    }
+
+    static func headerRow(_ columns: Columns) -> StyledLine {
+        var text =
+            "     " + DisplayWidth.fit("NAME", to: columns.name) + " " + DisplayWidth.fit("STATUS", to: Columns.status)
+            + " " + DisplayWidth.fitRight("AGE", to: Columns.age)
+        if let host = columns.host { text += " " + DisplayWidth.fit("HOST", to: host) }
+        if let linear = columns.linear { text += " " + DisplayWidth.fit("ISSUE", to: linear) }
+        if let branch = columns.branch { text += " " + DisplayWidth.fit("BRANCH", to: branch) }
+        if let changes = columns.changes { text += " " + DisplayWidth.fit("CHANGES", to: changes) }
+        if let width = columns.lastMessage, width > 0 { text += " " + DisplayWidth.fit("LAST MESSAGE", to: width) }
+        return StyledLine(text, .dim)
+    }
+
+    static func row(_ item: SessionItem, columns: Columns, now: Date, isSelected: Bool, width: Int) -> StyledLine {
+        var base: Style = isSelected ? .reversed : .plain
+        if item.row.status == .unmanaged && !isSelected { base = .dim }
+        func style(_ s: Style) -> Style {
+            var s = s
+            s.isReversed = isSelected
+            return s
+        }
+        var line = StyledLine(isSelected ? " ▸ " : "   ", style(.bold))
+        line.append(item.isFavorite ? "★ " : "  ", style(.color(.yellow)))
+        line.append(DisplayWidth.fit(item.name, to: columns.name) + " ", style(isSelected ? .bold : base))
+        let (symbol, color) = SessionStyle.symbol(item.row.status)
+        line.append(
+            DisplayWidth.fit(symbol + " " + item.row.status.rawValue, to: Columns.status) + " ", style(.color(color)))
+        line.append(
+            DisplayWidth.fitRight(
+                item.row.createdAt.map { SessionStyle.age(from: $0, to: now) } ?? "-", to: Columns.age), base)
+        if let host = columns.host { line.append(" " + DisplayWidth.fit(item.row.host, to: host), base) }
+        if let linear = columns.linear { line.append(" " + DisplayWidth.fit(item.linear ?? "", to: linear), base) }
+        if let branch = columns.branch { line.append(" " + DisplayWidth.fit(item.row.branch ?? "-", to: branch), base) }
+        if let changes = columns.changes {
+            line.append(" " + DisplayWidth.fit(SessionStyle.changes(item), to: changes), base)
+        }
+        if let width = columns.lastMessage, width > 0 {
+            line.append(" " + DisplayWidth.fit(item.lastMessage?.replacingNewlines() ?? "", to: width), style(.dim))
+        }
+        return line.fitted(to: width, pad: isSelected, padStyle: base)
+    }
+}
+
+/// Symbols, colours and short texts shared by the views.
+enum SessionStyle {
+    static func symbol(_ status: SessionStatus) -> (String, Color) {
+        switch status {
+        case .running: ("●", .green)
+        case .stopped: ("■", .red)
+        case .missing: ("○", .yellow)
+        case .orphaned: ("◌", .yellow)
+        case .unmanaged: ("·", .white)
+        case .unreachable: ("✕", .red)
+        case .blocked: ("!", .red)
+        }
+    }
+
+    /// "45s", "12m", "3h", "5d" (as `csm list`).
+    static func age(from date: Date, to now: Date) -> String {
+        let seconds = max(0, Int(now.timeIntervalSince(date)))
+        switch seconds {
+        case ..<60: return "\(seconds)s"
+        case ..<3600: return "\(seconds / 60)m"
+        case ..<86400: return "\(seconds / 3600)h"
+        default: return "\(seconds / 86400)d"
+        }
+    }
+
+    /// "2 mod · 1 new · 3 commits", or "clean"; "-" when there is no worktree to look at.
+    static func changes(_ item: SessionItem) -> String {
+        guard item.row.worktree != nil, item.row.status != .unmanaged,
+            item.row.status != .missing || item.row.createdAt != nil
+        else { return "-" }
+        var parts: [String] = []
+        if item.uncommitted > 0 { parts.append("\(item.uncommitted) mod") }
+        if item.untracked > 0 { parts.append("\(item.untracked) new") }
+        if item.uniqueCommits > 0 { parts.append("\(item.uniqueCommits) commit\(item.uniqueCommits == 1 ? "" : "s")") }
+        return parts.isEmpty ? "clean" : parts.joined(separator: " · ")
+    }
+}
