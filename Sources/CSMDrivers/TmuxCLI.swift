@@ -9,7 +9,7 @@ public struct TmuxCLI: TmuxDriver {
     /// The `-L` socket name; nil uses the user's default tmux server.
     public var socketName: String?
     public var host: String
-    private let runner: any ProcessRunner
+    let runner: any ProcessRunner
     private let logger = Logger(label: "csm.tmux")
 
     /// Fields read by `listSessions`, joined by a tab. `pane_dead` is the active pane of the current

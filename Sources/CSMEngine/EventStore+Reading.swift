@@ -166,3 +166,15 @@ struct EventFile {
         return try line(at: offset).1
     }
 }
+
+extension EventStore {
+    /// The newest event of a channel (a session, or `reconcile` for nil), read from the end of its file.
+    public func lastEvent(session: String?) throws(EventStoreError) -> EventRecord? {
+        try open()
+        if let session, !CSMName.isValid(session) { throw .invalidChannel(session) }
+        for file in files(of: session).reversed() {
+            if let record = try lastRecord(in: file) { return record }
+        }
+        return nil
+    }
+}
