@@ -36,6 +36,8 @@ struct KillCommand: AsyncParsableCommand {
             workspace.favorites.removeAll { $0 == name }
 
             // Plan against the edited workspace before touching csm.yaml, so a refused kill changes nothing.
+            let lock = try await context.applyLock(for: workspace)
+            defer { lock.release() }
             let engine = context.makeEngine()
             let (plan, actual) = try await engine.plan(workspace, options: PlanOptions(force: force, deleteBranch: deleteBranch), targets: [name])
             let isOwned = SessionList.rows(workspace: workspace.name, desired: [], actual: actual).contains { $0.name == name && $0.status == .orphaned }

@@ -178,3 +178,9 @@ extension EventStore {
         return nil
     }
 }
+
+extension EventStore {
+    /// The encoder of event lines (one line of JSON, sorted keys, ISO 8601 times), for front ends that
+    /// send events on.
+    public static var lineEncoder: JSONEncoder { encoder }
+}

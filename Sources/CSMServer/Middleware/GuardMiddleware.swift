@@ -4,7 +4,7 @@ import Hummingbird
 /// 1. `Host` names the listen address or localhost (DNS rebinding); any host on a wildcard address.
 /// 2. An `Origin`, when sent, is this server's own (cross-site requests and WebSockets).
 /// 3. A declared body over 1 MiB → 413 (bodies without a length are cut at 1 MiB when read).
-/// 4. Authentication: `Authorization: Bearer <token>` or the login cookie, required for every method but
+/// 4. Authentication (for registered routes; others fall through to 404 / 405): `Authorization: Bearer <token>` or the login cookie, required for every method but
 ///    GET and HEAD, and for every route when the server listens beyond loopback. `GET /?login=…` is open:
 ///    the one-time code is its credential.
 struct GuardMiddleware: RouterMiddleware {
@@ -13,6 +13,7 @@ struct GuardMiddleware: RouterMiddleware {
 
     let listen: ListenAddress
     let credentials: ServerCredentials
+    let routes: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -30,7 +31,9 @@ struct GuardMiddleware: RouterMiddleware {
         }
         let isRead = request.method == .get || request.method == .head
         let isLogin = request.uri.path == "/" && request.uri.queryParameters["login"] != nil
-        if (!isRead || !listen.isLoopback) && !isLogin {
+        // Unknown paths and wrong methods get their 404 / 405 from the router, token or not.
+        let isRoute = routes.methods(forPath: request.uri.path).contains(request.method.rawValue)
+        if (!isRead || !listen.isLoopback) && !isLogin && isRoute {
             guard isAuthenticated(request) else {
                 throw APIError(
                     .unauthorized, "unauthorized",

@@ -1,0 +1,75 @@
+import CSMEngine
+import CSMModel
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Replay from disk, then live events, without gaps or repeats: the subscription is taken before the
+/// files are read, and live events at or below the last replayed id are dropped.
+enum EventFeed {
+    /// Events replayed to a client that sends no `Last-Event-ID`: the most recent ones.
+    static let defaultReplay = 100
+
+    /// The id a client resumes from: `Last-Event-ID` header, else `?lastEventId=`; 400 when not a number.
+    static func lastEventID(_ request: Request) throws -> UInt64? {
+        guard let raw = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters["lastEventId"].map(String.init) else {
+            return nil
+        }
+        guard let id = UInt64(raw.trimmingCharacters(in: .whitespaces)) else {
+            throw APIError(.badRequest, "invalid_last_event_id", "Last-Event-ID must be an event id (a whole number), not '\(raw)'")
+        }
+        return id
+    }
+
+    static func replay(_ store: EventStore, _ filter: EventPublisher.Filter, after id: UInt64?) async throws -> [EventRecord] {
+        let events: [EventRecord]
+        switch filter {
+        case .all: events = try await store.allEvents(after: id ?? 0)
+        case .channel(let session): events = try await store.events(session: session, after: id ?? 0)
+        }
+        return id == nil ? Array(events.suffix(defaultReplay)) : events
+    }
+
+    /// Writes the backlog and then every live event through `send` until the subscription ends
+    /// (server shutdown, a client too slow to keep up) or `send` throws (the client went away).
+    static func pump(
+        _ store: EventStore, _ filter: EventPublisher.Filter, after id: UInt64?, live: AsyncStream<EventRecord>,
+        send: (EventRecord) async throws -> Void
+    ) async throws {
+        var last = id ?? 0
+        for event in try await replay(store, filter, after: id) {
+            try await send(event)
+            last = max(last, event.id)
+        }
+        for await event in live where event.id > last {
+            try await send(event)
+            last = event.id
+        }
+    }
+
+    static func json(_ event: EventRecord) -> String {
+        (try? EventStore.lineEncoder.encode(event)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
+
+/// Server-Sent Events: `id:` and `data:` (the event as one JSON line) per event, `retry:` first.
+enum ServerSentEvents {
+    static func response(store: EventStore, filter: EventPublisher.Filter, after id: UInt64?) -> Response {
+        let live = store.publisher.subscribe(filter)
+        let body = ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: "retry: 2000\n: connected\n\n"))
+            try await EventFeed.pump(store, filter, after: id, live: live) { event in
+                try await writer.write(ByteBuffer(string: frame(event)))
+            }
+            try await writer.finish(nil)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .init("X-Accel-Buffering")!: "no"],
+            body: body)
+    }
+
+    static func frame(_ event: EventRecord) -> String {
+        "id: \(event.id)\ndata: \(EventFeed.json(event))\n\n"
+    }
+}
