@@ -98,6 +98,7 @@ let package = Package(
                 "CSMServer", "CSMEngine", "CSMModel", "CSMPlanner", "CSMDrivers", "CSMConfig", "CSMTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ],
             swiftSettings: swiftSettings
         ),
