@@ -78,9 +78,9 @@ struct GuardMiddleware: RouterMiddleware {
         return name.lowercased() == listen.host.lowercased() || local.contains(name.lowercased())
     }
 
-    /// `scheme://host[:port]` with an allowed host.
+    /// `scheme://host[:port]` with an allowed host (`ws://` too: WebSocket clients outside browsers send it).
     func isAllowed(origin: String) -> Bool {
-        guard origin.hasPrefix("http://") || origin.hasPrefix("https://") else { return false }
+        guard ["http://", "https://", "ws://", "wss://"].contains(where: origin.hasPrefix) else { return false }
         let authority = origin.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
         return isAllowed(host: authority)
     }
