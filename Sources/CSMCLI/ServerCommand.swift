@@ -20,6 +20,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Address to listen on, overriding server.listen.", valueName: "host:port"))
     var listen: String?
 
+    @Option(name: .customLong("events-max-size"), help: ArgumentHelp("Rotate a session's event file past this many bytes.", valueName: "bytes"))
+    var eventsMaxSize: Int = 4 << 20
+
+    @Option(name: .customLong("events-keep"), help: ArgumentHelp("Event files kept per session, the current one included (at least 2).", valueName: "n"))
+    var eventsKeep: Int = 5
+
     func run() async throws {
         let context = CommandContext(global)
         try await context.guarded {
@@ -35,7 +41,8 @@ struct ServerCommand: AsyncParsableCommand {
             let options = ServerOptions(listen: address, credentials: credentials, workspace: workspace.name)
             let dependencies = ServerDependencies.standard(
                 configPath: document.path, loader: context.loader, layout: layout, engine: context.makeEngine(),
-                messenger: context.tmux, workspace: workspace.name)
+                messenger: context.tmux, workspace: workspace.name,
+                eventSettings: EventStoreSettings(maxFileBytes: eventsMaxSize, keptFiles: eventsKeep))
             let output = context.output
             let code = credentials.makeLoginCode()
             if !address.isLoopback {
