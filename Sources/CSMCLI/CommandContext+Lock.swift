@@ -11,8 +11,11 @@ extension CommandContext {
     func applyLock(for workspace: Workspace) async throws -> WorkspaceLock {
         let path = stateLayout.applyLockFile(workspace: workspace.name)
         if let lock = try WorkspaceLock.tryAcquire(path: path) { return lock }
-        let holder = WorkspaceLock.readHolder(path: path).map { "process \($0.pid) (\($0.command))" } ?? "another csm process"
-        output.warning("workspace '\(workspace.name)' is being changed by \(holder); waiting up to \(Self.applyLockTimeout.components.seconds)s…")
+        let holder =
+            WorkspaceLock.readHolder(path: path).map { "process \($0.pid) (\($0.command))" } ?? "another csm process"
+        output.warning(
+            "workspace '\(workspace.name)' is being changed by \(holder); waiting up to \(Self.applyLockTimeout.components.seconds)s…"
+        )
         return try await WorkspaceLock.acquire(path: path, timeout: Self.applyLockTimeout)
     }
 }

@@ -20,10 +20,14 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Address to listen on, overriding server.listen.", valueName: "host:port"))
     var listen: String?
 
-    @Option(name: .customLong("events-max-size"), help: ArgumentHelp("Rotate a session's event file past this many bytes.", valueName: "bytes"))
+    @Option(
+        name: .customLong("events-max-size"),
+        help: ArgumentHelp("Rotate a session's event file past this many bytes.", valueName: "bytes"))
     var eventsMaxSize: Int = 4 << 20
 
-    @Option(name: .customLong("events-keep"), help: ArgumentHelp("Event files kept per session, the current one included (at least 2).", valueName: "n"))
+    @Option(
+        name: .customLong("events-keep"),
+        help: ArgumentHelp("Event files kept per session, the current one included (at least 2).", valueName: "n"))
     var eventsKeep: Int = 5
 
     func run() async throws {
@@ -32,7 +36,9 @@ struct ServerCommand: AsyncParsableCommand {
             let document = try context.editableDocument()
             let workspace = document.workspace
             guard let address = ListenAddress(listen ?? workspace.server.listen) else {
-                throw CLIError.refused("'\(listen ?? workspace.server.listen)' is not an address to listen on; write HOST:PORT, e.g. 127.0.0.1:3000.")
+                throw CLIError.refused(
+                    "'\(listen ?? workspace.server.listen)' is not an address to listen on; write HOST:PORT, e.g. 127.0.0.1:3000."
+                )
             }
             let layout = context.stateLayout
             let serverLock = try await WorkspaceLock.acquire(path: layout.serverLockFile(workspace: workspace.name))

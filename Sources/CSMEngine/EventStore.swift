@@ -58,7 +58,8 @@ public actor EventStore {
     private var writers: [String: (descriptor: Int32, size: Int)] = [:]
 
     public init(
-        directory: String, settings: EventStoreSettings = EventStoreSettings(), publisher: EventPublisher = EventPublisher(),
+        directory: String, settings: EventStoreSettings = EventStoreSettings(),
+        publisher: EventPublisher = EventPublisher(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.directory = directory

@@ -85,7 +85,8 @@ public actor Reconciler<C: Clock> where C.Duration == Duration {
     @discardableResult
     public func pass(reason: String) async -> ReconcilePass {
         let result = try? await passLock.run("pass") { await self.performPass(reason: reason) }
-        return result ?? ReconcilePass(number: passCount, reason: reason, startedAt: now(), error: "the pass was cancelled")
+        return result
+            ?? ReconcilePass(number: passCount, reason: reason, startedAt: now(), error: "the pass was cancelled")
     }
 
     private func performPass(reason: String) async -> ReconcilePass {
@@ -122,13 +123,16 @@ public actor Reconciler<C: Clock> where C.Duration == Duration {
         let instant = clock.now
         for action in plan.actions {
             if action.kind == .blocked {
-                results.append(ReconcileActionResult(session: action.session, action: action.refused ?? .blocked,
-                                                     outcome: .skipped, message: action.reason))
+                results.append(
+                    ReconcileActionResult(
+                        session: action.session, action: action.refused ?? .blocked,
+                        outcome: .skipped, message: action.reason))
             } else if let waiting = backoff[action.session], waiting.retryAt > instant {
-                results.append(ReconcileActionResult(
-                    session: action.session, action: action.kind, outcome: .deferred,
-                    message: "retrying after \(waiting.failure.count) failure(s) at "
-                        + ISO8601DateFormatter().string(from: waiting.failure.retryAt)))
+                results.append(
+                    ReconcileActionResult(
+                        session: action.session, action: action.kind, outcome: .deferred,
+                        message: "retrying after \(waiting.failure.count) failure(s) at "
+                            + ISO8601DateFormatter().string(from: waiting.failure.retryAt)))
             } else {
                 runnable.append(action)
             }
@@ -160,11 +164,15 @@ public actor Reconciler<C: Clock> where C.Duration == Duration {
                 results.append(ReconcileActionResult(session: action.session, action: action.kind, outcome: .succeeded))
             case .failed(let message):
                 recordFailure(action, message: message)
-                results.append(ReconcileActionResult(session: action.session, action: action.kind, outcome: .failed,
-                                                     message: message))
+                results.append(
+                    ReconcileActionResult(
+                        session: action.session, action: action.kind, outcome: .failed,
+                        message: message))
             case .skipped(let message):
-                results.append(ReconcileActionResult(session: action.session, action: action.kind, outcome: .skipped,
-                                                     message: message))
+                results.append(
+                    ReconcileActionResult(
+                        session: action.session, action: action.kind, outcome: .skipped,
+                        message: message))
             }
         }
         // A session that no longer needs anything has recovered (fixed by hand, or undeclared).
@@ -178,18 +186,23 @@ public actor Reconciler<C: Clock> where C.Duration == Duration {
         let delay = settings.backoff(afterFailures: count)
         let seconds = Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18
         let failedAt = now()
-        let failure = SessionFailure(session: action.session, action: action.kind, message: message, count: count,
-                                     lastFailedAt: failedAt, retryAt: failedAt.addingTimeInterval(seconds))
+        let failure = SessionFailure(
+            session: action.session, action: action.kind, message: message, count: count,
+            lastFailedAt: failedAt, retryAt: failedAt.addingTimeInterval(seconds))
         backoff[action.session] = (failure, clock.now.advanced(by: delay))
-        logger.warning("session action failed; backing off",
-                       metadata: ["session": "\(action.session)", "action": "\(action.kind.rawValue)",
-                                  "failures": "\(count)", "error": "\(message)"])
+        logger.warning(
+            "session action failed; backing off",
+            metadata: [
+                "session": "\(action.session)", "action": "\(action.kind.rawValue)",
+                "failures": "\(count)", "error": "\(message)",
+            ])
     }
 
     private func publish(_ record: ReconcilePass) async {
         guard let events else { return }
         do {
-            try await events.append(NewEvent(session: nil, type: "reconcile.pass", data: try JSONValue.encoding(record)))
+            try await events.append(
+                NewEvent(session: nil, type: "reconcile.pass", data: try JSONValue.encoding(record)))
             for result in record.results where result.outcome != .deferred {
                 var data: [String: JSONValue] = [
                     "action": .string(result.action.rawValue), "outcome": .string(result.outcome.rawValue),

@@ -37,7 +37,9 @@ public enum WorkspaceLockError: Error, Sendable, Equatable, CustomStringConverti
         switch self {
         case .held(let path, let holder, let waited):
             let who =
-                holder.map { "process \($0.pid) (\($0.command)) since \(ISO8601DateFormatter().string(from: $0.since))" }
+                holder.map {
+                    "process \($0.pid) (\($0.command)) since \(ISO8601DateFormatter().string(from: $0.since))"
+                }
                 ?? "another process"
             let wait = waited > .zero ? " after waiting \(waited.components.seconds)s" : ""
             return "\(path) is held by \(who)\(wait); only one csm may change this workspace at a time. "

@@ -36,7 +36,9 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     }
 
     static func invalidName(_ name: String) -> APIError {
-        APIError(.badRequest, "invalid_name", "'\(name)' is not a valid name: use 1 to 64 characters from A-Z, a-z, 0-9, '.', '_' and '-'")
+        APIError(
+            .badRequest, "invalid_name",
+            "'\(name)' is not a valid name: use 1 to 64 characters from A-Z, a-z, 0-9, '.', '_' and '-'")
     }
 
     static func invalidBody(_ message: String) -> APIError {
@@ -56,9 +58,11 @@ enum JSONResponse {
     }()
 
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? encoder.encode(value)) ?? Data(#"{"error":{"code":"internal","message":"encoding failed"}}"#.utf8)
+        let data =
+            (try? encoder.encode(value)) ?? Data(#"{"error":{"code":"internal","message":"encoding failed"}}"#.utf8)
         return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8", .contentLength: "\(data.count)"],
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8", .contentLength: "\(data.count)"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }
@@ -78,7 +82,8 @@ extension Request {
         }
         let data = Data(buffer.readableBytesView)
         guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
-            throw APIError(.badRequest, "invalid_json", data.isEmpty ? "a JSON body is required" : "the body is not valid JSON")
+            throw APIError(
+                .badRequest, "invalid_json", data.isEmpty ? "a JSON body is required" : "the body is not valid JSON")
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)

@@ -6,7 +6,9 @@ import Logging
 import ServiceLifecycle
 
 /// The router with every route and middleware, and the table of what was registered.
-public func buildRouter(_ dependencies: ServerDependencies, options: ServerOptions) -> (Router<ServerContext>, RouteTable) {
+public func buildRouter(_ dependencies: ServerDependencies, options: ServerOptions) -> (
+    Router<ServerContext>, RouteTable
+) {
     let router = Router(context: ServerContext.self)
     let table = RouteTable()
     // Middleware first: it applies only to routes added after it (and always to the not-found answer).
@@ -36,7 +38,8 @@ public func buildApplication(
         configuration: ApplicationConfiguration(
             address: .hostname(options.listen.host, port: options.listen.port), serverName: "csm"),
         onServerRunning: { channel in
-            await onRunning(ListenAddress(host: options.listen.host, port: channel.localAddress?.port ?? options.listen.port))
+            await onRunning(
+                ListenAddress(host: options.listen.host, port: channel.localAddress?.port ?? options.listen.port))
         },
         logger: logger)
 }

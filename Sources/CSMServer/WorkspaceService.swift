@@ -19,7 +19,8 @@ actor WorkspaceService {
         do {
             return try ConfigDocument.load(path: dependencies.configPath, loader: dependencies.loader)
         } catch {
-            throw APIError(.serviceUnavailable, "config_invalid", "\(dependencies.configPath) cannot be used:\n\(error)")
+            throw APIError(
+                .serviceUnavailable, "config_invalid", "\(dependencies.configPath) cannot be used:\n\(error)")
         }
     }
 
@@ -31,7 +32,9 @@ actor WorkspaceService {
     func edit(ifMatch: String? = nil, _ change: (ConfigDocument) throws -> String) throws -> ConfigDocument {
         let document = try document()
         if let ifMatch, ifMatch != "*", ifMatch != Self.etag(of: document) {
-            throw APIError(.conflict, "config_changed", "csm.yaml changed since you read it (If-Match does not match); read it again")
+            throw APIError(
+                .conflict, "config_changed",
+                "csm.yaml changed since you read it (If-Match does not match); read it again")
         }
         let text: String
         do {
@@ -43,9 +46,12 @@ actor WorkspaceService {
         do {
             return try document.saving(text, loader: dependencies.loader)
         } catch .changedOnDisk {
-            throw APIError(.conflict, "config_changed", "csm.yaml changed on disk while it was being edited; nothing was written, try again")
+            throw APIError(
+                .conflict, "config_changed",
+                "csm.yaml changed on disk while it was being edited; nothing was written, try again")
         } catch .invalid(_, let error) {
-            throw APIError(.badRequest, "invalid_config", "the edited csm.yaml would not be valid, nothing was written:\n\(error)")
+            throw APIError(
+                .badRequest, "invalid_config", "the edited csm.yaml would not be valid, nothing was written:\n\(error)")
         } catch {
             throw APIError(.internalServerError, "config_write_failed", "\(error)")
         }
@@ -84,8 +90,10 @@ actor WorkspaceService {
         var seen = Set<String>()
         for row in rows where seen.insert(row.name).inserted || row.status != .unmanaged {
             let last = try? await dependencies.events.lastEvent(session: row.name)
-            views.append(SessionView(row: row, desired: row.status == .unmanaged ? nil : desired[row.name],
-                                     failure: failures[row.name], lastEvent: last?.ts))
+            views.append(
+                SessionView(
+                    row: row, desired: row.status == .unmanaged ? nil : desired[row.name],
+                    failure: failures[row.name], lastEvent: last?.ts))
         }
         return views
     }

@@ -15,15 +15,17 @@ public final class InMemoryTmux: TmuxDriver {
     public func createSession(_ request: TmuxSessionRequest) async throws {
         try state.withLock { state in
             if state.failing.contains(request.name) {
-                throw TmuxError.commandFailed(argv: ["tmux", "new-session", request.name], status: 1, stderr: "simulated failure")
+                throw TmuxError.commandFailed(
+                    argv: ["tmux", "new-session", request.name], status: 1, stderr: "simulated failure")
             }
             guard !state.sessions.contains(where: { $0.tmuxName == request.name }) else {
                 throw TmuxError.sessionExists(name: request.name)
             }
             state.created.append(request.name)
-            state.sessions.append(ObservedTmuxSession(
-                tmuxName: request.name, workspace: request.options["@csm-workspace"],
-                session: request.options["@csm-session"], specHash: request.options["@csm-spec"]))
+            state.sessions.append(
+                ObservedTmuxSession(
+                    tmuxName: request.name, workspace: request.options["@csm-workspace"],
+                    session: request.options["@csm-session"], specHash: request.options["@csm-spec"]))
         }
     }
 

@@ -55,7 +55,8 @@ struct EventStoreTests {
             for index in 1...40 {
                 try await store.append(NewEvent(session: "api", type: "e\(index)"))
             }
-            let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("sessions").path).sorted()
+            let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("sessions").path)
+                .sorted()
             // The current file is renamed as soon as it is full, so it may not exist until the next append.
             #expect(Set(files).isSubset(of: ["api.jsonl", "api.jsonl.1", "api.jsonl.2"]))
             #expect(files.contains("api.jsonl.2"), "older files are kept up to the limit")

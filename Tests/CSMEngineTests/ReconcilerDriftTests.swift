@@ -34,14 +34,16 @@ struct ReconcilerDriftTests {
     @Test("a tmux session killed by hand is back within one interval")
     func killedSessionComesBack() async throws {
         try await withCSMWorld { world in
-            try world.writeConfig(world.config(sessions: "  a:\n    repo: app\n") + "server:\n  reconcile:\n    interval: 1s\n")
+            try world.writeConfig(
+                world.config(sessions: "  a:\n    repo: app\n") + "server:\n  reconcile:\n    interval: 1s\n")
             try await Self.withRunningReconciler(world) { _ in
                 #expect(await eventually { await Self.isRunning(world, "csm-a") })
                 try await world.tmux.killSession(named: "csm-a")
                 let clock = ContinuousClock()
                 let killed = clock.now
                 #expect(await eventually(timeout: .seconds(5)) { await Self.isRunning(world, "csm-a") })
-                #expect(killed.duration(to: clock.now) < .milliseconds(2500), "one interval (1 s) plus the start itself")
+                #expect(
+                    killed.duration(to: clock.now) < .milliseconds(2500), "one interval (1 s) plus the start itself")
             }
         }
     }

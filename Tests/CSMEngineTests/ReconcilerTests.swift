@@ -34,9 +34,12 @@ struct ReconcilerTests {
             let desired = DesiredBox(ReconcilerTests.workspace(sessions))
             self.desired = desired
             events = EventStore(directory: state.appendingPathComponent("events").path)
-            let engine = Engine(tmux: tmux, git: git, launch: AgentLaunch(layout: StateLayout(root: state.path), csmExecutable: "/bin/csm"))
+            let engine = Engine(
+                tmux: tmux, git: git,
+                launch: AgentLaunch(layout: StateLayout(root: state.path), csmExecutable: "/bin/csm"))
             reconciler = Reconciler(
-                engine: engine, settings: ReconcilerSettings(backoffBase: .seconds(5), backoffCap: .seconds(12)), clock: clock,
+                engine: engine, settings: ReconcilerSettings(backoffBase: .seconds(5), backoffCap: .seconds(12)),
+                clock: clock,
                 loadWorkspace: { desired.value.withLock { $0 } }, events: events)
         }
     }
@@ -75,7 +78,9 @@ struct ReconcilerTests {
             failure = try #require(await fixture.reconciler.failures["bad"])
             #expect(failure.count == 2)
             fixture.clock.advance(by: .seconds(9))
-            #expect(await fixture.reconciler.pass(reason: "test").results.map(\.outcome) == [.deferred], "10 s after 2 failures")
+            #expect(
+                await fixture.reconciler.pass(reason: "test").results.map(\.outcome) == [.deferred],
+                "10 s after 2 failures")
             fixture.clock.advance(by: .seconds(1))
             _ = await fixture.reconciler.pass(reason: "test")
             fixture.clock.advance(by: .seconds(12))
@@ -125,7 +130,9 @@ struct ReconcilerTests {
     func invalidConfig() async throws {
         try await withTemporaryDirectory { dir in
             struct Broken: Error, CustomStringConvertible { var description: String { "csm.yaml:3:1: error: broken" } }
-            let engine = Engine(tmux: InMemoryTmux(), git: InMemoryGit(), launch: AgentLaunch(layout: StateLayout(root: dir.path), csmExecutable: "/bin/csm"))
+            let engine = Engine(
+                tmux: InMemoryTmux(), git: InMemoryGit(),
+                launch: AgentLaunch(layout: StateLayout(root: dir.path), csmExecutable: "/bin/csm"))
             let reconciler = Reconciler(engine: engine, clock: ManualClock(), loadWorkspace: { throw Broken() })
             let pass = await reconciler.pass(reason: "test")
             #expect(pass.error == "csm.yaml:3:1: error: broken")

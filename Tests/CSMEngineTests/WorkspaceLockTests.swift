@@ -14,7 +14,8 @@ struct WorkspaceLockTests {
             let none = try WorkspaceLock.tryAcquire(path: path)
             #expect(none == nil)
             do {
-                _ = try await WorkspaceLock.acquire(path: path, timeout: .milliseconds(150), pollInterval: .milliseconds(20))
+                _ = try await WorkspaceLock.acquire(
+                    path: path, timeout: .milliseconds(150), pollInterval: .milliseconds(20))
                 Issue.record("the second acquire should fail")
             } catch let error as WorkspaceLockError {
                 guard case .held(_, let seen, let waited) = error else { throw error }
@@ -33,7 +34,9 @@ struct WorkspaceLockTests {
         try await withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("apply.lock").path
             let first = try #require(try WorkspaceLock.tryAcquire(path: path))
-            let waiter = Task { try await WorkspaceLock.acquire(path: path, timeout: .seconds(10), pollInterval: .milliseconds(10)) }
+            let waiter = Task {
+                try await WorkspaceLock.acquire(path: path, timeout: .seconds(10), pollInterval: .milliseconds(10))
+            }
             first.release()
             let second = try await waiter.value
             second.release()

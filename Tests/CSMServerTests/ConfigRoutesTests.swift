@@ -16,7 +16,9 @@ struct ConfigRoutesTests {
             try await server.test { client in
                 let patched = try await client.execute(
                     uri: "/api/config", method: .patch, headers: server.json,
-                    body: #"{"linearApiKey":"lin_secret","toolApprovalRules":[{"tool":"Bash","pattern":"git *","action":"allow"}]}"#.buffer)
+                    body:
+                        #"{"linearApiKey":"lin_secret","toolApprovalRules":[{"tool":"Bash","pattern":"git *","action":"allow"}]}"#
+                        .buffer)
                 #expect(patched.status == .ok, "\(patched.text)")
                 let config = try server.world.readConfig()
                 #expect(config.contains("apiKey: lin_secret") && config.contains("# trailing comment"))
@@ -29,10 +31,12 @@ struct ConfigRoutesTests {
                 let rules = try #require(shown.object["toolApprovalRules"] as? [[String: Any]])
                 #expect(rules.first?["pattern"] as? String == "git *")
 
-                let cleared = try await client.execute(uri: "/api/config", method: .patch, headers: server.json, body: #"{"linearApiKey":""}"#.buffer)
+                let cleared = try await client.execute(
+                    uri: "/api/config", method: .patch, headers: server.json, body: #"{"linearApiKey":""}"#.buffer)
                 #expect(cleared.object["hasLinear"] as? Bool == false)
                 let badRule = try await client.execute(
-                    uri: "/api/config", method: .patch, headers: server.json, body: #"{"toolApprovalRules":[{"tool":"Bash","action":"maybe"}]}"#.buffer)
+                    uri: "/api/config", method: .patch, headers: server.json,
+                    body: #"{"toolApprovalRules":[{"tool":"Bash","action":"maybe"}]}"#.buffer)
                 #expect(badRule.status == .badRequest)
             }
         }
@@ -45,7 +49,8 @@ struct ConfigRoutesTests {
                 let listed = try await client.execute(uri: "/api/config/rules", method: .get)
                 let etag = try #require(listed.headers[.eTag])
                 let appended = try await client.execute(
-                    uri: "/api/config/rules", method: .post, headers: server.json, body: #"{"rule":{"tool":"*","action":"ask"}}"#.buffer)
+                    uri: "/api/config/rules", method: .post, headers: server.json,
+                    body: #"{"rule":{"tool":"*","action":"ask"}}"#.buffer)
                 #expect(appended.status == .created)
                 #expect((appended.object["rules"] as? [Any])?.count == 2)
                 #expect(try server.world.readConfig().contains("# keep reads safe"))
@@ -55,19 +60,24 @@ struct ConfigRoutesTests {
                 let conflict = try await client.execute(
                     uri: "/api/config/rules", method: .put, headers: stale, body: #"{"rules":[]}"#.buffer)
                 #expect(conflict.status == .conflict && conflict.errorCode == "config_changed")
-                #expect((try await client.execute(uri: "/api/config/rules", method: .get).object["rules"] as? [Any])?.count == 2)
+                #expect(
+                    (try await client.execute(uri: "/api/config/rules", method: .get).object["rules"] as? [Any])?.count
+                        == 2)
 
                 let reordered = try await client.execute(
                     uri: "/api/config/rules", method: .put, headers: server.json,
                     body: #"{"rules":[{"tool":"*","action":"ask"},{"tool":"Read","action":"allow"}]}"#.buffer)
                 let order = (reordered.object["rules"] as? [[String: Any]])?.map { $0["tool"] as? String }
                 #expect(order == ["*", "Read"])
-                let deleted = try await client.execute(uri: "/api/config/rules/0", method: .delete, headers: server.auth)
+                let deleted = try await client.execute(
+                    uri: "/api/config/rules/0", method: .delete, headers: server.auth)
                 #expect((deleted.object["rules"] as? [[String: Any]])?.map { $0["tool"] as? String } == ["Read"])
-                let missing = try await client.execute(uri: "/api/config/rules/5", method: .delete, headers: server.auth)
+                let missing = try await client.execute(
+                    uri: "/api/config/rules/5", method: .delete, headers: server.auth)
                 #expect(missing.status == .notFound && missing.errorCode == "rule_not_found")
                 let noTool = try await client.execute(
-                    uri: "/api/config/rules", method: .post, headers: server.json, body: #"{"rule":{"tool":" ","action":"ask"}}"#.buffer)
+                    uri: "/api/config/rules", method: .post, headers: server.json,
+                    body: #"{"rule":{"tool":" ","action":"ask"}}"#.buffer)
                 #expect(noTool.status == .badRequest)
             }
         }

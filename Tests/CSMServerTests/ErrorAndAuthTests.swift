@@ -1,5 +1,4 @@
 import CSMModel
-@testable import CSMServer
 import CSMTestSupport
 import Foundation
 import HTTPTypes
@@ -7,12 +6,15 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
+@testable import CSMServer
+
 @Suite("server errors and auth", .tags(.realTmux, .realGit), .timeLimit(.minutes(2)))
 struct ErrorAndAuthTests {
     /// Every mutating route, with a path that exists (the auth check runs before the route).
     static let mutatingRoutes: [(HTTPRequest.Method, String)] = [
         (.post, "/api/sessions"), (.delete, "/api/sessions/a"), (.post, "/api/sessions/a/message"),
-        (.post, "/api/sessions/a/approve-tool"), (.post, "/api/sessions/a/reconnect"), (.post, "/api/sessions/a/favorite"),
+        (.post, "/api/sessions/a/approve-tool"), (.post, "/api/sessions/a/reconnect"),
+        (.post, "/api/sessions/a/favorite"),
         (.delete, "/api/sessions/a/favorite"), (.patch, "/api/config"), (.post, "/api/config/rules"),
         (.put, "/api/config/rules"), (.delete, "/api/config/rules/0"), (.post, "/api/apply"),
     ]
@@ -26,7 +28,8 @@ struct ErrorAndAuthTests {
                     #expect(none.status == .unauthorized, "\(method) \(path)")
                     #expect(none.errorCode == "unauthorized", "\(method) \(path)")
                     #expect(none.headers[.wwwAuthenticate] == "Bearer")
-                    let wrong = try await client.execute(uri: path, method: method, headers: [.authorization: "Bearer nope"], body: "{}".buffer)
+                    let wrong = try await client.execute(
+                        uri: path, method: method, headers: [.authorization: "Bearer nope"], body: "{}".buffer)
                     #expect(wrong.status == .unauthorized, "\(method) \(path)")
                 }
                 let read = try await client.execute(uri: "/api/health", method: .get)
@@ -70,7 +73,8 @@ struct ErrorAndAuthTests {
     @Test("Host must be the listen address or localhost with our port; any host on a wildcard address")
     func hostCheck() throws {
         let credentials = ServerCredentials(token: String(repeating: "a", count: 64))
-        let loopback = GuardMiddleware(listen: ListenAddress("127.0.0.1:3000")!, credentials: credentials, routes: RouteTable())
+        let loopback = GuardMiddleware(
+            listen: ListenAddress("127.0.0.1:3000")!, credentials: credentials, routes: RouteTable())
         for allowed in ["localhost", "localhost:3000", "127.0.0.1:3000", "[::1]:3000", "LOCALHOST:3000"] {
             #expect(loopback.isAllowed(host: allowed), "\(allowed)")
         }
@@ -80,7 +84,8 @@ struct ErrorAndAuthTests {
         #expect(loopback.isAllowed(origin: "http://localhost:3000"))
         #expect(!loopback.isAllowed(origin: "http://evil.example"))
         #expect(!loopback.isAllowed(origin: "null"))
-        let wildcard = GuardMiddleware(listen: ListenAddress("0.0.0.0:3000")!, credentials: credentials, routes: RouteTable())
+        let wildcard = GuardMiddleware(
+            listen: ListenAddress("0.0.0.0:3000")!, credentials: credentials, routes: RouteTable())
         #expect(wildcard.isAllowed(host: "my-laptop.local:3000"))
     }
 
@@ -88,10 +93,12 @@ struct ErrorAndAuthTests {
     func originLive() async throws {
         try await withServer(listen: "127.0.0.1:0") { server in
             try await server.application().test(.live) { client in
-                let origin = try await client.execute(uri: "/api/health", method: .get, headers: [.origin: "http://evil.example"])
+                let origin = try await client.execute(
+                    uri: "/api/health", method: .get, headers: [.origin: "http://evil.example"])
                 #expect(origin.status == .forbidden)
                 #expect(origin.errorCode == "origin_not_allowed")
-                let ours = try await client.execute(uri: "/api/health", method: .get, headers: [.origin: "http://localhost:\(client.port!)"])
+                let ours = try await client.execute(
+                    uri: "/api/health", method: .get, headers: [.origin: "http://localhost:\(client.port!)"])
                 #expect(ours.status == .ok)
             }
         }
@@ -101,9 +108,11 @@ struct ErrorAndAuthTests {
     func errorBodies() async throws {
         try await withServer(sessions: "  a:\n    repo: app\n") { server in
             try await server.test { client in
-                let malformed = try await client.execute(uri: "/api/sessions", method: .post, headers: server.json, body: "{nope".buffer)
+                let malformed = try await client.execute(
+                    uri: "/api/sessions", method: .post, headers: server.json, body: "{nope".buffer)
                 #expect(malformed.status == .badRequest && malformed.errorCode == "invalid_json")
-                let missing = try await client.execute(uri: "/api/sessions/a/message", method: .post, headers: server.json, body: "{}".buffer)
+                let missing = try await client.execute(
+                    uri: "/api/sessions/a/message", method: .post, headers: server.json, body: "{}".buffer)
                 #expect(missing.status == .badRequest && missing.errorCode == "invalid_body")
                 let invalid = try await client.execute(uri: "/api/sessions/a$b", method: .get)
                 #expect(invalid.status == .badRequest && invalid.errorCode == "invalid_name")
@@ -118,9 +127,11 @@ struct ErrorAndAuthTests {
                 let tooLarge = try await client.execute(
                     uri: "/api/sessions", method: .post, headers: server.json, body: "{\"name\":\"\(big)\"}".buffer)
                 #expect(tooLarge.status == .contentTooLarge && tooLarge.errorCode == "body_too_large")
-                let badIndex = try await client.execute(uri: "/api/config/rules/x", method: .delete, headers: server.auth)
+                let badIndex = try await client.execute(
+                    uri: "/api/config/rules/x", method: .delete, headers: server.auth)
                 #expect(badIndex.status == .badRequest && badIndex.errorCode == "invalid_index")
-                let lastID = try await client.execute(uri: "/api/events", method: .get, headers: [HTTPField.Name("Last-Event-ID")!: "abc"])
+                let lastID = try await client.execute(
+                    uri: "/api/events", method: .get, headers: [HTTPField.Name("Last-Event-ID")!: "abc"])
                 #expect(lastID.status == .badRequest && lastID.errorCode == "invalid_last_event_id")
             }
         }
@@ -130,10 +141,12 @@ struct ErrorAndAuthTests {
     func openAPIMatchesRouter() async throws {
         try await withServer { server in
             let (_, table) = buildRouter(server.dependencies, options: server.options)
-            let registered = Set(table.routes.map { route in
-                route.method.lowercased() + " " + route.path.split(separator: "/", omittingEmptySubsequences: false)
-                    .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
-            })
+            let registered = Set(
+                table.routes.map { route in
+                    route.method.lowercased() + " "
+                        + route.path.split(separator: "/", omittingEmptySubsequences: false)
+                        .map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+                })
             try await server.test { client in
                 let response = try await client.execute(uri: "/api/openapi.json", method: .get)
                 #expect(response.object["openapi"] as? String == "3.1.0")

@@ -46,7 +46,10 @@ struct ServerHarness {
 }
 
 /// A world with csm.yaml holding `sessions` (YAML lines under `sessions:`), and a harness over it.
-func withServer<T>(sessions: String = "", extra: String = "", listen: String = "127.0.0.1:3000", _ body: (ServerHarness) async throws -> T) async throws -> T {
+func withServer<T>(
+    sessions: String = "", extra: String = "", listen: String = "127.0.0.1:3000",
+    _ body: (ServerHarness) async throws -> T
+) async throws -> T {
     try await withCSMWorld { world in
         try world.writeConfig(world.config(sessions: sessions) + extra)
         return try await body(try ServerHarness(world: world, listen: listen))

@@ -38,11 +38,15 @@ struct SessionRoutesTests {
                 #expect((session["worktree"] as? String)?.hasSuffix("/worktrees/e2e/feat") == true)
                 #expect(session["lastActivity"] is String)
 
-                let again = try await client.execute(uri: "/api/sessions", method: .post, headers: server.json, body: #"{"name":"feat"}"#.buffer)
+                let again = try await client.execute(
+                    uri: "/api/sessions", method: .post, headers: server.json, body: #"{"name":"feat"}"#.buffer)
                 #expect(again.status == .conflict && again.errorCode == "session_exists")
-                let badName = try await client.execute(uri: "/api/sessions", method: .post, headers: server.json, body: #"{"name":"a b"}"#.buffer)
+                let badName = try await client.execute(
+                    uri: "/api/sessions", method: .post, headers: server.json, body: #"{"name":"a b"}"#.buffer)
                 #expect(badName.status == .badRequest && badName.errorCode == "invalid_name")
-                let badRepo = try await client.execute(uri: "/api/sessions", method: .post, headers: server.json, body: #"{"name":"x","repo":"nope"}"#.buffer)
+                let badRepo = try await client.execute(
+                    uri: "/api/sessions", method: .post, headers: server.json,
+                    body: #"{"name":"x","repo":"nope"}"#.buffer)
                 #expect(badRepo.status == .badRequest && badRepo.errorCode == "invalid_body")
                 let one = try await client.execute(uri: "/api/sessions/feat", method: .get)
                 #expect(one.status == .ok && one.object["name"] as? String == "feat")
@@ -55,13 +59,16 @@ struct SessionRoutesTests {
         try await withServer(sessions: "  run:\n    repo: app\n  idle:\n    repo: app\n") { server in
             try await server.test { client in
                 let notRunning = try await client.execute(
-                    uri: "/api/sessions/idle/message", method: .post, headers: server.json, body: #"{"text":"hello"}"#.buffer)
+                    uri: "/api/sessions/idle/message", method: .post, headers: server.json,
+                    body: #"{"text":"hello"}"#.buffer)
                 #expect(notRunning.status == .conflict && notRunning.errorCode == "session_not_running")
                 let unknown = try await client.execute(
-                    uri: "/api/sessions/ghost/message", method: .post, headers: server.json, body: #"{"text":"hello"}"#.buffer)
+                    uri: "/api/sessions/ghost/message", method: .post, headers: server.json,
+                    body: #"{"text":"hello"}"#.buffer)
                 #expect(unknown.status == .notFound)
                 let empty = try await client.execute(
-                    uri: "/api/sessions/idle/message", method: .post, headers: server.json, body: #"{"text":"  "}"#.buffer)
+                    uri: "/api/sessions/idle/message", method: .post, headers: server.json,
+                    body: #"{"text":"  "}"#.buffer)
                 #expect(empty.status == .badRequest)
 
                 let pass = try await client.execute(uri: "/api/apply", method: .post, headers: server.auth)
@@ -73,7 +80,8 @@ struct SessionRoutesTests {
                 #expect(sent.object["method"] as? String == "tmux")
                 let socket = server.world.tmuxSocket
                 let shown = await eventually {
-                    let pane = (try? runTool("tmux", ["-L", socket, "capture-pane", "-p", "-t", "=csm-run:claude"])) ?? ""
+                    let pane =
+                        (try? runTool("tmux", ["-L", socket, "capture-pane", "-p", "-t", "=csm-run:claude"])) ?? ""
                     return pane.contains("echo 'quoted' $HOME; done")
                 }
                 #expect(shown, "the text reaches the pane literally")
@@ -87,20 +95,24 @@ struct SessionRoutesTests {
     func sessionActions() async throws {
         try await withServer(sessions: "  a:\n    repo: app\n") { server in
             try await server.test { client in
-                let favorite = try await client.execute(uri: "/api/sessions/a/favorite", method: .post, headers: server.auth)
+                let favorite = try await client.execute(
+                    uri: "/api/sessions/a/favorite", method: .post, headers: server.auth)
                 #expect(favorite.status == .ok)
                 #expect(try server.world.readConfig().contains("favorites:\n  - a\n"))
                 let listed = try await client.execute(uri: "/api/sessions/a", method: .get)
                 #expect(listed.object["favorite"] as? Bool == true)
-                let unfavorite = try await client.execute(uri: "/api/sessions/a/favorite", method: .delete, headers: server.auth)
+                let unfavorite = try await client.execute(
+                    uri: "/api/sessions/a/favorite", method: .delete, headers: server.auth)
                 #expect(unfavorite.status == .ok)
                 #expect(!(try server.world.readConfig().contains("- a")))
-                let ghost = try await client.execute(uri: "/api/sessions/ghost/favorite", method: .post, headers: server.auth)
+                let ghost = try await client.execute(
+                    uri: "/api/sessions/ghost/favorite", method: .post, headers: server.auth)
                 #expect(ghost.status == .notFound)
 
                 _ = try await client.execute(uri: "/api/apply", method: .post, headers: server.auth)
                 #expect(await eventually { server.world.agentLaunches().count == 1 })
-                let reconnect = try await client.execute(uri: "/api/sessions/a/reconnect", method: .post, headers: server.auth)
+                let reconnect = try await client.execute(
+                    uri: "/api/sessions/a/reconnect", method: .post, headers: server.auth)
                 #expect(reconnect.status == .ok, "\(reconnect.text)")
                 #expect(await eventually { server.world.agentLaunches().count == 2 })
                 #expect(server.world.agentLaunches().last?.first == "--continue")
@@ -129,7 +141,8 @@ struct SessionRoutesTests {
                 let blocked = try await client.execute(uri: "/api/sessions/a", method: .delete, headers: server.auth)
                 #expect(blocked.status == .conflict && blocked.errorCode == "destroy_blocked")
                 #expect(try server.world.readConfig().contains("  a:\n"))
-                let forced = try await client.execute(uri: "/api/sessions/a?force=true", method: .delete, headers: server.auth)
+                let forced = try await client.execute(
+                    uri: "/api/sessions/a?force=true", method: .delete, headers: server.auth)
                 #expect(forced.status == .ok, "\(forced.text)")
                 #expect(!(try server.world.readConfig().contains("  a:\n")))
                 #expect(try await server.world.tmux.listSessions().isEmpty)
@@ -151,7 +164,9 @@ struct SessionRoutesTests {
                 let pass = try #require(apply.object["pass"] as? [String: Any])
                 #expect(pass["reason"] as? String == "api")
                 let results = try #require(pass["results"] as? [[String: Any]])
-                #expect(results.first?["action"] as? String == "create" && results.first?["outcome"] as? String == "succeeded")
+                #expect(
+                    results.first?["action"] as? String == "create"
+                        && results.first?["outcome"] as? String == "succeeded")
                 let plan = try await client.execute(uri: "/api/plan", method: .get)
                 #expect((plan.object["pass"] as? [String: Any])?["number"] as? Int == 1)
                 let hosts = try await client.execute(uri: "/api/hosts", method: .get)

@@ -14,7 +14,11 @@ import Testing
 final class Frames: Sendable {
     private let frames = Mutex<[String]>([])
     /// Appends and returns the count.
-    func append(_ text: String) -> Int { frames.withLock { $0.append(text); return $0.count } }
+    func append(_ text: String) -> Int {
+        frames.withLock {
+            $0.append(text); return $0.count
+        }
+    }
     var all: [String] { frames.withLock { $0 } }
 }
 
@@ -41,7 +45,8 @@ struct StreamTests {
             let server = try ServerHarness(world: world, store: store)
             try await server.test { client in
                 let request = Task {
-                    try await client.execute(uri: "/api/sessions/a/stream", method: .get, headers: [Self.lastEventID: "3"])
+                    try await client.execute(
+                        uri: "/api/sessions/a/stream", method: .get, headers: [Self.lastEventID: "3"])
                 }
                 #expect(await eventually { store.publisher.subscriberCount == 1 })
                 try await store.append(NewEvent(session: "b", type: "not for a"))

@@ -41,7 +41,9 @@ final class ServerProcess: Sendable {
 
     /// The base URL the server printed (`http://127.0.0.1:PORT`).
     var baseURL: String? {
-        guard let range = text.range(of: #"on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else { return nil }
+        guard let range = text.range(of: #"on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else {
+            return nil
+        }
         return String(text[range].dropFirst(3))
     }
 
@@ -55,14 +57,17 @@ struct ServerEndToEndTests {
     @Test("csm server corrects drift, holds the workspace lock against a second server, and stops cleanly on SIGTERM")
     func serverLifecycle() async throws {
         try await withCSMWorld { world in
-            try world.writeConfig(world.config(sessions: "  a:\n    repo: app\n") + "server:\n  reconcile:\n    interval: 1s\n")
+            try world.writeConfig(
+                world.config(sessions: "  a:\n    repo: app\n") + "server:\n  reconcile:\n    interval: 1s\n")
             let server = try ServerProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
             defer { server.stop() }
             #expect(await eventually { server.baseURL != nil }, "\(server.text)")
             let base = try #require(server.baseURL)
             #expect(server.text.contains("/?login="))
 
-            func running() async -> Bool { (try? await world.tmux.listSessions().contains { $0.tmuxName == "csm-a" }) ?? false }
+            func running() async -> Bool {
+                (try? await world.tmux.listSessions().contains { $0.tmuxName == "csm-a" }) ?? false
+            }
             #expect(await eventually { await running() })
             try await world.tmux.killSession(named: "csm-a")
             #expect(await eventually(timeout: .seconds(5)) { await running() }, "the reconciler starts it again")
@@ -74,7 +79,9 @@ struct ServerEndToEndTests {
 
             let second = try await world.csm("server", "--listen", "127.0.0.1:0")
             #expect(second.status == 1)
-            #expect(second.stderr.contains("server.lock is held by process \(server.process.processIdentifier)"), "\(second.combined)")
+            #expect(
+                second.stderr.contains("server.lock is held by process \(server.process.processIdentifier)"),
+                "\(second.combined)")
 
             let apply = try await world.csm("apply")
             #expect(apply.status == 0, "csm apply waits for the apply lock, not the server lock: \(apply.combined)")
@@ -82,7 +89,8 @@ struct ServerEndToEndTests {
             server.process.terminate()
             #expect(await eventually { !server.process.isRunning })
             #expect(server.process.terminationStatus == 0, "\(server.text)")
-            let lock = try String(contentsOf: world.stateDir.appendingPathComponent("workspaces/e2e/server.lock"), encoding: .utf8)
+            let lock = try String(
+                contentsOf: world.stateDir.appendingPathComponent("workspaces/e2e/server.lock"), encoding: .utf8)
             #expect(lock.isEmpty, "the lock is released")
             let token = world.stateDir.appendingPathComponent("token").path
             let mode = try FileManager.default.attributesOfItem(atPath: token)[.posixPermissions] as? Int

@@ -39,9 +39,11 @@ struct ConfigController {
         let workspace = document.workspace
         let server = workspace.server
         return ConfigBody(
-            path: document.path, workspace: workspace.name, favorites: workspace.favorites, toolApprovalRules: workspace.rules,
-            server: .init(listen: server.listen, reconcileInterval: server.reconcileInterval, prune: server.prune,
-                          approvalTimeout: server.approvalTimeout),
+            path: document.path, workspace: workspace.name, favorites: workspace.favorites,
+            toolApprovalRules: workspace.rules,
+            server: .init(
+                listen: server.listen, reconcileInterval: server.reconcileInterval, prune: server.prune,
+                approvalTimeout: server.approvalTimeout),
             hasLinear: workspace.integrations.linearAPIKey?.isEmpty == false,
             linearApiKey: workspace.integrations.linearAPIKey?.isEmpty == false ? "********" : nil,
             linearEndpoint: workspace.integrations.linearEndpoint)
@@ -82,7 +84,8 @@ struct ConfigController {
             var text = document.text
             if let key = body.linearApiKey {
                 let value = key.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
-                text = try ConfigEditor(text: text, file: document.path).setScalar(path: ["integrations", "linear", "apiKey"], value: value)
+                text = try ConfigEditor(text: text, file: document.path).setScalar(
+                    path: ["integrations", "linear", "apiKey"], value: value)
             }
             if let rules = body.toolApprovalRules {
                 text = try ConfigEditor(text: text, file: document.path).replaceRules(rules)
@@ -132,7 +135,8 @@ struct ConfigController {
         let document = try await service.edit(ifMatch: request.headers[.ifMatch]) { document in
             var rules = document.workspace.rules
             guard rules.indices.contains(index) else {
-                throw APIError(.notFound, "rule_not_found", "there is no rule \(index); csm.yaml has \(rules.count) rule(s)")
+                throw APIError(
+                    .notFound, "rule_not_found", "there is no rule \(index); csm.yaml has \(rules.count) rule(s)")
             }
             rules.remove(at: index)
             return try ConfigEditor(text: document.text, file: document.path).replaceRules(rules)

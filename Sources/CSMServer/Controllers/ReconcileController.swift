@@ -20,7 +20,9 @@ struct ReconcileController {
 
     func body() async -> PlanBody {
         let reconciler = dependencies.reconciler
-        return PlanBody(pass: await reconciler.latest, failures: await reconciler.failures.values.sorted { $0.session < $1.session })
+        return PlanBody(
+            pass: await reconciler.latest, failures: await reconciler.failures.values.sorted { $0.session < $1.session }
+        )
     }
 
     @Sendable func plan(_ request: Request, _ context: ServerContext) async throws -> Response {
@@ -53,7 +55,9 @@ struct InventoryController {
     @Sendable func hosts(_ request: Request, _ context: ServerContext) async throws -> Response {
         let workspace = try await service.document().workspace
         let hosts = workspace.hosts.values.sorted { $0.name < $1.name }.map {
-            HostBody(name: $0.name, local: $0.isLocal, ssh: $0.ssh, port: $0.port, worktreeBase: workspace.worktreeBase(forHost: $0.name))
+            HostBody(
+                name: $0.name, local: $0.isLocal, ssh: $0.ssh, port: $0.port,
+                worktreeBase: workspace.worktreeBase(forHost: $0.name))
         }
         return JSONResponse.make(["hosts": hosts])
     }

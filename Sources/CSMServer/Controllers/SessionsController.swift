@@ -62,26 +62,31 @@ struct SessionsController {
         try await service.edit { document in
             let workspace = document.workspace
             guard workspace.sessions[body.name] == nil else {
-                throw APIError(.conflict, "session_exists", "a session named '\(body.name)' is already declared in csm.yaml")
+                throw APIError(
+                    .conflict, "session_exists", "a session named '\(body.name)' is already declared in csm.yaml")
             }
             let repos = workspace.repos.keys.sorted()
             let repo: String
             if let requested = body.repo {
                 guard workspace.repos[requested] != nil else {
-                    throw APIError.invalidBody("no repo named '\(requested)' is declared; declared: \(repos.joined(separator: ", "))")
+                    throw APIError.invalidBody(
+                        "no repo named '\(requested)' is declared; declared: \(repos.joined(separator: ", "))")
                 }
                 repo = requested
             } else if repos.count == 1 {
                 repo = repos[0]
             } else {
-                throw APIError.invalidBody("'repo' is required when csm.yaml declares \(repos.count) repos (\(repos.joined(separator: ", ")))")
+                throw APIError.invalidBody(
+                    "'repo' is required when csm.yaml declares \(repos.count) repos (\(repos.joined(separator: ", ")))")
             }
             if let host = body.host, workspace.hosts[host] == nil {
                 throw APIError.invalidBody("no host named '\(host)' is declared")
             }
             var fields = [YAMLEntry("repo", .string(repo))]
-            for (key, value) in [("host", body.host), ("branch", body.branch), ("model", body.model),
-                                 ("prompt", body.prompt), ("linear", body.linear)] {
+            for (key, value) in [
+                ("host", body.host), ("branch", body.branch), ("model", body.model),
+                ("prompt", body.prompt), ("linear", body.linear),
+            ] {
                 if let value { fields.append(YAMLEntry(key, .string(value))) }
             }
             return try ConfigEditor(text: document.text, file: document.path)
@@ -111,7 +116,9 @@ struct SessionsController {
                 .contains { $0.name == name && $0.status == .orphaned }
             guard isDeclared || isOwned else { throw APIError.sessionNotFound(name) }
             if let blocked = plan.actions.first(where: { $0.kind == .blocked }) {
-                throw APIError(.conflict, "destroy_blocked", "session '\(name)' was not killed and csm.yaml is unchanged: \(blocked.reason)")
+                throw APIError(
+                    .conflict, "destroy_blocked",
+                    "session '\(name)' was not killed and csm.yaml is unchanged: \(blocked.reason)")
             }
             if isDeclared {
                 try await service.edit { current in
@@ -131,8 +138,10 @@ struct SessionsController {
     static func result(_ action: PlannedAction, _ outcome: ActionOutcome) -> ReconcileActionResult {
         switch outcome {
         case .succeeded: ReconcileActionResult(session: action.session, action: action.kind, outcome: .succeeded)
-        case .failed(let message): ReconcileActionResult(session: action.session, action: action.kind, outcome: .failed, message: message)
-        case .skipped(let message): ReconcileActionResult(session: action.session, action: action.kind, outcome: .skipped, message: message)
+        case .failed(let message):
+            ReconcileActionResult(session: action.session, action: action.kind, outcome: .failed, message: message)
+        case .skipped(let message):
+            ReconcileActionResult(session: action.session, action: action.kind, outcome: .skipped, message: message)
         }
     }
 
@@ -146,16 +155,20 @@ struct SessionsController {
         }
         let view = try await service.sessionView(name, in: try await service.document().workspace)
         guard view.status != "unmanaged" else {
-            throw APIError(.conflict, "session_unmanaged", "'\(name)' belongs to no csm workspace; csm does not type into it")
+            throw APIError(
+                .conflict, "session_unmanaged", "'\(name)' belongs to no csm workspace; csm does not type into it")
         }
         guard view.isAgentRunning, let tmuxName = view.tmuxSession else {
-            throw APIError(.conflict, "session_not_running", "session '\(name)' is \(view.status); its agent is not running (POST /api/apply or …/reconnect)")
+            throw APIError(
+                .conflict, "session_not_running",
+                "session '\(name)' is \(view.status); its agent is not running (POST /api/apply or …/reconnect)")
         }
         guard let messenger = dependencies.messenger else {
             throw APIError(.notImplemented, "not_implemented", "message delivery is not available in this server")
         }
         try await messenger.paste(body.text, into: tmuxName, window: "claude")
-        try await dependencies.events.append(NewEvent(session: name, type: "message.sent", data: .object(["text": .string(body.text)])))
+        try await dependencies.events.append(
+            NewEvent(session: name, type: "message.sent", data: .object(["text": .string(body.text)])))
         return JSONResponse.make(["success": JSONValue.bool(true), "method": .string("tmux")])
     }
 
@@ -171,7 +184,8 @@ struct SessionsController {
         let body = try await request.decodeJSON(ApproveBody.self)
         _ = try await service.sessionView(name, in: try await service.document().workspace)
         // Pending approvals arrive with the agent integration; until then no request id is known.
-        throw APIError(.notFound, "approval_not_found", "session '\(name)' has no pending tool request '\(body.requestId)'")
+        throw APIError(
+            .notFound, "approval_not_found", "session '\(name)' has no pending tool request '\(body.requestId)'")
     }
 
     @Sendable func reconnect(_ request: Request, _ context: ServerContext) async throws -> Response {
@@ -180,8 +194,9 @@ struct SessionsController {
         guard let desired = workspace.resolvedSessions().first(where: { $0.name == name }) else {
             throw APIError.sessionNotFound(name)
         }
-        let action = PlannedAction(kind: .restart, session: name, host: desired.host, reason: "reconnect requested through the API",
-                                   desired: desired, killsTmux: true)
+        let action = PlannedAction(
+            kind: .restart, session: name, host: desired.host, reason: "reconnect requested through the API",
+            desired: desired, killsTmux: true)
         let engine = dependencies.engine
         let report = try await service.withApplyLock(workspace) {
             await engine.applier.apply(Plan(workspace: workspace.name, actions: [action]))
@@ -200,7 +215,8 @@ struct SessionsController {
             if on { return try editor.addFavorite(name) }
             var text = try editor.removeFavorite(name)
             if spec.favorite {
-                text = try ConfigEditor(text: text, file: document.path).setValue(path: ["sessions", name, "favorite"], value: nil)
+                text = try ConfigEditor(text: text, file: document.path).setValue(
+                    path: ["sessions", name, "favorite"], value: nil)
             }
             return text
         }

@@ -34,11 +34,13 @@ struct SystemController {
         let reconciler = dependencies.reconciler
         let latest = await reconciler.latest
         let failing = await reconciler.failures.keys.sorted()
-        return JSONResponse.make(HealthBody(
-            status: "ok", workspace: options.workspace, listen: options.listen.description,
-            lastEventId: await dependencies.events.lastID, streams: dependencies.events.publisher.subscriberCount,
-            reconcile: .init(passes: latest?.number ?? 0, lastPassAt: latest?.startedAt, lastError: latest?.error,
-                             failingSessions: failing)))
+        return JSONResponse.make(
+            HealthBody(
+                status: "ok", workspace: options.workspace, listen: options.listen.description,
+                lastEventId: await dependencies.events.lastID, streams: dependencies.events.publisher.subscriberCount,
+                reconcile: .init(
+                    passes: latest?.number ?? 0, lastPassAt: latest?.startedAt, lastError: latest?.error,
+                    failingSessions: failing)))
     }
 
     @Sendable func openAPI(_ request: Request, _ context: ServerContext) async throws -> Response {
@@ -51,10 +53,13 @@ struct SystemController {
     @Sendable func home(_ request: Request, _ context: ServerContext) async throws -> Response {
         if let code = request.uri.queryParameters["login"] {
             guard options.credentials.redeem(String(code)) else {
-                throw APIError(.unauthorized, "invalid_login_code", "this login link was already used or is not valid; restart 'csm server' for a new one")
+                throw APIError(
+                    .unauthorized, "invalid_login_code",
+                    "this login link was already used or is not valid; restart 'csm server' for a new one")
             }
             let cookie = "\(GuardMiddleware.cookieName)=\(options.credentials.token); Path=/; HttpOnly; SameSite=Strict"
-            return Response(status: .seeOther, headers: [.location: "/", .setCookie: cookie, .cacheControl: "no-store"])
+            return Response(
+                status: .seeOther, headers: [.location: "/", .setCookie: cookie, .cacheControl: "no-store"])
         }
         let page = """
             <!doctype html><html><head><meta charset="utf-8"><title>csm</title></head><body>

@@ -20,8 +20,10 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch {
             context.logger.error(
                 "unexpected error", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
-            return try APIError(.internalServerError, "internal", "an unexpected error happened; the server log has the details")
-                .response(from: request, context: context)
+            return try APIError(
+                .internalServerError, "internal", "an unexpected error happened; the server log has the details"
+            )
+            .response(from: request, context: context)
         }
     }
 

@@ -20,8 +20,9 @@ struct GuardMiddleware: RouterMiddleware {
     {
         let host = request.head.authority ?? ""
         guard isAllowed(host: host) else {
-            throw APIError(.misdirectedRequest, "host_not_allowed",
-                           "the Host '\(host)' is not this server's address (\(listen)); use \(listen.url())")
+            throw APIError(
+                .misdirectedRequest, "host_not_allowed",
+                "the Host '\(host)' is not this server's address (\(listen)); use \(listen.url())")
         }
         if let origin = request.headers[.origin], !isAllowed(origin: origin) {
             throw APIError(.forbidden, "origin_not_allowed", "requests from the origin '\(origin)' are not allowed")
@@ -81,7 +82,8 @@ struct GuardMiddleware: RouterMiddleware {
     /// `scheme://host[:port]` with an allowed host (`ws://` too: WebSocket clients outside browsers send it).
     func isAllowed(origin: String) -> Bool {
         guard ["http://", "https://", "ws://", "wss://"].contains(where: origin.hasPrefix) else { return false }
-        let authority = origin.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
+        let authority =
+            origin.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first.map(String.init) ?? ""
         return isAllowed(host: authority)
     }
 }

@@ -12,16 +12,23 @@ enum EventFeed {
 
     /// The id a client resumes from: `Last-Event-ID` header, else `?lastEventId=`; 400 when not a number.
     static func lastEventID(_ request: Request) throws -> UInt64? {
-        guard let raw = request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters["lastEventId"].map(String.init) else {
+        guard
+            let raw = request.headers[HTTPField.Name("Last-Event-ID")!]
+                ?? request.uri.queryParameters["lastEventId"].map(String.init)
+        else {
             return nil
         }
         guard let id = UInt64(raw.trimmingCharacters(in: .whitespaces)) else {
-            throw APIError(.badRequest, "invalid_last_event_id", "Last-Event-ID must be an event id (a whole number), not '\(raw)'")
+            throw APIError(
+                .badRequest, "invalid_last_event_id", "Last-Event-ID must be an event id (a whole number), not '\(raw)'"
+            )
         }
         return id
     }
 
-    static func replay(_ store: EventStore, _ filter: EventPublisher.Filter, after id: UInt64?) async throws -> [EventRecord] {
+    static func replay(_ store: EventStore, _ filter: EventPublisher.Filter, after id: UInt64?) async throws
+        -> [EventRecord]
+    {
         let events: [EventRecord]
         switch filter {
         case .all: events = try await store.allEvents(after: id ?? 0)
