@@ -133,8 +133,35 @@ enum OpenAPIDocument {
                 responses: [200: "ok", 404: "not declared", 409: "csm.yaml changed"], parameters: [nameParameter]),
             Operation(
                 method: "get", path: "/api/sessions/{name}/changes",
-                summary: "Git status and diff of the worktree (not yet)",
-                body: nil, responses: [404: "unknown session", 501: "not implemented yet"], parameters: [nameParameter]),
+                summary: "Git status and diff (HEAD to working folder, untracked included) of a local worktree",
+                body: nil,
+                responses: [
+                    200: "ok", 404: "unknown session", 409: "no worktree yet", 501: "session on an SSH host",
+                ],
+                parameters: [
+                    nameParameter,
+                    [
+                        "name": "maxBytes", "in": "query", "required": false,
+                        "schema": ["type": "integer", "minimum": 0],
+                    ],
+                ],
+                success: [
+                    "type": "object",
+                    "properties": [
+                        "branch": ["type": ["string", "null"]], "diff": ["type": "string"],
+                        "isTruncated": ["type": "boolean"],
+                        "files": [
+                            "type": "array",
+                            "items": [
+                                "type": "object",
+                                "properties": [
+                                    "path": ["type": "string"], "status": ["type": "string"],
+                                    "staged": ["type": "boolean"], "oldPath": ["type": "string"],
+                                ],
+                            ],
+                        ],
+                    ],
+                ]),
             Operation(
                 method: "get", path: "/api/sessions/{name}/stream",
                 summary: "Server-Sent Events of one session, resumable",

@@ -15,6 +15,8 @@ public struct ServerDependencies: Sendable {
     public var messenger: (any PaneMessenger)?
     public var events: EventStore
     public var reconciler: Reconciler<ContinuousClock>
+    /// Reads git status and diff of local worktrees for `GET /api/sessions/:name/changes`.
+    public var changes: any WorktreeChangesReader = LibGit2Driver()
 
     public init(
         configPath: String, loader: ConfigLoader, layout: StateLayout, engine: Engine, messenger: (any PaneMessenger)?,

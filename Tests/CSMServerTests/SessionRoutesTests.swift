@@ -125,8 +125,21 @@ struct SessionRoutesTests {
                     uri: "/api/sessions/a/approve-tool", method: .post, headers: server.json,
                     body: #"{"requestId":"r1","action":"maybe"}"#.buffer)
                 #expect(badAction.status == .badRequest)
+                let worktree = server.world.worktreeBase.appendingPathComponent("e2e/a")
+                try Data("# app\nmore\n".utf8).write(to: worktree.appendingPathComponent("README.md"))
+                try Data("new\n".utf8).write(to: worktree.appendingPathComponent("new.txt"))
                 let changes = try await client.execute(uri: "/api/sessions/a/changes", method: .get)
-                #expect(changes.status == .notImplemented)
+                #expect(changes.status == .ok, "\(changes.text)")
+                let files = try #require(changes.object["files"] as? [[String: Any]])
+                #expect(
+                    files.map { "\($0["path"] ?? "") \($0["status"] ?? "")" } == [
+                        "README.md modified", "new.txt untracked",
+                    ])
+                let diff = try #require(changes.object["diff"] as? String)
+                #expect(diff.contains("+more") && diff.contains("+++ b/new.txt"))
+                #expect(changes.object["branch"] as? String == "csm/a")
+                let cut = try await client.execute(uri: "/api/sessions/a/changes?maxBytes=10", method: .get)
+                #expect(cut.object["isTruncated"] as? Bool == true)
             }
         }
     }

@@ -1,4 +1,5 @@
 import CSMConfig
+import CSMDrivers
 import CSMEngine
 import CSMModel
 import CSMPlanner
@@ -223,9 +224,19 @@ struct SessionsController {
         return JSONResponse.make(["name": JSONValue.string(name), "favorite": .bool(on)])
     }
 
+    /// The diff is cut at `?maxBytes=` (default 1 MiB); `isTruncated` says so.
     @Sendable func changes(_ request: Request, _ context: ServerContext) async throws -> Response {
         let name = try Self.name(context)
-        _ = try await service.sessionView(name, in: try await service.document().workspace)
-        throw APIError(.notImplemented, "not_implemented", "git changes of a session arrive with the dashboard issue")
+        let workspace = try await service.document().workspace
+        let view = try await service.sessionView(name, in: workspace)
+        guard workspace.hosts[view.host]?.isLocal ?? true else {
+            throw APIError(.notImplemented, "not_implemented", "changes of sessions on SSH hosts are not read yet")
+        }
+        guard let worktree = view.worktree, FileManager.default.fileExists(atPath: worktree) else {
+            throw APIError(
+                .conflict, "worktree_missing", "session '\(name)' has no worktree yet (POST /api/apply creates it)")
+        }
+        let limit = request.uri.queryParameters["maxBytes"].flatMap { Int(String($0)) } ?? (1 << 20)
+        return JSONResponse.make(try await dependencies.changes.changes(worktreePath: worktree, maxDiffBytes: limit))
     }
 }
