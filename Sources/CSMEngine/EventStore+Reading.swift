@@ -184,3 +184,20 @@ extension EventStore {
     /// send events on.
     public static var lineEncoder: JSONEncoder { encoder }
 }
+
+extension EventStore {
+    /// The newest `limit` events of a channel (nil: every channel, merged), oldest first. Reads files
+    /// from the newest back only until it has enough; for every channel it seeks by id.
+    public func recentEvents(session: String??, limit: Int) throws(EventStoreError) -> [EventRecord] {
+        try open()
+        guard let channel = session else {
+            return try allEvents(after: lastID > UInt64(limit) ? lastID - UInt64(limit) : 0)
+        }
+        if let channel, !CSMName.isValid(channel) { throw .invalidChannel(channel) }
+        var collected: [EventRecord] = []
+        for file in files(of: channel).reversed() where collected.count < limit {
+            collected = try records(in: file, from: 0) + collected
+        }
+        return Array(collected.suffix(limit))
+    }
+}

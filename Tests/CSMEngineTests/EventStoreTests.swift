@@ -115,3 +115,19 @@ struct EventStoreTests {
         }
     }
 }
+
+@Suite("event store: recent events")
+struct RecentEventsTests {
+    @Test("the newest N events of a channel or of all channels, oldest first")
+    func recent() async throws {
+        try await withTemporaryDirectory { dir in
+            let store = EventStore(directory: dir.path, settings: EventStoreSettings(maxFileBytes: 500, keptFiles: 4))
+            for index in 1...30 {
+                try await store.append(NewEvent(session: index % 2 == 0 ? "even" : "odd", type: "t"))
+            }
+            #expect(try await store.recentEvents(session: .some("even"), limit: 3).map(\.id) == [26, 28, 30])
+            #expect(try await store.recentEvents(session: .none, limit: 4).map(\.id) == [27, 28, 29, 30])
+            #expect(try await store.recentEvents(session: .some(nil), limit: 4).isEmpty)
+        }
+    }
+}

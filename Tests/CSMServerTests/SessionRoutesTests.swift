@@ -79,7 +79,7 @@ struct SessionRoutesTests {
                 #expect(sent.status == .ok, "\(sent.text)")
                 #expect(sent.object["method"] as? String == "tmux")
                 let socket = server.world.tmuxSocket
-                let shown = await eventually {
+                let shown = await eventually(timeout: .seconds(60)) {
                     let pane =
                         (try? runTool("tmux", ["-L", socket, "capture-pane", "-p", "-t", "=csm-run:claude"])) ?? ""
                     return pane.contains("echo 'quoted' $HOME; done")
@@ -110,11 +110,11 @@ struct SessionRoutesTests {
                 #expect(ghost.status == .notFound)
 
                 _ = try await client.execute(uri: "/api/apply", method: .post, headers: server.auth)
-                #expect(await eventually { server.world.agentLaunches().count == 1 })
+                #expect(await eventually(timeout: .seconds(60)) { server.world.agentLaunches().count == 1 })
                 let reconnect = try await client.execute(
                     uri: "/api/sessions/a/reconnect", method: .post, headers: server.auth)
                 #expect(reconnect.status == .ok, "\(reconnect.text)")
-                #expect(await eventually { server.world.agentLaunches().count == 2 })
+                #expect(await eventually(timeout: .seconds(60)) { server.world.agentLaunches().count == 2 })
                 #expect(server.world.agentLaunches().last?.first == "--continue")
 
                 let approve = try await client.execute(

@@ -48,7 +48,7 @@ struct StreamTests {
                     try await client.execute(
                         uri: "/api/sessions/a/stream", method: .get, headers: [Self.lastEventID: "3"])
                 }
-                #expect(await eventually { store.publisher.subscriberCount == 1 })
+                #expect(await eventually(timeout: .seconds(30)) { store.publisher.subscriberCount == 1 })
                 try await store.append(NewEvent(session: "b", type: "not for a"))
                 try await store.append(NewEvent(session: "a", type: "live"))
                 #expect(await eventually { (try? await store.lastID) == 8 })
@@ -103,7 +103,7 @@ struct StreamTests {
                         return frames.all
                     }
                     group.addTask {
-                        #expect(await eventually { store.publisher.subscriberCount == 1 })
+                        #expect(await eventually(timeout: .seconds(30)) { store.publisher.subscriberCount == 1 })
                         try await store.append(NewEvent(session: "a", type: "live"))
                         return []
                     }

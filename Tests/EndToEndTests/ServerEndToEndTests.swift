@@ -61,16 +61,16 @@ struct ServerEndToEndTests {
                 world.config(sessions: "  a:\n    repo: app\n") + "server:\n  reconcile:\n    interval: 1s\n")
             let server = try ServerProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
             defer { server.stop() }
-            #expect(await eventually { server.baseURL != nil }, "\(server.text)")
+            #expect(await eventually(timeout: .seconds(60)) { server.baseURL != nil }, "\(server.text)")
             let base = try #require(server.baseURL)
             #expect(server.text.contains("/?login="))
 
             func running() async -> Bool {
                 (try? await world.tmux.listSessions().contains { $0.tmuxName == "csm-a" }) ?? false
             }
-            #expect(await eventually { await running() })
+            #expect(await eventually(timeout: .seconds(60)) { await running() })
             try await world.tmux.killSession(named: "csm-a")
-            #expect(await eventually(timeout: .seconds(5)) { await running() }, "the reconciler starts it again")
+            #expect(await eventually(timeout: .seconds(60)) { await running() }, "the reconciler starts it again")
 
             let health = try runTool("curl", ["-s", "\(base)/api/health"])
             #expect(health.contains(#""status":"ok""#))
@@ -87,7 +87,7 @@ struct ServerEndToEndTests {
             #expect(apply.status == 0, "csm apply waits for the apply lock, not the server lock: \(apply.combined)")
 
             server.process.terminate()
-            #expect(await eventually { !server.process.isRunning })
+            #expect(await eventually(timeout: .seconds(60)) { !server.process.isRunning })
             #expect(server.process.terminationStatus == 0, "\(server.text)")
             let lock = try String(
                 contentsOf: world.stateDir.appendingPathComponent("workspaces/e2e/server.lock"), encoding: .utf8)

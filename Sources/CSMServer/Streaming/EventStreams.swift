@@ -29,12 +29,13 @@ enum EventFeed {
     static func replay(_ store: EventStore, _ filter: EventPublisher.Filter, after id: UInt64?) async throws
         -> [EventRecord]
     {
-        let events: [EventRecord]
-        switch filter {
-        case .all: events = try await store.allEvents(after: id ?? 0)
-        case .channel(let session): events = try await store.events(session: session, after: id ?? 0)
+        switch (filter, id) {
+        case (.all, nil): return try await store.recentEvents(session: .none, limit: defaultReplay)
+        case (.channel(let session), nil):
+            return try await store.recentEvents(session: .some(session), limit: defaultReplay)
+        case (.all, let id?): return try await store.allEvents(after: id)
+        case (.channel(let session), let id?): return try await store.events(session: session, after: id)
         }
-        return id == nil ? Array(events.suffix(defaultReplay)) : events
     }
 
     /// Writes the backlog and then every live event through `send` until the subscription ends
