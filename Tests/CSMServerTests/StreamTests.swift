@@ -1,6 +1,5 @@
 import CSMEngine
 import CSMModel
-import CSMServer
 import CSMTestSupport
 import Foundation
 import HTTPTypes
@@ -9,6 +8,8 @@ import HummingbirdTesting
 import HummingbirdWSTesting
 import Synchronization
 import Testing
+
+@testable import CSMServer
 
 /// Text frames received by a WebSocket test client.
 final class Frames: Sendable {
@@ -117,5 +118,24 @@ struct StreamTests {
                 #expect(ids == [2, 3, 4])
             }
         }
+    }
+}
+
+@Suite("stream heartbeats")
+struct HeartbeatTests {
+    @Test("an idle live stream gets heartbeats between events and ends with its source")
+    func heartbeats() async throws {
+        let (live, continuation) = AsyncStream.makeStream(of: EventRecord.self)
+        let merged = EventFeed.withHeartbeats(live, every: .milliseconds(20))
+        var iterator = merged.makeAsyncIterator()
+        let first = await iterator.next()
+        #expect(first == .some(nil), "a heartbeat while nothing happens")
+        continuation.yield(EventRecord(id: 1, ts: Date(), session: nil, type: "t", data: .null))
+        continuation.finish()
+        var ids: [UInt64] = []
+        while let item = await iterator.next() {
+            if let event = item { ids.append(event.id) }
+        }
+        #expect(ids == [1])
     }
 }

@@ -38,21 +38,52 @@ enum EventFeed {
         }
     }
 
+    /// How often an idle stream sends a heartbeat, which also notices a client that went away.
+    static let heartbeatInterval: Duration = .seconds(15)
+
     /// Writes the backlog and then every live event through `send` until the subscription ends
-    /// (server shutdown, a client too slow to keep up) or `send` throws (the client went away).
+    /// (server shutdown, a client too slow to keep up) or `send` throws (the client went away). While no
+    /// event comes, `heartbeat` is called every `heartbeatInterval`.
     static func pump(
         _ store: EventStore, _ filter: EventPublisher.Filter, after id: UInt64?, live: AsyncStream<EventRecord>,
-        send: (EventRecord) async throws -> Void
+        heartbeat: () async throws -> Void = {}, send: (EventRecord) async throws -> Void
     ) async throws {
         var last = id ?? 0
         for event in try await replay(store, filter, after: id) {
             try await send(event)
             last = max(last, event.id)
         }
-        for await event in live where event.id > last {
+        for await item in withHeartbeats(live, every: heartbeatInterval) {
+            guard let event = item else {
+                try await heartbeat()
+                continue
+            }
+            guard event.id > last else { continue }
             try await send(event)
             last = event.id
         }
+    }
+
+    /// `live` with a nil between events every `interval`. Ends when `live` ends; the helper tasks stop
+    /// when the consumer stops iterating.
+    static func withHeartbeats(_ live: AsyncStream<EventRecord>, every interval: Duration) -> AsyncStream<EventRecord?>
+    {
+        let (stream, continuation) = AsyncStream.makeStream(of: EventRecord?.self)
+        let forward = Task {
+            for await event in live { continuation.yield(event) }
+            continuation.finish()
+        }
+        let beat = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                continuation.yield(nil)
+            }
+        }
+        continuation.onTermination = { _ in
+            forward.cancel()
+            beat.cancel()
+        }
+        return stream
     }
 
     static func json(_ event: EventRecord) -> String {
@@ -66,7 +97,10 @@ enum ServerSentEvents {
         let live = store.publisher.subscribe(filter)
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: "retry: 2000\n: connected\n\n"))
-            try await EventFeed.pump(store, filter, after: id, live: live) { event in
+            try await EventFeed.pump(
+                store, filter, after: id, live: live,
+                heartbeat: { try await writer.write(ByteBuffer(string: ": keepalive\n\n")) }
+            ) { event in
                 try await writer.write(ByteBuffer(string: frame(event)))
             }
             try await writer.finish(nil)
