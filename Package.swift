@@ -104,7 +104,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CSMModel", "CSMDrivers", "CSMTestSupport"],
+            dependencies: ["CSMModel", "CSMDrivers", "CSMEngine", "CSMTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -193,3 +193,30 @@ struct SessionRoutesTests {
         }
     }
 }
+
+@Suite("reconcile failures in the API", .tags(.realTmux, .realGit), .timeLimit(.minutes(2)))
+struct FailureRoutesTests {
+    @Test("a session whose create fails shows the failure and its retry time; other sessions go ahead")
+    func failureVisible() async throws {
+        try await withServer(sessions: "  bad:\n    repo: app\n    base: no-such-branch\n  good:\n    repo: app\n") {
+            server in
+            try await server.test { client in
+                let apply = try await client.execute(uri: "/api/apply", method: .post, headers: server.auth)
+                let failures = try #require(apply.object["failures"] as? [[String: Any]])
+                #expect(failures.map { $0["session"] as? String } == ["bad"])
+                #expect((failures.first?["message"] as? String)?.contains("no-such-branch") == true)
+                #expect(failures.first?["count"] as? Int == 1 && failures.first?["retryAt"] is String)
+                let list = try await client.execute(uri: "/api/sessions", method: .get)
+                let sessions = try #require(list.object["sessions"] as? [[String: Any]])
+                let bad = try #require(sessions.first { $0["name"] as? String == "bad" })
+                #expect(bad["status"] as? String == "missing")
+                #expect((bad["failure"] as? [String: Any])?["action"] as? String == "create")
+                let good = try #require(sessions.first { $0["name"] as? String == "good" })
+                #expect(good["failure"] == nil && good["tmuxSession"] as? String == "csm-good")
+                let again = try await client.execute(uri: "/api/apply", method: .post, headers: server.auth)
+                let results = try #require((again.object["pass"] as? [String: Any])?["results"] as? [[String: Any]])
+                #expect(results.first?["outcome"] as? String == "deferred", "backing off, not retried at once")
+            }
+        }
+    }
+}

@@ -1,11 +1,13 @@
 import CSMDrivers
+import CSMEngine
 import CSMModel
 import CSMTestSupport
 import Foundation
 import Synchronization
 import Testing
 
-/// A `csm server` process of the built binary, its output collected as it comes.
+/// A process of the built `csm` binary (a server, or a command to watch while it runs), its output collected
+/// as it comes.
 final class ServerProcess: Sendable {
     let process: Process
     private let output = OutputBuffer()
@@ -95,6 +97,25 @@ struct ServerEndToEndTests {
             let token = world.stateDir.appendingPathComponent("token").path
             let mode = try FileManager.default.attributesOfItem(atPath: token)[.posixPermissions] as? Int
             #expect(mode == 0o600)
+        }
+    }
+
+    @Test("csm apply names the holder of the apply lock, waits for it, then applies")
+    func applyWaitsForLock() async throws {
+        try await withCSMWorld { world in
+            try world.writeConfig(world.config(sessions: "  a:\n    repo: app\n"))
+            let path = world.stateDir.appendingPathComponent("workspaces/e2e/apply.lock").path
+            let holder = LockHolder(pid: getpid(), command: "test holder", since: Date())
+            let lock = try #require(try WorkspaceLock.tryAcquire(path: path, holder: holder))
+            let apply = try ServerProcess(world: world, arguments: ["apply"])
+            defer { apply.stop() }
+            #expect(await eventually(timeout: .seconds(60)) { apply.text.contains("waiting up to") }, "\(apply.text)")
+            #expect(apply.text.contains("is being changed by process \(getpid()) (test holder)"))
+            #expect(try await world.tmux.listSessions().isEmpty, "nothing is applied while the lock is held")
+            lock.release()
+            #expect(await eventually(timeout: .seconds(60)) { !apply.process.isRunning })
+            #expect(apply.process.terminationStatus == 0, "\(apply.text)")
+            #expect(try await world.tmux.listSessions().map(\.tmuxName) == ["csm-a"])
         }
     }
 }
