@@ -1,21 +1,26 @@
 import CSMDrivers
+import CSMTestSupport
 import Foundation
 import Testing
 
-@Suite("spawned programs' signals")
+@Suite("spawned programs' signals", .tags(.realTmux), .timeLimit(.minutes(1)))
 struct SpawnSignalTests {
-    @Test("a spawned program blocks no signal and does not ignore SIGPIPE or SIGHUP (tmux kill-server, Ctrl-C)")
-    func cleanSignalState() async throws {
-        let result = try await SpawnProcessRunner().run("/bin/sh", ["-c", "grep -E '^Sig(Blk|Ign)' /proc/self/status"])
-        let fields = Dictionary(
-            uniqueKeysWithValues: result.stdout.split(separator: "\n").map { line -> (String, UInt64) in
-                let parts = line.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
-                return (parts[0], UInt64(parts[1], radix: 16) ?? .max)
-            })
-        #expect(fields["SigBlk"] == 0, "\(result.stdout)")
-        let ignored = try #require(fields["SigIgn"])
-        for signal in [SIGHUP, SIGINT, SIGPIPE, SIGTERM] {
-            #expect(ignored & (1 << UInt64(signal - 1)) == 0, "signal \(signal) ignored: \(result.stdout)")
+    @Test("a tmux server started through the runner exits on kill-server (no signal blocked or ignored)")
+    func killServerWorks() async throws {
+        try await withTmuxServer { tmux, socket in
+            let window = TmuxWindow(name: "agent", command: ["sleep", "100"])
+            try await tmux.createSession(
+                TmuxSessionRequest(
+                    name: "csm-x", workingDirectory: "/", windows: [window], environment: [:], options: [:]))
+            let pid = try #require(
+                Int32(
+                    try runTool("tmux", ["-L", socket, "display-message", "-p", "#{pid}"]).trimmingCharacters(
+                        in: .whitespacesAndNewlines)))
+            let status = String(
+                decoding: (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/status"))) ?? Data(), as: UTF8.self)
+            #expect(status.contains("SigBlk:\t0000000000000000"), "\(status)")
+            _ = try runTool("tmux", ["-L", socket, "kill-server"])
+            #expect(await eventually { kill(pid, 0) != 0 }, "the tmux server is gone")
         }
     }
 }
