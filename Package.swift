@@ -16,6 +16,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", exact: "2.8.1"),
     ],
     targets: [
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -50,9 +52,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CSMServer",
+            dependencies: [
+                "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CSMCLI",
             dependencies: [
-                "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMEngine", "CSMTUI",
+                "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMEngine", "CSMTUI", "CSMServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -91,8 +104,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CSMServerTests",
+            dependencies: [
+                "CSMServer", "CSMEngine", "CSMModel", "CSMPlanner", "CSMDrivers", "CSMConfig", "CSMTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CSMModel", "CSMDrivers", "CSMTestSupport"],
+            dependencies: ["CSMModel", "CSMDrivers", "CSMEngine", "CSMTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -122,6 +122,8 @@ struct ApplyCommand: AsyncParsableCommand {
         let context = CommandContext(global)
         try await context.guarded {
             let workspace = try context.loadWorkspace()
+            let lock = try await context.applyLock(for: workspace)
+            defer { lock.release() }
             let engine = context.makeEngine()
             let options = PlanOptions(force: force, deleteBranch: deleteBranch, retrySetup: retrySetup)
             let (plan, _) = try await engine.plan(workspace, options: options, targets: targets.isEmpty ? nil : Set(targets))

@@ -71,6 +71,8 @@ struct CreateCommand: AsyncParsableCommand {
             document = try document.saving(text, loader: context.loader)
             context.output.line("Declared session '\(name)' in \(document.path).")
 
+            let lock = try await context.applyLock(for: document.workspace)
+            defer { lock.release() }
             let engine = context.makeEngine()
             let (plan, _) = try await engine.plan(document.workspace, targets: [name])
             do {

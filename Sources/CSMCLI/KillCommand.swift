@@ -36,6 +36,8 @@ struct KillCommand: AsyncParsableCommand {
             workspace.favorites.removeAll { $0 == name }
 
             // Plan against the edited workspace before touching csm.yaml, so a refused kill changes nothing.
+            let lock = try await context.applyLock(for: workspace)
+            defer { lock.release() }
             let engine = context.makeEngine()
             let (fullPlan, actual) = try await engine.plan(workspace, options: PlanOptions(force: force, deleteBranch: deleteBranch))
             let plan = fullPlan.limited(to: [name])

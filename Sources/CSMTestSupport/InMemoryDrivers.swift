@@ -18,6 +18,14 @@ public actor InMemoryTmux: TmuxDriver {
 
     public func add(_ session: ObservedTmuxSession) { sessions[session.tmuxName] = session }
     public func setFailingCreates(_ names: Set<String>) { failingCreates = names }
+
+    /// Makes creating `tmuxName` fail (true) or work again (false).
+    public func setFailing(_ tmuxName: String, _ failing: Bool) {
+        if failing { failingCreates.insert(tmuxName) } else { failingCreates.remove(tmuxName) }
+    }
+
+    /// Every tmux session name created so far, in order.
+    public var created: [String] { requests.map(\.name) }
     public func setCreateDelay(_ delay: Duration) { createDelay = delay }
 
     public func listSessions() async throws -> [ObservedTmuxSession] {

@@ -1,0 +1,64 @@
+import ArgumentParser
+import CSMEngine
+import CSMServer
+import Foundation
+
+/// `csm server`: the HTTP API, live streams and the reconciler loop for one workspace.
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Serve the API and keep sessions matching csm.yaml (drift correction).",
+        discussion: """
+            Listens on server.listen from csm.yaml (default 127.0.0.1:3000). Prints a dashboard URL with a one-time \
+            login code; API clients send 'Authorization: Bearer <token>' with the token from <state-dir>/token. \
+            Stops cleanly on Ctrl-C or SIGTERM. See docs/server.md.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Address to listen on, overriding server.listen.", valueName: "host:port"))
+    var listen: String?
+
+    @Option(
+        name: .customLong("events-max-size"),
+        help: ArgumentHelp("Rotate a session's event file past this many bytes.", valueName: "bytes"))
+    var eventsMaxSize: Int = 4 << 20
+
+    @Option(
+        name: .customLong("events-keep"),
+        help: ArgumentHelp("Event files kept per session, the current one included (at least 2).", valueName: "n"))
+    var eventsKeep: Int = 5
+
+    func run() async throws {
+        let context = CommandContext(global)
+        try await context.guarded {
+            let document = try context.editableDocument()
+            let workspace = document.workspace
+            guard let address = ListenAddress(listen ?? workspace.server.listen) else {
+                throw CLIError.refused(
+                    "'\(listen ?? workspace.server.listen)' is not an address to listen on; write HOST:PORT, e.g. 127.0.0.1:3000."
+                )
+            }
+            let layout = context.stateLayout
+            let serverLock = try await WorkspaceLock.acquire(path: layout.serverLockFile(workspace: workspace.name))
+            defer { serverLock.release() }
+            let credentials = try ServerCredentials.loadOrCreate(path: layout.tokenFile)
+            let options = ServerOptions(listen: address, credentials: credentials, workspace: workspace.name)
+            let dependencies = ServerDependencies.standard(
+                configPath: document.path, loader: context.loader, layout: layout, engine: context.makeEngine(),
+                messenger: context.tmux, workspace: workspace.name,
+                eventSettings: EventStoreSettings(maxFileBytes: eventsMaxSize, keptFiles: eventsKeep))
+            let output = context.output
+            let code = credentials.makeLoginCode()
+            if !address.isLoopback {
+                output.warning("listening on \(address), beyond this machine: every route needs the token.")
+            }
+            try await ServerRunner.run(dependencies, options: options) { bound in
+                output.line("csm server for workspace '\(workspace.name)' (\(document.path)) on \(bound.url())")
+                output.line("Dashboard (one-time login link): \(bound.url(path: "/?login=\(code)"))")
+                output.line("API token: \(layout.tokenFile)   Stop with Ctrl-C.")
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import CSMModel
+import Foundation
+import Synchronization
+
+/// Fans stored events out to live subscribers (SSE and WebSocket clients, tests).
+///
+/// A class around a `Mutex` rather than an actor: `EventStore` publishes synchronously inside its own
+/// isolation, so subscribers see events in exactly the order their ids were given, which an `await`
+/// hop to another actor would not guarantee.
+public final class EventPublisher: Sendable {
+    /// Which events a subscriber wants.
+    public enum Filter: Sendable, Equatable {
+        /// Every channel (the global stream).
+        case all
+        /// One session's channel, or the `reconcile` channel for nil.
+        case channel(String?)
+
+        func matches(_ event: EventRecord) -> Bool {
+            switch self {
+            case .all: true
+            case .channel(let session): event.session == session
+            }
+        }
+    }
+
+    /// Live events a subscriber has not read yet, at most; past that its stream ends, and the client
+    /// resumes from the last id it saw (replayed from disk) instead of csm holding memory for it.
+    public static let bufferLimit = 4096
+
+    private struct Subscriber {
+        var filter: Filter
+        var continuation: AsyncStream<EventRecord>.Continuation
+    }
+
+    private struct State {
+        var subscribers: [UUID: Subscriber] = [:]
+        var isFinished = false
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// A stream of the events published from now on that pass `filter`. It ends when the subscriber
+    /// falls `bufferLimit` events behind or when `finishAll()` is called.
+    public func subscribe(_ filter: Filter) -> AsyncStream<EventRecord> {
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: EventRecord.self, bufferingPolicy: .bufferingNewest(Self.bufferLimit))
+        let id = UUID()
+        let added = state.withLock { state -> Bool in
+            guard !state.isFinished else { return false }
+            state.subscribers[id] = Subscriber(filter: filter, continuation: continuation)
+            return true
+        }
+        if !added { continuation.finish() }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLock { _ = $0.subscribers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    /// Delivers `event` to every matching subscriber.
+    public func publish(_ event: EventRecord) {
+        let overflowing = state.withLock { state -> [AsyncStream<EventRecord>.Continuation] in
+            var overflowing: [AsyncStream<EventRecord>.Continuation] = []
+            for (id, subscriber) in state.subscribers where subscriber.filter.matches(event) {
+                if case .dropped = subscriber.continuation.yield(event) {
+                    state.subscribers[id] = nil
+                    overflowing.append(subscriber.continuation)
+                }
+            }
+            return overflowing
+        }
+        for continuation in overflowing { continuation.finish() }
+    }
+
+    /// The number of live subscribers.
+    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+
+    /// Ends every stream and refuses new subscribers (server shutdown).
+    public func finishAll() {
+        let all = state.withLock { state -> [Subscriber] in
+            state.isFinished = true
+            defer { state.subscribers = [:] }
+            return Array(state.subscribers.values)
+        }
+        for subscriber in all { subscriber.continuation.finish() }
+    }
+}

@@ -1,0 +1,50 @@
+import CSMConfig
+import CSMDrivers
+import CSMEngine
+import Foundation
+
+/// Everything the server's routes and services work through; `csm server` builds the real set, tests
+/// build one over a temporary folder and a private tmux server.
+public struct ServerDependencies: Sendable {
+    /// The csm.yaml the server reads, watches and edits.
+    public var configPath: String
+    public var loader: ConfigLoader
+    public var layout: StateLayout
+    public var engine: Engine
+    /// Types prompts into a session's agent pane; nil answers `POST …/message` with 501.
+    public var messenger: (any PaneMessenger)?
+    public var events: EventStore
+    public var reconciler: Reconciler<ContinuousClock>
+    /// Reads git status and diff of local worktrees for `GET /api/sessions/:name/changes`.
+    public var changes: any WorktreeChangesReader = LibGit2Driver()
+
+    public init(
+        configPath: String, loader: ConfigLoader, layout: StateLayout, engine: Engine, messenger: (any PaneMessenger)?,
+        events: EventStore, reconciler: Reconciler<ContinuousClock>
+    ) {
+        self.configPath = configPath
+        self.loader = loader
+        self.layout = layout
+        self.engine = engine
+        self.messenger = messenger
+        self.events = events
+        self.reconciler = reconciler
+    }
+
+    /// The usual set for a workspace: the reconciler watches `configPath`, takes the apply lock around
+    /// each apply and stores its events under the state dir.
+    public static func standard(
+        configPath: String, loader: ConfigLoader, layout: StateLayout, engine: Engine, messenger: (any PaneMessenger)?,
+        workspace: String, eventSettings: EventStoreSettings = EventStoreSettings(),
+        reconcilerSettings: ReconcilerSettings = ReconcilerSettings()
+    ) -> ServerDependencies {
+        let events = EventStore(directory: layout.eventsDirectory(workspace: workspace), settings: eventSettings)
+        let reconciler = Reconciler(
+            engine: engine, settings: reconcilerSettings, clock: ContinuousClock(),
+            loadWorkspace: { try ConfigDocument.load(path: configPath, loader: loader).workspace },
+            configPath: configPath, events: events, applyLockPath: { layout.applyLockFile(workspace: $0.name) })
+        return ServerDependencies(
+            configPath: configPath, loader: loader, layout: layout, engine: engine, messenger: messenger,
+            events: events, reconciler: reconciler)
+    }
+}

@@ -1,0 +1,109 @@
+import CSMConfig
+import CSMEngine
+import CSMModel
+import CSMPlanner
+import Foundation
+
+/// The server's access to csm.yaml and the engine. An actor, so two API edits of csm.yaml never
+/// interleave: each reads the file, edits it with the comment-keeping editor and writes it back in one
+/// step, and refuses (409) when the file changed on disk in between or no longer matches `If-Match`.
+actor WorkspaceService {
+    let dependencies: ServerDependencies
+
+    init(_ dependencies: ServerDependencies) { self.dependencies = dependencies }
+
+    var engine: Engine { dependencies.engine }
+
+    /// csm.yaml as it is on disk now.
+    func document() throws -> ConfigDocument {
+        do {
+            return try ConfigDocument.load(path: dependencies.configPath, loader: dependencies.loader)
+        } catch {
+            throw APIError(
+                .serviceUnavailable, "config_invalid", "\(dependencies.configPath) cannot be used:\n\(error)")
+        }
+    }
+
+    /// A tag of the file's content for `ETag` / `If-Match`.
+    static func etag(of document: ConfigDocument) -> String { "\"\(StableHash.fnv1a64(document.text))\"" }
+
+    /// Edits csm.yaml: `change` gets the current document and returns the new text.
+    @discardableResult
+    func edit(ifMatch: String? = nil, _ change: (ConfigDocument) throws -> String) throws -> ConfigDocument {
+        let document = try document()
+        if let ifMatch, ifMatch != "*", ifMatch != Self.etag(of: document) {
+            throw APIError(
+                .conflict, "config_changed",
+                "csm.yaml changed since you read it (If-Match does not match); read it again")
+        }
+        let text: String
+        do {
+            text = try change(document)
+        } catch let error as ConfigEditError {
+            throw Self.translate(error)
+        }
+        guard text != document.text else { return document }
+        do {
+            return try document.saving(text, loader: dependencies.loader)
+        } catch .changedOnDisk {
+            throw APIError(
+                .conflict, "config_changed",
+                "csm.yaml changed on disk while it was being edited; nothing was written, try again")
+        } catch .invalid(_, let error) {
+            throw APIError(
+                .badRequest, "invalid_config", "the edited csm.yaml would not be valid, nothing was written:\n\(error)")
+        } catch {
+            throw APIError(.internalServerError, "config_write_failed", "\(error)")
+        }
+    }
+
+    static func translate(_ error: ConfigEditError) -> APIError {
+        switch error {
+        case .alreadyExists: APIError(.conflict, "already_exists", error.description)
+        case .notFound: APIError(.notFound, "not_found", error.description)
+        case .invalidName(let name): .invalidName(name)
+        case .invalidDocument, .unsupportedLayout: APIError(.conflict, "config_not_editable", error.description)
+        case .internalError: APIError(.internalServerError, "internal", error.description)
+        }
+    }
+
+    /// Runs `body` holding the workspace's apply lock, so it never overlaps a reconcile pass or `csm apply`.
+    func withApplyLock<T: Sendable>(_ workspace: Workspace, _ body: () async throws -> T) async throws -> T {
+        let lock: WorkspaceLock
+        do {
+            lock = try await WorkspaceLock.acquire(
+                path: dependencies.layout.applyLockFile(workspace: workspace.name), timeout: .seconds(30))
+        } catch {
+            throw APIError(.conflict, "workspace_locked", error.description)
+        }
+        defer { lock.release() }
+        return try await body()
+    }
+
+    /// Observed sessions merged with declarations, failures and the last event time.
+    func sessionViews(_ workspace: Workspace) async throws -> [SessionView] {
+        let actual = try await engine.observer.observe(workspace)
+        let rows = SessionList.rows(workspace: workspace.name, desired: workspace.resolvedSessions(), actual: actual)
+        let desired = Dictionary(uniqueKeysWithValues: workspace.resolvedSessions().map { ($0.name, $0) })
+        let failures = await dependencies.reconciler.failures
+        var views: [SessionView] = []
+        var seen = Set<String>()
+        for row in rows where seen.insert(row.name).inserted || row.status != .unmanaged {
+            let last = try? await dependencies.events.lastEvent(session: row.name)
+            views.append(
+                SessionView(
+                    row: row, desired: row.status == .unmanaged ? nil : desired[row.name],
+                    failure: failures[row.name], lastEvent: last?.ts))
+        }
+        return views
+    }
+
+    /// One session's view, or 404.
+    func sessionView(_ name: String, in workspace: Workspace) async throws -> SessionView {
+        guard CSMName.isValid(name) else { throw APIError.invalidName(name) }
+        guard let view = try await sessionViews(workspace).first(where: { $0.name == name }) else {
+            throw APIError.sessionNotFound(name)
+        }
+        return view
+    }
+}
