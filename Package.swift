@@ -35,9 +35,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CSMAgent",
+            dependencies: ["CSMModel", .product(name: "Logging", package: "swift-log")],
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CSMEngine",
             dependencies: [
-                "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers",
+                "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMAgent",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["README.md"],
@@ -57,6 +63,12 @@ let package = Package(
         .target(
             name: "CSMTestSupport",
             dependencies: ["CSMModel", "CSMPlanner", "CSMDrivers", "CSMEngine", "CSMConfig"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "CSMScriptedModel", exclude: ["README.md"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CSMAgentTests",
+            dependencies: ["CSMAgent", "CSMModel", "CSMScriptedModel", "CSMTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -81,7 +93,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CSMModel", "CSMDrivers", "CSMTestSupport"],
+            dependencies: ["CSMModel", "CSMDrivers", "CSMAgent", "CSMScriptedModel", "CSMTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]
