@@ -7,7 +7,7 @@ extension WorkspaceDecoder {
         "integrations",
     ]
     static let defaultsKeys = ["worktreeBase", "branchPrefix", "host", "agent"]
-    static let agentKeys = ["command", "args", "env"]
+    static let agentKeys = ["command", "args", "env", "permissionMode"]
     static let hostKeys = ["ssh", "port", "identityFile", "worktreeBase"]
     static let repoKeys = ["path", "host", "baseBranch"]
     static let sessionKeys = [
@@ -87,7 +87,8 @@ extension WorkspaceDecoder {
         return AgentOverride(
             command: optionalString(map["command"], path: map.path("command")),
             args: stringList(map["args"], path: map.path("args")),
-            env: environmentMap(map["env"], path: map.path("env")))
+            env: environmentMap(map["env"], path: map.path("env")),
+            permissionMode: map["permissionMode"].flatMap { enumeration($0, path: map.path("permissionMode"), as: PermissionMode.self) })
     }
 
     mutating func decodeDefaults(_ node: YAMLNode?) -> Defaults {

@@ -128,21 +128,27 @@ public struct Applier: Sendable {
             try await startTmux(session, mode: .new(sessionID: sessionID))
         case .start:
             guard let session = action.desired else { return }
-            try await startTmux(session, mode: .resume)
+            try await startTmux(session, mode: .resume(fallbackSessionID: markedSessionID(action)))
         case .restart:
             guard let session = action.desired else { return }
             try await step(action.session, "kill tmux session") { try await tmux.killSession(named: session.tmuxName) }
-            try await startTmux(session, mode: .resume)
+            try await startTmux(session, mode: .resume(fallbackSessionID: markedSessionID(action)))
         case .repair:
             guard let session = action.desired else { return }
             try await step(action.session, "kill tmux session") { try await tmux.killSession(named: session.tmuxName) }
-            try await addWorktree(for: session, sessionID: makeSessionID())
-            try await startTmux(session, mode: .resume)
+            let sessionID = makeSessionID()
+            try await addWorktree(for: session, sessionID: sessionID)
+            try await startTmux(session, mode: .resume(fallbackSessionID: sessionID))
         case .destroy:
             try await destroy(action, workspace: workspace)
         case .blocked:
             return
         }
+    }
+
+    /// The agent conversation id recorded in the worktree's marker (a fresh one when there is none).
+    private func markedSessionID(_ action: PlannedAction) -> String {
+        action.worktree?.marker?.agentSessionID ?? makeSessionID()
     }
 
     private func addWorktree(for session: DesiredSession, sessionID: String) async throws {
