@@ -9,7 +9,7 @@ public struct TmuxCLI: TmuxDriver {
     /// The `-L` socket name; nil uses the user's default tmux server.
     public var socketName: String?
     public var host: String
-    private let runner: any ProcessRunner
+    let runner: any ProcessRunner
     private let logger = Logger(label: "csm.tmux")
 
     /// Fields read by `listSessions`, joined by a tab. `pane_dead` is the active pane of the current
@@ -79,7 +79,7 @@ public struct TmuxCLI: TmuxDriver {
         return baseArguments + (insideTmux ? ["switch-client", "-t", target] : ["attach-session", "-t", target])
     }
 
-    private func tmux(_ args: [String]) async throws -> ProcessResult {
+    func tmux(_ args: [String]) async throws -> ProcessResult {
         try await runner.run("tmux", baseArguments + args)
     }
 
@@ -116,6 +116,8 @@ public enum TmuxError: Error, Sendable, Equatable, CustomStringConvertible {
     case sessionExists(name: String)
     case noWindows(session: String)
     case unsafeArgument(String)
+    /// The session or window to paste into does not exist.
+    case noSuchSession(name: String)
 
     public var description: String {
         switch self {
@@ -125,6 +127,8 @@ public enum TmuxError: Error, Sendable, Equatable, CustomStringConvertible {
             return "tmux: a session named \(name) already exists; kill it or rename the csm session"
         case let .noWindows(session):
             return "tmux: session \(session) was requested without windows (this is a bug in csm)"
+        case let .noSuchSession(name):
+            return "tmux: no session or window \(name); run 'csm apply' to start it"
         case let .unsafeArgument(arg):
             return "tmux: refusing argument '\(arg)' that tmux would split at ';' (this is a bug in csm)"
         }

@@ -12,6 +12,10 @@ public protocol TmuxDriver: Sendable {
 
     /// Kills a session; a session that is already gone is not an error.
     func killSession(named tmuxName: String) async throws
+
+    /// Types `text` into a window as one bracketed paste followed by Enter, so a multi-line message
+    /// arrives whole and is submitted once. No shell is involved: the text goes to tmux on stdin.
+    func paste(_ text: String, session tmuxName: String, window: String) async throws
 }
 
 /// A tmux session to create.

@@ -45,6 +45,15 @@ public actor InMemoryTmux: TmuxDriver {
         calls.append("kill \(tmuxName)")
         sessions[tmuxName] = nil
     }
+
+    /// Pasted texts by `session:window`, oldest first.
+    public private(set) var pastes: [(target: String, text: String)] = []
+
+    public func paste(_ text: String, session tmuxName: String, window: String) async throws {
+        calls.append("paste \(tmuxName):\(window)")
+        guard sessions[tmuxName] != nil else { throw TmuxError.noSuchSession(name: tmuxName) }
+        pastes.append(("\(tmuxName):\(window)", text))
+    }
 }
 
 /// Git worktrees in memory, for engine tests. Records every call.

@@ -1,0 +1,28 @@
+import CSMModel
+import Foundation
+
+extension TmuxCLI {
+    /// `load-buffer -b <name> -` (the text on stdin), `paste-buffer -p -d` (bracketed paste, buffer
+    /// deleted after) and `send-keys Enter`, in ONE tmux invocation. Trailing newlines are dropped so the
+    /// message is submitted exactly once.
+    public func paste(_ text: String, session tmuxName: String, window: String) async throws {
+        let target = "=\(tmuxName):\(window)"
+        var message = text
+        while message.last?.isNewline == true { message.removeLast() }
+        let buffer = "csm-paste-\(UUID().uuidString.prefix(8).lowercased())"
+        var args: [String] = []
+        if !message.isEmpty {
+            args = ["load-buffer", "-b", buffer, "-", ";", "paste-buffer", "-p", "-d", "-b", buffer, "-t", target, ";"]
+        }
+        args += ["send-keys", "-t", target, "Enter"]
+        try Self.checkSeparators(args)
+        let result = try await runner.run("tmux", baseArguments + args, input: message, environment: nil)
+        guard result.succeeded else {
+            let err = result.stderr
+            if Self.isNoServer(err) || err.contains("can't find") { throw TmuxError.noSuchSession(name: "\(tmuxName):\(window)") }
+            // The buffer may be left behind when the paste failed; it holds the message, so remove it.
+            _ = try? await tmux(["delete-buffer", "-b", buffer])
+            throw TmuxError.commandFailed(argv: ["tmux"] + baseArguments + args, status: result.status, stderr: result.stderrTail)
+        }
+    }
+}
