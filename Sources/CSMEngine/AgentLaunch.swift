@@ -51,9 +51,9 @@ public struct AgentLaunch: Sendable {
         if let model = session.model { argv += ["--model", model] }
         argv += session.agent.args
         if case .new = mode, let prompt = session.prompt, !prompt.isEmpty {
-            // A prompt that looks like an option must not be parsed as one.
-            if prompt.hasPrefix("-") { argv.append("--") }
-            argv.append(prompt)
+            // `--` ends the options: a prompt starting with `-` is not read as one, and a variadic option
+            // in `args` (`--allowedTools X`) does not swallow the prompt.
+            argv += ["--", prompt]
         }
         return argv
     }
