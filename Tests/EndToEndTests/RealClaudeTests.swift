@@ -74,7 +74,9 @@ struct RealClaudeTests {
             let transcripts = hooks.payloads().compactMap { $0["transcript_path"]?.stringValue }
             let transcript = try #require(transcripts.first)
             let tailer = TranscriptTailer(path: transcript)
-            let events = await tailer.poll().map(\.event)
+            // The Stop hook can run before Claude Code has flushed the turn's last records: keep reading.
+            var events: [TranscriptEvent] = []
+            _ = await eventually { events += await tailer.poll().map(\.event); return events.contains(.assistantText(text: "Created created.txt.")) }
             #expect(events.contains(.userPrompt(text: Self.prompt)))
             #expect(events.contains(.assistantText(text: "I will create the file.")))
             #expect(events.contains { if case .toolUse(_, "Bash", _) = $0 { true } else { false } })
@@ -83,18 +85,20 @@ struct RealClaudeTests {
             var usage = await tailer.usage
             #expect(usage.turnCount == 1 && usage.tokens.outputTokens > 0 && usage.costUSD > 0, "\(usage)")
             #expect(usage.model != nil)
-            try recordFixture(transcript, as: "conversation-with-tool.jsonl")
 
             // A pasted multi-line message starts a second turn.
-            model.enqueue([ModelTurn([.text("Second answer.")])])
+            model.enqueue([ModelTurn([.text("Trying a folder that is not there."), .bash("touch missing/x.txt")]),
+                           ModelTurn([.text("Second answer.")])])
             let message = "Now a second message\nspanning two lines"
             try await world.tmux.paste(message, session: "csm-feature", window: "claude")
             let secondTurn = await eventually(timeout: .seconds(30)) { hooks.events().filter { $0 == "Stop" }.count == 2 }
             #expect(secondTurn, "no second Stop hook; pane:\n\(pane.text())")
             #expect(model.requests.contains { $0.offersTools && $0.body.contains("spanning two lines") })
-            let second = await tailer.poll().map(\.event)
+            var second: [TranscriptEvent] = []
+            _ = await eventually { second += await tailer.poll().map(\.event); return second.contains(.assistantText(text: "Second answer.")) }
             #expect(second.contains(.userPrompt(text: message)), "\(second)")
             #expect(second.contains(.assistantText(text: "Second answer.")))
+            #expect(second.contains { if case let .toolResult(_, _, isError) = $0 { isError } else { false } }, "a failed tool is an error result")
             usage = await tailer.usage
             #expect(usage.turnCount == 2)
 
@@ -106,6 +110,9 @@ struct RealClaudeTests {
             let starts = hooks.payloads().filter { $0["hook_event_name"]?.stringValue == "SessionStart" }
             #expect(starts.last?["source"]?.stringValue == "resume", "\(starts)")
             #expect(try String(contentsOfFile: world.stateDir.path + "/workspaces/e2e/sessions/feature/agent.sh", encoding: .utf8).contains("'--continue'"))
+            let paths = Array(Set(hooks.payloads().compactMap { $0["transcript_path"]?.stringValue }))
+            #expect(paths == [transcript], "--continue keeps writing the same transcript")
+            try recordFixture(transcript, as: "conversation-two-turns.jsonl")
         }
     }
 
@@ -137,13 +144,15 @@ struct RealClaudeTests {
         }
     }
 
-    /// Copies a transcript into Tests/Fixtures/transcripts when `CSM_RECORD=1`.
+    /// Copies a transcript into Tests/Fixtures/transcripts when `CSM_RECORD=1`, and fails that run so a
+    /// recording is never accepted silently (as golden files are).
     func recordFixture(_ path: String, as name: String) throws {
         guard ProcessInfo.processInfo.environment["CSM_RECORD"] == "1" else { return }
         let target = fixturesDirectory.appendingPathComponent("transcripts/\(name)")
         try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? FileManager.default.removeItem(at: target)
         try FileManager.default.copyItem(at: URL(fileURLWithPath: path), to: target)
+        Issue.record("recorded \(target.path); run again without CSM_RECORD")
     }
 }
 
