@@ -16,6 +16,9 @@ public protocol TmuxDriver: Sendable {
     /// Types `text` into a window as one bracketed paste followed by Enter, so a multi-line message
     /// arrives whole and is submitted once. No shell is involved: the text goes to tmux on stdin.
     func paste(_ text: String, session tmuxName: String, window: String) async throws
+
+    /// The visible text of a window (to recognise prompts no hook reports).
+    func capturePane(session tmuxName: String, window: String) async throws -> String
 }
 
 /// A tmux session to create.

@@ -54,6 +54,16 @@ public actor InMemoryTmux: TmuxDriver {
         guard sessions[tmuxName] != nil else { throw TmuxError.noSuchSession(name: tmuxName) }
         pastes.append(("\(tmuxName):\(window)", text))
     }
+
+    /// What `capturePane` returns, by `session:window`.
+    public var paneTexts: [String: String] = [:]
+    public func setPaneText(_ text: String, session: String, window: String) { paneTexts["\(session):\(window)"] = text }
+
+    public func capturePane(session tmuxName: String, window: String) async throws -> String {
+        calls.append("capture \(tmuxName):\(window)")
+        guard sessions[tmuxName] != nil else { throw TmuxError.noSuchSession(name: tmuxName) }
+        return paneTexts["\(tmuxName):\(window)"] ?? ""
+    }
 }
 
 /// Git worktrees in memory, for engine tests. Records every call.

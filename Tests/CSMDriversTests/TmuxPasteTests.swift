@@ -20,6 +20,7 @@ struct TmuxPasteTests {
                 let expected = "first line\nsecond 'quoted' \"double\" $HOME `id` $(id)\n\tthird; echo not run && exit\n"
                 let arrived = await eventually { (try? String(contentsOf: out, encoding: .utf8)) == expected }
                 #expect(arrived, "got: \(String(describing: try? String(contentsOf: out, encoding: .utf8)))")
+                #expect(try await tmux.capturePane(session: "csm-paste", window: "claude").contains("second 'quoted'"))
                 let buffers = try runTool("tmux", ["-L", socket, "list-buffers"])
                 #expect(buffers.isEmpty, "the paste buffer is deleted after use")
             }

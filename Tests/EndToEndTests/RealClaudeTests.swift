@@ -60,6 +60,10 @@ struct RealClaudeTests {
             #expect(firstTurn, "no Stop hook; pane:\n\(pane.text())\nhooks: \(hooks.events())")
             #expect(Set(hooks.events()).isSuperset(of: ["SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Stop"]))
             #expect(model.requests.contains { $0.offersTools && $0.body.contains(Self.prompt) })
+            var tracker = AgentStatusTracker()
+            for event in hooks.payloads().compactMap(HookEvent.init(payload:)) { tracker.apply(event) }
+            let paneText = try await world.tmux.capturePane(session: "csm-feature", window: "claude")
+            #expect(tracker.state(tmuxSessionExists: true, agentRunning: true, paneText: paneText) == AgentState(.idle), "\(paneText)")
             let worktree = world.worktreeBase.appendingPathComponent("e2e/feature")
             #expect(FileManager.default.fileExists(atPath: worktree.appendingPathComponent("created.txt").path),
                     "hooks: \(hooks.timeline())\nfiles: \((try? FileManager.default.contentsOfDirectory(atPath: worktree.path)) ?? [])\npane:\n\(pane.text())")

@@ -26,3 +26,18 @@ extension TmuxCLI {
         }
     }
 }
+
+extension TmuxCLI {
+    /// The visible text of a window's active pane (`capture-pane -p`), to recognise prompts that no hook
+    /// reports, such as Claude Code's folder-trust question.
+    public func capturePane(session tmuxName: String, window: String) async throws -> String {
+        let args = ["capture-pane", "-p", "-t", "=\(tmuxName):\(window)"]
+        let result = try await tmux(args)
+        guard result.succeeded else {
+            let err = result.stderr
+            if Self.isNoServer(err) || err.contains("can't find") { throw TmuxError.noSuchSession(name: "\(tmuxName):\(window)") }
+            throw TmuxError.commandFailed(argv: ["tmux"] + baseArguments + args, status: result.status, stderr: result.stderrTail)
+        }
+        return result.stdout
+    }
+}
