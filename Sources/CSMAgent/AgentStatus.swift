@@ -48,12 +48,14 @@ public struct AgentStatusTracker: Sendable, Equatable {
         case "Notification":
             switch event.payload["notification_type"]?.stringValue {
             case "permission_prompt", "elicitation_dialog":
-                hookState = AgentState(.waiting, reason: event.payload["message"]?.stringValue ?? "Claude Code asks a question")
+                hookState = AgentState(
+                    .waiting, reason: event.payload["message"]?.stringValue ?? "Claude Code asks a question")
             default:
                 break
             }
         case "SessionEnd":
-            hookState = AgentState(.stopped, reason: "the agent ended its session (\(event.payload["reason"]?.stringValue ?? "exit"))")
+            hookState = AgentState(
+                .stopped, reason: "the agent ended its session (\(event.payload["reason"]?.stringValue ?? "exit"))")
         default:
             break
         }
@@ -67,7 +69,9 @@ public struct AgentStatusTracker: Sendable, Equatable {
     /// and the pane's text when csm looked (to see a prompt no hook reports, such as the trust question).
     public func state(tmuxSessionExists: Bool, agentRunning: Bool, paneText: String? = nil) -> AgentState {
         guard tmuxSessionExists else { return AgentState(.missing) }
-        guard agentRunning else { return AgentState(.stopped, reason: "the agent exited; its last output stays in the tmux window") }
+        guard agentRunning else {
+            return AgentState(.stopped, reason: "the agent exited; its last output stays in the tmux window")
+        }
         if let paneText, let prompt = PanePrompt.detect(paneText), hookState?.status != .working {
             return AgentState(.waiting, reason: prompt)
         }

@@ -22,8 +22,8 @@ extension ClaudeHome {
     /// repository is trusted, which this does not check).
     public func isTrusted(_ folder: String) -> Bool {
         guard let data = FileManager.default.contents(atPath: globalConfigFile),
-              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              let projects = object["projects"] as? [String: Any], let project = projects[folder] as? [String: Any]
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+            let projects = object["projects"] as? [String: Any], let project = projects[folder] as? [String: Any]
         else { return false }
         return project["hasTrustDialogAccepted"] as? Bool == true
     }
@@ -56,13 +56,16 @@ extension ClaudeHome {
         projects[folder] = project
         object["projects"] = projects
         do {
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            let data = try JSONSerialization.data(
+                withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             // A symbolic link (dotfiles kept elsewhere) stays a link: replace the file it points to.
             let target = URL(fileURLWithPath: globalConfigFile).resolvingSymlinksInPath().path
             let directory = (target as NSString).deletingLastPathComponent
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let temporary = directory + "/.\((target as NSString).lastPathComponent).csm-\(UUID().uuidString.prefix(8))"
-            guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: mode]) else {
+            guard
+                FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: mode])
+            else {
                 throw ClaudeConfigError.writeFailed(path: globalConfigFile, reason: "cannot create \(temporary)")
             }
             guard rename(temporary, target) == 0 else {

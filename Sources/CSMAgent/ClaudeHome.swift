@@ -30,9 +30,10 @@ public struct ClaudeHome: Sendable, Equatable {
 
     /// The folder name Claude Code gives a project (a working directory) under `projects/`.
     public static func projectFolderName(for cwd: String) -> String {
-        let sanitized = String(cwd.unicodeScalars.map { scalar -> Character in
-            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar)) ? Character(scalar) : "-"
-        })
+        let sanitized = String(
+            cwd.unicodeScalars.map { scalar -> Character in
+                scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar)) ? Character(scalar) : "-"
+            })
         guard sanitized.count > 200 else { return sanitized }
         // Java-style string hash over UTF-16 units, as Claude Code computes it, in base 36.
         var hash: Int32 = 0

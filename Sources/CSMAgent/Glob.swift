@@ -75,7 +75,8 @@ public struct Glob: Sendable, Equatable {
                 result = (i...input.count).contains { match(t + 1, $0, input, &memo) }
             case .globstarSlash:
                 // Nothing, or any run that ends just after a "/".
-                result = match(t + 1, i, input, &memo)
+                result =
+                    match(t + 1, i, input, &memo)
                     || (i..<input.count).contains { input[$0] == "/" && match(t + 1, $0 + 1, input, &memo) }
             case .slashGlobstar:
                 result = i == input.count || (input[i] == "/" && match(t + 1, input.count, input, &memo))

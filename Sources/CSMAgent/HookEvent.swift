@@ -37,10 +37,12 @@ public enum HookResponse {
     /// The stdout for `PreToolUse`: `{"hookSpecificOutput":{"hookEventName":"PreToolUse",
     /// "permissionDecision":"allow|deny|ask","permissionDecisionReason":"…"}}`.
     public static func preToolUse(_ decision: ToolDecision, reason: String) -> String {
-        JSONValue.object(["hookSpecificOutput": .object([
-            "hookEventName": "PreToolUse", "permissionDecision": .string(decision.rawValue),
-            "permissionDecisionReason": .string(reason),
-        ])]).jsonText
+        JSONValue.object([
+            "hookSpecificOutput": .object([
+                "hookEventName": "PreToolUse", "permissionDecision": .string(decision.rawValue),
+                "permissionDecisionReason": .string(reason),
+            ])
+        ]).jsonText
     }
 
     /// The stdout for `PermissionRequest` (Claude Code is about to show its prompt): allow, or deny with a
@@ -52,7 +54,8 @@ public enum HookResponse {
         case .deny: body = ["behavior": "deny", "message": .string(message)]
         case .ask: return nil
         }
-        return JSONValue.object(["hookSpecificOutput": ["hookEventName": "PermissionRequest", "decision": body]]).jsonText
+        return JSONValue.object(["hookSpecificOutput": ["hookEventName": "PermissionRequest", "decision": body]])
+            .jsonText
     }
 }
 

@@ -29,7 +29,9 @@ public enum RuleDerivation {
             return ToolRule(tool: request.toolName, pattern: shellPattern(command), action: action)
         case .file:
             guard let path = request.primaryInput else { return ToolRule(tool: request.toolName, action: action) }
-            return ToolRule(tool: request.toolName, pattern: folderPattern(path, cwd: request.cwd, home: request.home), action: action)
+            return ToolRule(
+                tool: request.toolName, pattern: folderPattern(path, cwd: request.cwd, home: request.home),
+                action: action)
         case .fetch:
             guard let url = request.primaryInput, let host = URLComponents(string: url)?.host, !host.isEmpty else {
                 return ToolRule(tool: request.toolName, action: action)

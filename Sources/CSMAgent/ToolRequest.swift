@@ -21,7 +21,9 @@ public struct ToolRequest: Sendable, Equatable {
     /// Reads a request from a hook payload (`tool_name`, `tool_input`, `cwd`); nil when it names no tool.
     public init?(hookPayload payload: JSONValue, home: String) {
         guard let name = payload["tool_name"]?.stringValue else { return nil }
-        self.init(toolName: name, input: payload["tool_input"] ?? .object([:]), cwd: payload["cwd"]?.stringValue ?? "/", home: home)
+        self.init(
+            toolName: name, input: payload["tool_input"] ?? .object([:]), cwd: payload["cwd"]?.stringValue ?? "/",
+            home: home)
     }
 
     /// How a tool's input is matched by a rule's pattern.
@@ -63,7 +65,9 @@ public struct ToolRequest: Sendable, Equatable {
         case .search: return input["pattern"]?.stringValue
         case .fetch: return input["url"]?.stringValue
         case .other:
-            return ["command", "file_path", "path", "pattern", "url", "query"].lazy.compactMap { input[$0]?.stringValue }.first
+            return ["command", "file_path", "path", "pattern", "url", "query"].lazy.compactMap {
+                input[$0]?.stringValue
+            }.first
         }
     }
 

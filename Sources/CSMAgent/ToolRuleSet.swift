@@ -28,7 +28,8 @@ public enum RuleError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .emptyTool(index):
             return "rules[\(index)]: 'tool' is empty; write a tool name such as Bash, or '*' for every tool"
         case let .patternTwice(index, tool):
-            return "rules[\(index)]: '\(tool)' already carries a pattern in parentheses; remove 'pattern' or the parentheses"
+            return
+                "rules[\(index)]: '\(tool)' already carries a pattern in parentheses; remove 'pattern' or the parentheses"
         case let .malformedTool(index, tool):
             return "rules[\(index)]: '\(tool)' is neither a tool name nor Claude Code's 'Tool(pattern)' spelling"
         }
@@ -87,7 +88,9 @@ public struct ToolRuleSet: Sendable {
         var pattern = rule.pattern
         guard !tool.isEmpty else { throw RuleError.emptyTool(index: index) }
         if let open = tool.firstIndex(of: "(") {
-            guard tool.hasSuffix(")"), open != tool.startIndex else { throw RuleError.malformedTool(index: index, tool: rule.tool) }
+            guard tool.hasSuffix(")"), open != tool.startIndex else {
+                throw RuleError.malformedTool(index: index, tool: rule.tool)
+            }
             guard pattern == nil else { throw RuleError.patternTwice(index: index, tool: rule.tool) }
             let inner = String(tool[tool.index(after: open)..<tool.index(before: tool.endIndex)])
             tool = String(tool[..<open])
@@ -100,11 +103,14 @@ public struct ToolRuleSet: Sendable {
         if tool.hasPrefix("mcp__"), !tool.contains("*"), tool.dropFirst(5).range(of: "__") == nil {
             serverPrefix = tool + "__"
         }
-        return Compiled(index: index, rule: rule, toolGlob: Glob(tool, flavor: .text), mcpServerPrefix: serverPrefix, pattern: pattern)
+        return Compiled(
+            index: index, rule: rule, toolGlob: Glob(tool, flavor: .text), mcpServerPrefix: serverPrefix,
+            pattern: pattern)
     }
 
     static func matches(_ rule: Compiled, _ request: ToolRequest) -> Bool {
-        let nameMatches = rule.toolGlob.matches(request.toolName)
+        let nameMatches =
+            rule.toolGlob.matches(request.toolName)
             || rule.mcpServerPrefix.map { request.toolName.hasPrefix($0) } == true
         guard nameMatches else { return false }
         guard let pattern = rule.pattern else { return true }

@@ -46,15 +46,17 @@ public struct TokenUsage: Sendable, Equatable, Codable {
 
     /// Reads an Anthropic `usage` object.
     public init(_ usage: JSONValue) {
-        self.init(inputTokens: usage["input_tokens"]?.intValue ?? 0, outputTokens: usage["output_tokens"]?.intValue ?? 0,
-                  cacheCreationTokens: usage["cache_creation_input_tokens"]?.intValue ?? 0,
-                  cacheReadTokens: usage["cache_read_input_tokens"]?.intValue ?? 0)
+        self.init(
+            inputTokens: usage["input_tokens"]?.intValue ?? 0, outputTokens: usage["output_tokens"]?.intValue ?? 0,
+            cacheCreationTokens: usage["cache_creation_input_tokens"]?.intValue ?? 0,
+            cacheReadTokens: usage["cache_read_input_tokens"]?.intValue ?? 0)
     }
 
     public static func + (lhs: TokenUsage, rhs: TokenUsage) -> TokenUsage {
-        TokenUsage(inputTokens: lhs.inputTokens + rhs.inputTokens, outputTokens: lhs.outputTokens + rhs.outputTokens,
-                   cacheCreationTokens: lhs.cacheCreationTokens + rhs.cacheCreationTokens,
-                   cacheReadTokens: lhs.cacheReadTokens + rhs.cacheReadTokens)
+        TokenUsage(
+            inputTokens: lhs.inputTokens + rhs.inputTokens, outputTokens: lhs.outputTokens + rhs.outputTokens,
+            cacheCreationTokens: lhs.cacheCreationTokens + rhs.cacheCreationTokens,
+            cacheReadTokens: lhs.cacheReadTokens + rhs.cacheReadTokens)
     }
 
     /// All tokens counted.

@@ -48,15 +48,21 @@ public enum TranscriptParser {
             for block in message["content"]?.arrayValue ?? [] {
                 switch block["type"]?.stringValue {
                 case "text":
-                    if let text = block["text"]?.stringValue, !text.isEmpty { events.append(.assistantText(text: text)) }
+                    if let text = block["text"]?.stringValue, !text.isEmpty {
+                        events.append(.assistantText(text: text))
+                    }
                 case "tool_use":
-                    events.append(.toolUse(id: block["id"]?.stringValue ?? "", name: block["name"]?.stringValue ?? "",
-                                           input: block["input"] ?? .object([:])))
+                    events.append(
+                        .toolUse(
+                            id: block["id"]?.stringValue ?? "", name: block["name"]?.stringValue ?? "",
+                            input: block["input"] ?? .object([:])))
                 default:
                     continue
                 }
             }
-            let info = message["id"]?.stringValue.map { (id: $0, model: message["model"]?.stringValue, usage: TokenUsage(message["usage"] ?? .null)) }
+            let info = message["id"]?.stringValue.map {
+                (id: $0, model: message["model"]?.stringValue, usage: TokenUsage(message["usage"] ?? .null))
+            }
             return Record(entries: events.map(entry), message: info)
         case "system":
             guard record["level"]?.stringValue == "error", let text = record["content"]?.stringValue else {
@@ -78,8 +84,10 @@ public enum TranscriptParser {
         for block in content?.arrayValue ?? [] {
             switch block["type"]?.stringValue {
             case "tool_result":
-                events.append(.toolResult(toolUseID: block["tool_use_id"]?.stringValue ?? "",
-                                          content: textOf(block["content"]) ?? "", isError: block["is_error"] == .bool(true)))
+                events.append(
+                    .toolResult(
+                        toolUseID: block["tool_use_id"]?.stringValue ?? "",
+                        content: textOf(block["content"]) ?? "", isError: block["is_error"] == .bool(true)))
             case "text":
                 if let text = block["text"]?.stringValue { prompt.append(text) }
             default:
@@ -93,7 +101,8 @@ public enum TranscriptParser {
     /// A string, or the text blocks of a content array joined by newlines.
     static func textOf(_ content: JSONValue?) -> String? {
         if let text = content?.stringValue { return text }
-        let texts = content?.arrayValue?.compactMap { $0["type"]?.stringValue == "text" ? $0["text"]?.stringValue : nil } ?? []
+        let texts =
+            content?.arrayValue?.compactMap { $0["type"]?.stringValue == "text" ? $0["text"]?.stringValue : nil } ?? []
         return texts.isEmpty ? nil : texts.joined(separator: "\n")
     }
 }

@@ -19,10 +19,13 @@ extension TmuxCLI {
         let result = try await runner.run("tmux", baseArguments + args, input: message, environment: nil)
         guard result.succeeded else {
             let err = result.stderr
-            if Self.isNoServer(err) || err.contains("can't find") { throw TmuxError.noSuchSession(name: "\(tmuxName):\(window)") }
+            if Self.isNoServer(err) || err.contains("can't find") {
+                throw TmuxError.noSuchSession(name: "\(tmuxName):\(window)")
+            }
             // The buffer may be left behind when the paste failed; it holds the message, so remove it.
             _ = try? await tmux(["delete-buffer", "-b", buffer])
-            throw TmuxError.commandFailed(argv: ["tmux"] + baseArguments + args, status: result.status, stderr: result.stderrTail)
+            throw TmuxError.commandFailed(
+                argv: ["tmux"] + baseArguments + args, status: result.status, stderr: result.stderrTail)
         }
     }
 }
@@ -35,8 +38,11 @@ extension TmuxCLI {
         let result = try await tmux(args)
         guard result.succeeded else {
             let err = result.stderr
-            if Self.isNoServer(err) || err.contains("can't find") { throw TmuxError.noSuchSession(name: "\(tmuxName):\(window)") }
-            throw TmuxError.commandFailed(argv: ["tmux"] + baseArguments + args, status: result.status, stderr: result.stderrTail)
+            if Self.isNoServer(err) || err.contains("can't find") {
+                throw TmuxError.noSuchSession(name: "\(tmuxName):\(window)")
+            }
+            throw TmuxError.commandFailed(
+                argv: ["tmux"] + baseArguments + args, status: result.status, stderr: result.stderrTail)
         }
         return result.stdout
     }

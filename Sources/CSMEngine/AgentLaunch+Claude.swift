@@ -22,7 +22,7 @@ extension AgentLaunch {
     /// conversation: `claude --continue` there exits with "No conversation found to continue".
     func effectiveMode(for session: DesiredSession, requested: LaunchMode) -> LaunchMode {
         guard case let .resume(fallbackSessionID) = requested, let home = claudeHome(for: session),
-              !home.hasConversation(cwd: session.worktreePath)
+            !home.hasConversation(cwd: session.worktreePath)
         else { return requested }
         return .new(sessionID: fallbackSessionID)
     }

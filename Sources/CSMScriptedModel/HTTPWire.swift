@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The little HTTP/1.1 the scripted model needs: read one request (headers + `Content-Length` body),
@@ -36,16 +36,19 @@ enum HTTPWire {
         var headers: [String: String] = [:]
         for line in head.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         let body = buffer[end..<min(buffer.count, end + contentLength)]
-        return RecordedRequest(method: String(parts[0]), path: String(parts[1]), headers: headers,
-                               body: String(decoding: body, as: UTF8.self))
+        return RecordedRequest(
+            method: String(parts[0]), path: String(parts[1]), headers: headers,
+            body: String(decoding: body, as: UTF8.self))
     }
 
     static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard haystack.count >= needle.count else { return nil }
-        for start in 0...(haystack.count - needle.count) where haystack[start..<start + needle.count].elementsEqual(needle) {
+        for start in 0...(haystack.count - needle.count)
+        where haystack[start..<start + needle.count].elementsEqual(needle) {
             return start
         }
         return nil
@@ -53,13 +56,15 @@ enum HTTPWire {
 
     static func response(json: String) -> Data {
         let body = Data(json.utf8)
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n"
+        let head =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n"
             + "request-id: req_scripted\r\nConnection: close\r\n\r\n"
         return Data(head.utf8) + body
     }
 
     static func response(eventStream events: [(name: String, data: String)]) -> Data {
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+        let head =
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
             + "request-id: req_scripted\r\nConnection: close\r\n\r\n"
         return Data((head + events.map { "event: \($0.name)\ndata: \($0.data)\n\n" }.joined()).utf8)
     }

@@ -7,9 +7,13 @@ public enum ModelBlock: Sendable, Equatable {
     case toolUse(id: String, name: String, inputJSON: String)
 
     /// A `Bash` tool call running `command`.
-    public static func bash(_ command: String, id: String = "toolu_\(UUID().uuidString.prefix(8).lowercased())") -> ModelBlock {
-        let input = (try? JSONSerialization.data(withJSONObject: ["command": command, "description": "scripted command"],
-                                                 options: [.sortedKeys])) ?? Data("{}".utf8)
+    public static func bash(_ command: String, id: String = "toolu_\(UUID().uuidString.prefix(8).lowercased())")
+        -> ModelBlock
+    {
+        let input =
+            (try? JSONSerialization.data(
+                withJSONObject: ["command": command, "description": "scripted command"],
+                options: [.sortedKeys])) ?? Data("{}".utf8)
         return .toolUse(id: id, name: "Bash", inputJSON: String(decoding: input, as: UTF8.self))
     }
 }
@@ -23,8 +27,10 @@ public struct ModelTurn: Sendable, Equatable {
     public var cacheCreationTokens: Int
     public var cacheReadTokens: Int
 
-    public init(_ blocks: [ModelBlock], inputTokens: Int = 1200, outputTokens: Int = 40, cacheCreationTokens: Int = 300,
-                cacheReadTokens: Int = 500) {
+    public init(
+        _ blocks: [ModelBlock], inputTokens: Int = 1200, outputTokens: Int = 40, cacheCreationTokens: Int = 300,
+        cacheReadTokens: Int = 500
+    ) {
         self.blocks = blocks
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A scripted stand-in for the Anthropic Messages API on 127.0.0.1, for tests that run the real Claude
@@ -32,7 +32,9 @@ public final class ScriptedModel: Sendable {
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Binds 127.0.0.1 on a free port and starts serving `script`.
-    public init(script: [ModelTurn], sideCallText: String = "Scripted title", fallbackText: String = "Nothing more to do.") throws {
+    public init(
+        script: [ModelTurn], sideCallText: String = "Scripted title", fallbackText: String = "Nothing more to do."
+    ) throws {
         self.sideCallText = sideCallText
         self.fallbackText = fallbackText
         let (listener, port) = try Self.listen()
@@ -80,7 +82,9 @@ public final class ScriptedModel: Sendable {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, Glibc.listen(fd, 64) == 0 else {
             let code = errno
@@ -123,7 +127,8 @@ public final class ScriptedModel: Sendable {
         if request.offersTools {
             turn = state.withLock { $0.script.isEmpty ? ModelTurn([.text(fallbackText)]) : $0.script.removeFirst() }
         } else {
-            turn = ModelTurn([.text(sideCallText)], inputTokens: 50, outputTokens: 5, cacheCreationTokens: 0, cacheReadTokens: 0)
+            turn = ModelTurn(
+                [.text(sideCallText)], inputTokens: 50, outputTokens: 5, cacheCreationTokens: 0, cacheReadTokens: 0)
         }
         let messageID = "msg_scripted_\(UUID().uuidString.prefix(8).lowercased())"
         if request.isStreaming {

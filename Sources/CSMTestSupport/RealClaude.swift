@@ -6,7 +6,8 @@ public enum RealClaude {
     /// `$CSM_CLAUDE` when it names an executable file.
     public static var binary: String? {
         guard let path = ProcessInfo.processInfo.environment["CSM_CLAUDE"], !path.isEmpty,
-              FileManager.default.isExecutableFile(atPath: path) else { return nil }
+            FileManager.default.isExecutableFile(atPath: path)
+        else { return nil }
         return path
     }
 
@@ -35,7 +36,9 @@ public enum RealClaude {
 
     /// The agent environment pointing Claude Code at a scripted model with the seeded home.
     public static func environment(home: URL, baseURL: String) -> [String: String] {
-        ["HOME": home.path, "ANTHROPIC_BASE_URL": baseURL, "ANTHROPIC_API_KEY": apiKey,
-         "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1", "DISABLE_AUTOUPDATER": "1"]
+        [
+            "HOME": home.path, "ANTHROPIC_BASE_URL": baseURL, "ANTHROPIC_API_KEY": apiKey,
+            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1", "DISABLE_AUTOUPDATER": "1",
+        ]
     }
 }

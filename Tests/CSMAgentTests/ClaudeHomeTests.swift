@@ -27,19 +27,23 @@ struct ClaudeHomeTests {
     func trust() async throws {
         try await withTemporaryDirectory { dir in
             let home = ClaudeHome(environment: ["HOME": dir.path], fallbackHome: "/x")
-            let original = #"{"numStartups": 7, "oauthAccount": {"email": "a@b"}, "projects": {"/r": {"allowedTools": ["Bash"], "hasTrustDialogAccepted": false}}}"#
+            let original =
+                #"{"numStartups": 7, "oauthAccount": {"email": "a@b"}, "projects": {"/r": {"allowedTools": ["Bash"], "hasTrustDialogAccepted": false}}}"#
             try Data(original.utf8).write(to: URL(fileURLWithPath: home.globalConfigFile))
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: home.globalConfigFile)
             #expect(try home.markTrusted("/r"))
             #expect(try home.markTrusted("/w/new"))
             #expect(try home.markTrusted("/w/new") == false)
-            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: home.globalConfigFile))) as? [String: Any]
+            let object =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: home.globalConfigFile)))
+                as? [String: Any]
             #expect(object?["numStartups"] as? Int == 7)
             #expect((object?["oauthAccount"] as? [String: Any])?["email"] as? String == "a@b")
             let projects = object?["projects"] as? [String: [String: Any]]
             #expect(projects?["/r"]?["allowedTools"] as? [String] == ["Bash"])
             #expect(home.isTrusted("/r") && home.isTrusted("/w/new") && !home.isTrusted("/w"))
-            let mode = try FileManager.default.attributesOfItem(atPath: home.globalConfigFile)[.posixPermissions] as? Int
+            let mode =
+                try FileManager.default.attributesOfItem(atPath: home.globalConfigFile)[.posixPermissions] as? Int
             #expect(mode == 0o600)
         }
     }
@@ -60,9 +64,11 @@ struct ClaudeHomeTests {
     func symlink() async throws {
         try await withTemporaryDirectory { dir in
             let real = dir.appendingPathComponent("dotfiles/claude.json")
-            try FileManager.default.createDirectory(at: real.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: real.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data("{}".utf8).write(to: real)
-            try FileManager.default.createSymbolicLink(atPath: dir.path + "/.claude.json", withDestinationPath: real.path)
+            try FileManager.default.createSymbolicLink(
+                atPath: dir.path + "/.claude.json", withDestinationPath: real.path)
             let home = ClaudeHome(environment: ["HOME": dir.path], fallbackHome: "/x")
             #expect(try home.markTrusted("/w"))
             #expect(try FileManager.default.destinationOfSymbolicLink(atPath: home.globalConfigFile) == real.path)
@@ -75,9 +81,11 @@ struct ClaudeHomeTests {
         try await withTemporaryDirectory { dir in
             let home = ClaudeHome(environment: ["HOME": dir.path], fallbackHome: "/x")
             #expect(!home.hasConversation(cwd: "/w/a"))
-            try FileManager.default.createDirectory(atPath: home.projectFolder(for: "/w/a"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: home.projectFolder(for: "/w/a"), withIntermediateDirectories: true)
             #expect(!home.hasConversation(cwd: "/w/a"))
-            _ = FileManager.default.createFile(atPath: home.transcriptPath(cwd: "/w/a", sessionID: "s"), contents: Data())
+            _ = FileManager.default.createFile(
+                atPath: home.transcriptPath(cwd: "/w/a", sessionID: "s"), contents: Data())
             #expect(home.hasConversation(cwd: "/w/a"))
         }
     }

@@ -24,7 +24,9 @@ struct RuleDerivationTests {
     @Test("derived rules", arguments: 0..<cases.count)
     func derived(_ index: Int) throws {
         let row = Self.cases[index]
-        let request = ToolRequest(toolName: row.tool, input: .object(row.input.mapValues(JSONValue.string)), cwd: "/work/app", home: "/home/u")
+        let request = ToolRequest(
+            toolName: row.tool, input: .object(row.input.mapValues(JSONValue.string)), cwd: "/work/app", home: "/home/u"
+        )
         let rule = RuleDerivation.rule(for: request, action: .allow)
         #expect(rule == ToolRule(tool: row.tool, pattern: row.pattern, action: .allow))
         // The derived rule decides the request it came from.
@@ -33,9 +35,11 @@ struct RuleDerivationTests {
 
     @Test("a derived Bash rule does not cover other sub-commands")
     func narrow() throws {
-        let request = ToolRequest(toolName: "Bash", input: .object(["command": .string("git status")]), cwd: "/w", home: "/h")
+        let request = ToolRequest(
+            toolName: "Bash", input: .object(["command": .string("git status")]), cwd: "/w", home: "/h")
         let rules = try ToolRuleSet([RuleDerivation.rule(for: request, action: .allow)])
-        let push = ToolRequest(toolName: "Bash", input: .object(["command": .string("git push --force")]), cwd: "/w", home: "/h")
+        let push = ToolRequest(
+            toolName: "Bash", input: .object(["command": .string("git push --force")]), cwd: "/w", home: "/h")
         #expect(rules.decide(push) == nil)
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 @Suite("scripted model server")
@@ -19,12 +19,20 @@ struct ScriptedModelTests {
 
     @Test("a streamed turn carries text and tool_use blocks as SSE events with usage")
     func streamed() async throws {
-        let model = try ScriptedModel(script: [ModelTurn([.text("Working on it."), .bash("touch x", id: "toolu_1")], outputTokens: 33)])
+        let model = try ScriptedModel(script: [
+            ModelTurn([.text("Working on it."), .bash("touch x", id: "toolu_1")], outputTokens: 33)
+        ])
         defer { model.stop() }
-        let text = try await post(model, "/v1/messages?beta=true", #"{"model":"claude-x","stream":true,"tools":[{"name":"Bash"}],"messages":[]}"#)
+        let text = try await post(
+            model, "/v1/messages?beta=true",
+            #"{"model":"claude-x","stream":true,"tools":[{"name":"Bash"}],"messages":[]}"#)
         let names = text.split(separator: "\n").filter { $0.hasPrefix("event: ") }.map { String($0.dropFirst(7)) }
-        #expect(names == ["message_start", "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop",
-                          "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop"])
+        #expect(
+            names == [
+                "message_start", "content_block_start", "content_block_delta", "content_block_delta",
+                "content_block_stop",
+                "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop",
+            ])
         #expect(text.contains(#""partial_json":"{\"command\":\"touch x\""#))
         #expect(text.contains(#""stop_reason":"tool_use""#))
         #expect(text.contains(#""output_tokens":33"#))

@@ -6,7 +6,9 @@ import Testing
 @Suite("transcript tailer")
 struct TranscriptTailerTests {
     func append(_ text: String, to url: URL) throws {
-        if !FileManager.default.fileExists(atPath: url.path) { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: url.path) {
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+        }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         try handle.seekToEnd()
@@ -14,7 +16,9 @@ struct TranscriptTailerTests {
     }
 
     var allEvents: [String] {
-        get throws { try fixtureLines().compactMap(TranscriptParser.parse(line:)).flatMap(\.entries).map { summary($0.event) } }
+        get throws {
+            try fixtureLines().compactMap(TranscriptParser.parse(line:)).flatMap(\.entries).map { summary($0.event) }
+        }
     }
 
     @Test("a file created late and growing in odd chunks, torn lines included, yields every event once")

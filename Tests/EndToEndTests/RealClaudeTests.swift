@@ -7,13 +7,16 @@ import Testing
 
 /// The built `csm` binary running the real Claude Code (`$CSM_CLAUDE`) in tmux, offline, against the
 /// scripted model. No server yet: hooks land in hooks.jsonl, and Claude Code decides tools itself.
-@Suite("csm with the real Claude Code", .tags(.realClaude, .realTmux, .realGit), .timeLimit(.minutes(2)),
-       .enabled(if: RealClaude.shouldRun, "CSM_CLAUDE is not set (scripts/test.sh sets it); CI=1 makes this a failure"))
+@Suite(
+    "csm with the real Claude Code", .tags(.realClaude, .realTmux, .realGit), .timeLimit(.minutes(2)),
+    .enabled(if: RealClaude.shouldRun, "CSM_CLAUDE is not set (scripts/test.sh sets it); CI=1 makes this a failure"))
 struct RealClaudeTests {
     static let prompt = "Please create created.txt for me"
 
     /// A csm.yaml running Claude Code with `env` and `args` for every session.
-    func config(_ world: CSMWorld, claude: String, env: [String: String], args: [String] = [], sessions: String) -> String {
+    func config(_ world: CSMWorld, claude: String, env: [String: String], args: [String] = [], sessions: String)
+        -> String
+    {
         let envLines = env.sorted { $0.key < $1.key }.map { "      \($0.key): \"\($0.value)\"" }.joined(separator: "\n")
         let argList = args.map { "\"\($0)\"" }.joined(separator: ", ")
         return """
@@ -38,7 +41,8 @@ struct RealClaudeTests {
 
     @Test("prompt, hooks, an allowed Bash tool, the transcript, a pasted second turn, and --continue")
     func fullConversation() async throws {
-        let claude = try #require(RealClaude.binary, "CSM_CLAUDE must name the Claude Code binary (run scripts/bootstrap.sh)")
+        let claude = try #require(
+            RealClaude.binary, "CSM_CLAUDE must name the Claude Code binary (run scripts/bootstrap.sh)")
         let model = try ScriptedModel(script: [
             ModelTurn([.text("I will create the file."), .bash("touch created.txt")]),
             ModelTurn([.text("Created created.txt.")]),
@@ -47,29 +51,42 @@ struct RealClaudeTests {
         try await withCSMWorld { world in
             let home = world.root.appendingPathComponent("home")
             try RealClaude.seedHome(home, trusting: [world.repo.path])
-            try world.writeConfig(config(world, claude: claude, env: RealClaude.environment(home: home, baseURL: model.baseURL),
-                                         args: ["--allowedTools", "Bash(touch:*)"],
-                                         sessions: "  feature:\n    repo: app\n    prompt: \"\(Self.prompt)\""))
+            try world.writeConfig(
+                config(
+                    world, claude: claude, env: RealClaude.environment(home: home, baseURL: model.baseURL),
+                    args: ["--allowedTools", "Bash(touch:*)"],
+                    sessions: "  feature:\n    repo: app\n    prompt: \"\(Self.prompt)\""))
             let applied = try await world.csm("apply")
             #expect(applied.status == 0, "\(applied.combined)")
             let hooks = HookLog(world: world, session: "feature")
             let pane = Pane(world: world, session: "feature")
 
             // The prompt given on the command line reaches the model and the turn ends.
-            let firstTurn = await eventually(timeout: .seconds(60)) { hooks.events().filter { $0 == "Stop" }.count == 1 }
+            let firstTurn = await eventually(timeout: .seconds(60)) {
+                hooks.events().filter { $0 == "Stop" }.count == 1
+            }
             #expect(firstTurn, "no Stop hook; pane:\n\(pane.text())\nhooks: \(hooks.events())")
-            #expect(Set(hooks.events()).isSuperset(of: ["SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Stop"]))
+            #expect(
+                Set(hooks.events()).isSuperset(of: [
+                    "SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Stop",
+                ]))
             #expect(model.requests.contains { $0.offersTools && $0.body.contains(Self.prompt) })
             var tracker = AgentStatusTracker()
             for event in hooks.payloads().compactMap(HookEvent.init(payload:)) { tracker.apply(event) }
             let paneText = try await world.tmux.capturePane(session: "csm-feature", window: "claude")
-            #expect(tracker.state(tmuxSessionExists: true, agentRunning: true, paneText: paneText) == AgentState(.idle), "\(paneText)")
+            #expect(
+                tracker.state(tmuxSessionExists: true, agentRunning: true, paneText: paneText) == AgentState(.idle),
+                "\(paneText)")
             let worktree = world.worktreeBase.appendingPathComponent("e2e/feature")
-            #expect(FileManager.default.fileExists(atPath: worktree.appendingPathComponent("created.txt").path),
-                    "hooks: \(hooks.timeline())\nfiles: \((try? FileManager.default.contentsOfDirectory(atPath: worktree.path)) ?? [])\npane:\n\(pane.text())")
+            #expect(
+                FileManager.default.fileExists(atPath: worktree.appendingPathComponent("created.txt").path),
+                "hooks: \(hooks.timeline())\nfiles: \((try? FileManager.default.contentsOfDirectory(atPath: worktree.path)) ?? [])\npane:\n\(pane.text())"
+            )
 
             // The worktree was trusted in Claude Code's own config, keeping the keys already there.
-            let claudeConfig = try JSONSerialization.jsonObject(with: Data(contentsOf: home.appendingPathComponent(".claude.json"))) as? [String: Any]
+            let claudeConfig =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: home.appendingPathComponent(".claude.json")))
+                as? [String: Any]
             let projects = claudeConfig?["projects"] as? [String: Any]
             #expect((projects?[worktree.path] as? [String: Any])?["hasTrustDialogAccepted"] as? Bool == true)
             #expect(claudeConfig?["hasCompletedOnboarding"] as? Bool == true)
@@ -80,7 +97,10 @@ struct RealClaudeTests {
             let tailer = TranscriptTailer(path: transcript)
             // The Stop hook can run before Claude Code has flushed the turn's last records: keep reading.
             var events: [TranscriptEvent] = []
-            _ = await eventually { events += await tailer.poll().map(\.event); return events.contains(.assistantText(text: "Created created.txt.")) }
+            _ = await eventually {
+                events += await tailer.poll().map(\.event);
+                return events.contains(.assistantText(text: "Created created.txt."))
+            }
             #expect(events.contains(.userPrompt(text: Self.prompt)))
             #expect(events.contains(.assistantText(text: "I will create the file.")))
             #expect(events.contains { if case .toolUse(_, "Bash", _) = $0 { true } else { false } })
@@ -91,45 +111,64 @@ struct RealClaudeTests {
             #expect(usage.model != nil)
 
             // A pasted multi-line message starts a second turn.
-            model.enqueue([ModelTurn([.text("Trying a folder that is not there."), .bash("touch missing/x.txt")]),
-                           ModelTurn([.text("Second answer.")])])
+            model.enqueue([
+                ModelTurn([.text("Trying a folder that is not there."), .bash("touch missing/x.txt")]),
+                ModelTurn([.text("Second answer.")]),
+            ])
             let message = "Now a second message\nspanning two lines"
             try await world.tmux.paste(message, session: "csm-feature", window: "claude")
-            let secondTurn = await eventually(timeout: .seconds(30)) { hooks.events().filter { $0 == "Stop" }.count == 2 }
+            let secondTurn = await eventually(timeout: .seconds(30)) {
+                hooks.events().filter { $0 == "Stop" }.count == 2
+            }
             #expect(secondTurn, "no second Stop hook; pane:\n\(pane.text())")
             #expect(model.requests.contains { $0.offersTools && $0.body.contains("spanning two lines") })
             var second: [TranscriptEvent] = []
-            _ = await eventually { second += await tailer.poll().map(\.event); return second.contains(.assistantText(text: "Second answer.")) }
+            _ = await eventually {
+                second += await tailer.poll().map(\.event);
+                return second.contains(.assistantText(text: "Second answer."))
+            }
             #expect(second.contains(.userPrompt(text: message)), "\(second)")
             #expect(second.contains(.assistantText(text: "Second answer.")))
-            #expect(second.contains { if case let .toolResult(_, _, isError) = $0 { isError } else { false } }, "a failed tool is an error result")
+            #expect(
+                second.contains { if case let .toolResult(_, _, isError) = $0 { isError } else { false } },
+                "a failed tool is an error result")
             usage = await tailer.usage
             #expect(usage.turnCount == 2)
 
             // Killing tmux and applying again continues the same conversation.
             try await world.tmux.killSession(named: "csm-feature")
             #expect(try await world.csm("apply").status == 0)
-            let restarted = await eventually(timeout: .seconds(30)) { hooks.events().filter { $0 == "SessionStart" }.count == 2 }
+            let restarted = await eventually(timeout: .seconds(30)) {
+                hooks.events().filter { $0 == "SessionStart" }.count == 2
+            }
             #expect(restarted, "no second SessionStart; pane:\n\(pane.text())")
             let starts = hooks.payloads().filter { $0["hook_event_name"]?.stringValue == "SessionStart" }
             #expect(starts.last?["source"]?.stringValue == "resume", "\(starts)")
-            #expect(try String(contentsOfFile: world.stateDir.path + "/workspaces/e2e/sessions/feature/agent.sh", encoding: .utf8).contains("'--continue'"))
+            #expect(
+                try String(
+                    contentsOfFile: world.stateDir.path + "/workspaces/e2e/sessions/feature/agent.sh", encoding: .utf8
+                ).contains("'--continue'"))
             let paths = Array(Set(hooks.payloads().compactMap { $0["transcript_path"]?.stringValue }))
             #expect(paths == [transcript], "--continue keeps writing the same transcript")
             try recordFixture(transcript, as: "conversation-two-turns.jsonl")
         }
     }
 
-    @Test("an untrusted repository's new worktree starts without the trust prompt; a restart without a conversation starts anew")
+    @Test(
+        "an untrusted repository's new worktree starts without the trust prompt; a restart without a conversation starts anew"
+    )
     func trustAndFallback() async throws {
-        let claude = try #require(RealClaude.binary, "CSM_CLAUDE must name the Claude Code binary (run scripts/bootstrap.sh)")
+        let claude = try #require(
+            RealClaude.binary, "CSM_CLAUDE must name the Claude Code binary (run scripts/bootstrap.sh)")
         let model = try ScriptedModel(script: [])
         defer { model.stop() }
         try await withCSMWorld { world in
             let home = world.root.appendingPathComponent("home")
             try RealClaude.seedHome(home, trusting: [])
-            try world.writeConfig(config(world, claude: claude, env: RealClaude.environment(home: home, baseURL: model.baseURL),
-                                         sessions: "  idle:\n    repo: app"))
+            try world.writeConfig(
+                config(
+                    world, claude: claude, env: RealClaude.environment(home: home, baseURL: model.baseURL),
+                    sessions: "  idle:\n    repo: app"))
             #expect(try await world.csm("apply").status == 0)
             let hooks = HookLog(world: world, session: "idle")
             let pane = Pane(world: world, session: "idle")
@@ -139,9 +178,12 @@ struct RealClaudeTests {
             // No prompt was given, so there is no conversation: `--continue` would exit at once.
             try await world.tmux.killSession(named: "csm-idle")
             #expect(try await world.csm("apply").status == 0)
-            let restarted = await eventually(timeout: .seconds(30)) { hooks.events().filter { $0 == "SessionStart" }.count == 2 }
+            let restarted = await eventually(timeout: .seconds(30)) {
+                hooks.events().filter { $0 == "SessionStart" }.count == 2
+            }
             #expect(restarted, "the agent did not start again; pane:\n\(pane.text())")
-            let script = try String(contentsOfFile: world.stateDir.path + "/workspaces/e2e/sessions/idle/agent.sh", encoding: .utf8)
+            let script = try String(
+                contentsOfFile: world.stateDir.path + "/workspaces/e2e/sessions/idle/agent.sh", encoding: .utf8)
             #expect(script.contains("'--session-id'") && !script.contains("'--continue'"))
             let ids = hooks.payloads().compactMap { $0["session_id"]?.stringValue }
             #expect(Set(ids).count == 1, "the restart reuses the id in the worktree marker: \(Set(ids))")
@@ -153,7 +195,8 @@ struct RealClaudeTests {
     func recordFixture(_ path: String, as name: String) throws {
         guard ProcessInfo.processInfo.environment["CSM_RECORD"] == "1" else { return }
         let target = fixturesDirectory.appendingPathComponent("transcripts/\(name)")
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         try? FileManager.default.removeItem(at: target)
         try FileManager.default.copyItem(at: URL(fileURLWithPath: path), to: target)
         Issue.record("recorded \(target.path); run again without CSM_RECORD")
@@ -179,7 +222,8 @@ struct HookLog {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return "(none)" }
         return text.split(separator: "\n").compactMap { line -> String? in
             guard let record = JSONValue.parse(String(line)) else { return nil }
-            return "\(record["ts"]?.stringValue ?? "") \(record["payload"]?["hook_event_name"]?.stringValue ?? "?") \(record["payload"]?["tool_name"]?.stringValue ?? "")"
+            return
+                "\(record["ts"]?.stringValue ?? "") \(record["payload"]?["hook_event_name"]?.stringValue ?? "?") \(record["payload"]?["tool_name"]?.stringValue ?? "")"
         }.joined(separator: "\n")
     }
 }
@@ -190,6 +234,7 @@ struct Pane {
     var session: String
 
     func text() -> String {
-        (try? runTool("tmux", ["-L", world.tmuxSocket, "capture-pane", "-p", "-t", "=csm-\(session):claude"])) ?? "(no pane)"
+        (try? runTool("tmux", ["-L", world.tmuxSocket, "capture-pane", "-p", "-t", "=csm-\(session):claude"]))
+            ?? "(no pane)"
     }
 }
