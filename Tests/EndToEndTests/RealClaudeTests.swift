@@ -190,6 +190,81 @@ struct RealClaudeTests {
         }
     }
 
+    @Test("decisions in csm's hook output format are obeyed: deny reaches the model, allow skips the prompt")
+    func hookDecisions() async throws {
+        let claude = try #require(
+            RealClaude.binary, "CSM_CLAUDE must name the Claude Code binary (run scripts/bootstrap.sh)")
+        let model = try ScriptedModel(script: [
+            ModelTurn([.text("First."), .bash("touch denied.txt")]),
+            ModelTurn([.text("Second."), .bash("touch allowed.txt > /dev/null")]),
+            ModelTurn([.text("Third."), .bash("touch asked.txt > /dev/null")]),
+            ModelTurn([.text("Done.")]),
+        ])
+        defer { model.stop() }
+        try await withCSMWorld { world in
+            let home = world.root.appendingPathComponent("home")
+            try RealClaude.seedHome(home, trusting: [world.repo.path])
+            // Until the server answers csm's hook, a user-level hook stands in for it, printing exactly what
+            // `HookResponse` makes (Claude Code runs the hooks of every settings source).
+            let answers = world.root.appendingPathComponent("answers")
+            try FileManager.default.createDirectory(at: answers, withIntermediateDirectories: true)
+            try Data(HookResponse.preToolUse(.deny, reason: "Denied by csm rule 3").utf8).write(
+                to: answers.appendingPathComponent("deny"))
+            try Data(HookResponse.preToolUse(.allow, reason: "Allowed by csm rule 1").utf8).write(
+                to: answers.appendingPathComponent("allow"))
+            try Data((HookResponse.permissionRequest(.allow, message: "") ?? "").utf8).write(
+                to: answers.appendingPathComponent("permission"))
+            let script = answers.appendingPathComponent("decide.sh")
+            try Data(
+                """
+                #!/bin/sh
+                input=$(cat)
+                case "$input" in
+                  *'"hook_event_name":"PreToolUse"'*denied.txt*) cat '\(answers.path)/deny' ;;
+                  *'"hook_event_name":"PreToolUse"'*allowed.txt*) cat '\(answers.path)/allow' ;;
+                  *'"hook_event_name":"PermissionRequest"'*) cat '\(answers.path)/permission' ;;
+                esac
+                exit 0
+
+                """.utf8
+            ).write(to: script)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+            let hook: [String: Any] = ["matcher": "*", "hooks": [["type": "command", "command": script.path]]]
+            let settings = try JSONSerialization.data(withJSONObject: [
+                "hooks": ["PreToolUse": [hook], "PermissionRequest": [hook]]
+            ])
+            try FileManager.default.createDirectory(
+                at: home.appendingPathComponent(".claude"), withIntermediateDirectories: true)
+            try settings.write(to: home.appendingPathComponent(".claude/settings.json"))
+
+            try world.writeConfig(
+                config(
+                    world, claude: claude, env: RealClaude.environment(home: home, baseURL: model.baseURL),
+                    sessions: "  gate:\n    repo: app\n    prompt: \"make three files\""))
+            #expect(try await world.csm("apply").status == 0)
+            let hooks = HookLog(world: world, session: "gate")
+            let pane = Pane(world: world, session: "gate")
+            let done = await eventually(timeout: .seconds(60)) { hooks.events().contains("Stop") }
+            #expect(done, "no Stop hook; pane:\n\(pane.text())\nhooks: \(hooks.timeline())")
+            let worktree = world.worktreeBase.appendingPathComponent("e2e/gate").path
+            #expect(!FileManager.default.fileExists(atPath: worktree + "/denied.txt"), "a denied tool does not run")
+            #expect(
+                FileManager.default.fileExists(atPath: worktree + "/allowed.txt"),
+                "an allowed tool runs without a prompt")
+            #expect(
+                FileManager.default.fileExists(atPath: worktree + "/asked.txt"),
+                "a PermissionRequest allow answers the prompt")
+            #expect(model.requests.contains { $0.body.contains("Denied by csm rule 3") }, "the model is told why")
+            let permissionRequests = hooks.payloads().filter {
+                $0["hook_event_name"]?.stringValue == "PermissionRequest"
+            }
+            #expect(
+                permissionRequests.compactMap { $0["tool_input"]?["command"]?.stringValue } == [
+                    "touch asked.txt > /dev/null"
+                ])
+        }
+    }
+
     /// Copies a transcript into Tests/Fixtures/transcripts when `CSM_RECORD=1`, and fails that run so a
     /// recording is never accepted silently (as golden files are).
     func recordFixture(_ path: String, as name: String) throws {
