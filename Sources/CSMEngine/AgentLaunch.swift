@@ -39,7 +39,8 @@ public struct AgentLaunch: Sendable {
         self.environment = environment
     }
 
-    /// The agent's argv for `mode`: `<command> --session-id <uuid>|--continue --settings <file> [--model M] [args] [prompt]`.
+    /// The agent's argv for `mode`: `<command> --session-id <uuid>|--continue --settings <file> --permission-mode <m>
+    /// [--model M] [args] [-- prompt]`.
     public func agentArguments(for session: DesiredSession, mode: LaunchMode) -> [String] {
         var argv = [session.agent.command]
         switch mode {
