@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "CSMModel", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
             name: "CSMConfig",
-            dependencies: ["CSMModel", "CYAML", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CSMModel", "CSMAgent", "CYAML", .product(name: "Logging", package: "swift-log")],
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),

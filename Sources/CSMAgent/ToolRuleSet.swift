@@ -25,13 +25,20 @@ public enum RuleError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .emptyTool(index):
-            return "rules[\(index)]: 'tool' is empty; write a tool name such as Bash, or '*' for every tool"
-        case let .patternTwice(index, tool):
-            return
-                "rules[\(index)]: '\(tool)' already carries a pattern in parentheses; remove 'pattern' or the parentheses"
-        case let .malformedTool(index, tool):
-            return "rules[\(index)]: '\(tool)' is neither a tool name nor Claude Code's 'Tool(pattern)' spelling"
+        case let .emptyTool(index), let .patternTwice(index, _), let .malformedTool(index, _):
+            return "rules[\(index)]: \(reason)"
+        }
+    }
+
+    /// What is wrong and what to do, without the rule's position.
+    public var reason: String {
+        switch self {
+        case .emptyTool:
+            return "'tool' is empty; write a tool name such as Bash, or '*' for every tool"
+        case let .patternTwice(_, tool):
+            return "'\(tool)' already carries a pattern in parentheses; remove 'pattern' or the parentheses"
+        case let .malformedTool(_, tool):
+            return "'\(tool)' is neither a tool name nor Claude Code's 'Tool(pattern)' spelling"
         }
     }
 }

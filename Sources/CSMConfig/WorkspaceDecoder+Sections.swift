@@ -1,3 +1,4 @@
+import CSMAgent
 import CSMModel
 
 /// The schema of csm.yaml version 1, one method per section.
@@ -255,7 +256,14 @@ extension WorkspaceDecoder {
             }
             let action = map["action"].flatMap { enumeration($0, path: map.path("action"), as: RuleAction.self) }
             let pattern = optionalString(map["pattern"], path: map.path("pattern"))
-            if let tool, let action { rules.append(ToolRule(tool: tool, pattern: pattern, action: action)) }
+            if let tool, let action {
+                let rule = ToolRule(tool: tool, pattern: pattern, action: action)
+                if let problem = ToolRuleSet.problems(in: [rule]).first, let toolNode = map["tool"] {
+                    error(toolNode.start, "invalid rule '\(keyPath)': \(problem.reason)")
+                } else {
+                    rules.append(rule)
+                }
+            }
         }
         return rules
     }
