@@ -41,21 +41,13 @@ struct RealClaudeTests {
 
     @Test("prompt, hooks, an allowed Bash tool, the transcript, a pasted second turn, and --continue")
     func fullConversation() async throws {
-        let claude = try #require(
-            RealClaude.binary, "CSM_CLAUDE must name the Claude Code binary (run scripts/bootstrap.sh)")
-        let model = try ScriptedModel(script: [
+        let script = [
             ModelTurn([.text("I will create the file."), .bash("touch created.txt")]),
             ModelTurn([.text("Created created.txt.")]),
-        ])
-        defer { model.stop() }
-        try await withCSMWorld { world in
-            let home = world.root.appendingPathComponent("home")
-            try RealClaude.seedHome(home, trusting: [world.repo.path])
-            try world.writeConfig(
-                config(
-                    world, claude: claude, env: RealClaude.environment(home: home, baseURL: model.baseURL),
-                    args: ["--allowedTools", "Bash(touch:*)"],
-                    sessions: "  feature:\n    repo: app\n    prompt: \"\(Self.prompt)\""))
+        ]
+        let sessions = "  feature:\n    repo: app\n    prompt: \"\(Self.prompt)\""
+        try await withClaudeWorld(script: script, args: ["--allowedTools", "Bash(touch:*)"], sessions: sessions) {
+            world, model, home in
             let applied = try await world.csm("apply")
             #expect(applied.status == 0, "\(applied.combined)")
             let hooks = HookLog(world: world, session: "feature")
@@ -158,17 +150,7 @@ struct RealClaudeTests {
         "an untrusted repository's new worktree starts without the trust prompt; a restart without a conversation starts anew"
     )
     func trustAndFallback() async throws {
-        let claude = try #require(
-            RealClaude.binary, "CSM_CLAUDE must name the Claude Code binary (run scripts/bootstrap.sh)")
-        let model = try ScriptedModel(script: [])
-        defer { model.stop() }
-        try await withCSMWorld { world in
-            let home = world.root.appendingPathComponent("home")
-            try RealClaude.seedHome(home, trusting: [])
-            try world.writeConfig(
-                config(
-                    world, claude: claude, env: RealClaude.environment(home: home, baseURL: model.baseURL),
-                    sessions: "  idle:\n    repo: app"))
+        try await withClaudeWorld(script: [], trustingRepo: false, sessions: "  idle:\n    repo: app") { world, _, _ in
             #expect(try await world.csm("apply").status == 0)
             let hooks = HookLog(world: world, session: "idle")
             let pane = Pane(world: world, session: "idle")
@@ -192,18 +174,14 @@ struct RealClaudeTests {
 
     @Test("decisions in csm's hook output format are obeyed: deny reaches the model, allow skips the prompt")
     func hookDecisions() async throws {
-        let claude = try #require(
-            RealClaude.binary, "CSM_CLAUDE must name the Claude Code binary (run scripts/bootstrap.sh)")
-        let model = try ScriptedModel(script: [
+        let script = [
             ModelTurn([.text("First."), .bash("touch denied.txt")]),
             ModelTurn([.text("Second."), .bash("touch allowed.txt > /dev/null")]),
             ModelTurn([.text("Third."), .bash("touch asked.txt > /dev/null")]),
             ModelTurn([.text("Done.")]),
-        ])
-        defer { model.stop() }
-        try await withCSMWorld { world in
-            let home = world.root.appendingPathComponent("home")
-            try RealClaude.seedHome(home, trusting: [world.repo.path])
+        ]
+        let sessions = "  gate:\n    repo: app\n    prompt: \"make three files\""
+        try await withClaudeWorld(script: script, sessions: sessions) { world, model, home in
             // Until the server answers csm's hook, a user-level hook stands in for it, printing exactly what
             // `HookResponse` makes (Claude Code runs the hooks of every settings source).
             let answers = world.root.appendingPathComponent("answers")
@@ -236,11 +214,6 @@ struct RealClaudeTests {
             try FileManager.default.createDirectory(
                 at: home.appendingPathComponent(".claude"), withIntermediateDirectories: true)
             try settings.write(to: home.appendingPathComponent(".claude/settings.json"))
-
-            try world.writeConfig(
-                config(
-                    world, claude: claude, env: RealClaude.environment(home: home, baseURL: model.baseURL),
-                    sessions: "  gate:\n    repo: app\n    prompt: \"make three files\""))
             #expect(try await world.csm("apply").status == 0)
             let hooks = HookLog(world: world, session: "gate")
             let pane = Pane(world: world, session: "gate")
@@ -262,6 +235,26 @@ struct RealClaudeTests {
                 permissionRequests.compactMap { $0["tool_input"]?["command"]?.stringValue } == [
                     "touch asked.txt > /dev/null"
                 ])
+        }
+    }
+
+    /// Runs `body` in a `CSMWorld` whose csm.yaml runs the real Claude Code against a scripted model with
+    /// a seeded `HOME` (trusting the source repository unless `trustingRepo` is false), with `args` and
+    /// `sessions`. The model is stopped afterwards.
+    func withClaudeWorld(
+        script: [ModelTurn], trustingRepo: Bool = true, args: [String] = [], sessions: String,
+        _ body: (CSMWorld, ScriptedModel, URL) async throws -> Void
+    ) async throws {
+        let claude = try #require(
+            RealClaude.binary, "CSM_CLAUDE must name the Claude Code binary (run scripts/bootstrap.sh)")
+        let model = try ScriptedModel(script: script)
+        defer { model.stop() }
+        try await withCSMWorld { world in
+            let home = world.root.appendingPathComponent("home")
+            try RealClaude.seedHome(home, trusting: trustingRepo ? [world.repo.path] : [])
+            let env = RealClaude.environment(home: home, baseURL: model.baseURL)
+            try world.writeConfig(config(world, claude: claude, env: env, args: args, sessions: sessions))
+            try await body(world, model, home)
         }
     }
 
