@@ -14,7 +14,7 @@ public struct CSMCommand: AsyncParsableCommand {
         version: "csm \(CSMVersion.current)",
         subcommands: [
             PlanCommand.self, ApplyCommand.self, CreateCommand.self, KillCommand.self, ListCommand.self, AttachCommand.self,
-            HostsCommand.self, ImportCommand.self, VersionCommand.self, HookCommand.self,
+            HostsCommand.self, ImportCommand.self, VersionCommand.self, HookCommand.self, ReconnectCommand.self,
         ]
     )
 

@@ -47,3 +47,20 @@ extension TmuxCLI {
         return result.stdout
     }
 }
+
+extension TmuxCLI {
+    /// `respawn-pane -k -t =<session>:<window> <command…>`: the window keeps its options (remain-on-exit).
+    public func respawnWindow(session tmuxName: String, window: String, command: [String]) async throws {
+        let args = ["respawn-pane", "-k", "-t", "=\(tmuxName):\(window)"] + command
+        try Self.checkSeparators(args)
+        let result = try await tmux(args)
+        guard result.succeeded else {
+            let err = result.stderr
+            if Self.isNoServer(err) || err.contains("can't find") {
+                throw TmuxError.noSuchSession(name: "\(tmuxName):\(window)")
+            }
+            throw TmuxError.commandFailed(
+                argv: ["tmux"] + baseArguments + args, status: result.status, stderr: result.stderrTail)
+        }
+    }
+}

@@ -19,6 +19,10 @@ public protocol TmuxDriver: Sendable {
 
     /// The visible text of a window (to recognise prompts no hook reports).
     func capturePane(session tmuxName: String, window: String) async throws -> String
+
+    /// Kills the program running in a window and starts `command` there instead, keeping the session,
+    /// its other windows and anyone attached (`respawn-pane -k`).
+    func respawnWindow(session tmuxName: String, window: String, command: [String]) async throws
 }
 
 /// A tmux session to create.

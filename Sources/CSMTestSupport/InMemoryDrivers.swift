@@ -64,6 +64,15 @@ public actor InMemoryTmux: TmuxDriver {
         guard sessions[tmuxName] != nil else { throw TmuxError.noSuchSession(name: tmuxName) }
         return paneTexts["\(tmuxName):\(window)"] ?? ""
     }
+
+    /// Respawned windows by `session:window`, with their commands, oldest first.
+    public private(set) var respawns: [(target: String, command: [String])] = []
+
+    public func respawnWindow(session tmuxName: String, window: String, command: [String]) async throws {
+        calls.append("respawn \(tmuxName):\(window)")
+        guard sessions[tmuxName] != nil else { throw TmuxError.noSuchSession(name: tmuxName) }
+        respawns.append(("\(tmuxName):\(window)", command))
+    }
 }
 
 /// Git worktrees in memory, for engine tests. Records every call.

@@ -143,6 +143,16 @@ struct RealClaudeTests {
             let paths = Array(Set(hooks.payloads().compactMap { $0["transcript_path"]?.stringValue }))
             #expect(paths == [transcript], "--continue keeps writing the same transcript")
             try recordFixture(transcript, as: "conversation-two-turns.jsonl")
+
+            // `csm reconnect` restarts the agent inside the same tmux session, continuing the conversation.
+            let reconnected = try await world.csm("reconnect", "feature")
+            #expect(reconnected.status == 0, "\(reconnected.combined)")
+            let third = await eventually(timeout: .seconds(30)) {
+                hooks.events().filter { $0 == "SessionStart" }.count == 3
+            }
+            #expect(third, "no SessionStart after reconnect; pane:\n\(pane.text())")
+            #expect(
+                hooks.payloads().last { $0["hook_event_name"]?.stringValue == "SessionStart" }?["source"] == "resume")
         }
     }
 
