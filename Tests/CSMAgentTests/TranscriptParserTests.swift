@@ -106,3 +106,22 @@ struct TranscriptParserTests {
         #expect(session.tokens.outputTokens == 7 && session.costUSD == 0 && session.unpricedModels == ["local-llama"])
     }
 }
+
+@Suite("transcript of hook decisions")
+struct DecisionTranscriptTests {
+    @Test("a tool denied by a PreToolUse hook is an error result carrying the reason")
+    func denied() throws {
+        let url = fixturesDirectory.appendingPathComponent("transcripts/tool-decisions.jsonl")
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
+        let events = lines.compactMap(TranscriptParser.parse(line:)).flatMap(\.entries).map { summary($0.event) }
+        #expect(
+            events == [
+                "prompt: make three files",
+                "text: First.", "tool: Bash touch denied.txt",
+                "error result: PreToolUse:Bash hook error: Denied by csm rule 3",
+                "text: Second.", "tool: Bash touch allowed.txt > /dev/null", "result: (Bash completed with no output)",
+                "text: Third.", "tool: Bash touch asked.txt > /dev/null", "result: (Bash completed with no output)",
+                "text: Done.",
+            ])
+    }
+}

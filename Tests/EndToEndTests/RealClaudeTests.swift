@@ -245,6 +245,16 @@ struct RealClaudeTests {
                 permissionRequests.compactMap { $0["tool_input"]?["command"]?.stringValue } == [
                     "touch asked.txt > /dev/null"
                 ])
+            if let transcript = hooks.payloads().compactMap({ $0["transcript_path"]?.stringValue }).first {
+                // Keep reading until the last text is flushed, so a recording is complete.
+                let tailer = TranscriptTailer(path: transcript)
+                var events: [TranscriptEvent] = []
+                _ = await eventually {
+                    events += await tailer.poll().map(\.event)
+                    return events.contains(.assistantText(text: "Done."))
+                }
+                try recordFixture(transcript, as: "tool-decisions.jsonl")
+            }
         }
     }
 
