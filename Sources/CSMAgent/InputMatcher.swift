@@ -37,7 +37,7 @@ struct InputMatcher {
     }
 
     /// A shell command matches an `allow` rule only when every sub-command matches and nothing is
-    /// substituted (`$(…)`, backticks), so `git *` does not allow `git log; rm -rf ~`. A `deny` or `ask`
+    /// substituted (`$(…)`, `<(…)`, backticks), so `git *` does not allow `git log; rm -rf ~`. A `deny` or `ask`
     /// rule matches when the whole command or any sub-command does, so `rm *` catches `cd x && rm -rf y`.
     func matchesShell(_ command: String, action: RuleAction) -> Bool {
         let parts = ShellCommandSplitter.split(command)
@@ -77,7 +77,7 @@ struct InputMatcher {
 enum ShellCommandSplitter {
     struct Result: Equatable {
         var subcommands: [String]
-        /// `$(…)` or backticks outside single quotes: what runs cannot be read from the text.
+        /// `$(…)`, `<(…)`, `>(…)` or backticks outside single quotes: what runs cannot be read from the text.
         var hasSubstitution: Bool
     }
 
@@ -114,7 +114,8 @@ enum ShellCommandSplitter {
             case "`":
                 substitution = true
                 current.append(c)
-            case "$" where chars.first == "(":
+            case "$" where chars.first == "(", "<" where chars.first == "(", ">" where chars.first == "(":
+                // `$(…)`, and process substitution `<(…)` / `>(…)`, run commands the text does not show.
                 substitution = true
                 current.append(c)
             case ";", "\n", "\r":
