@@ -37,8 +37,9 @@ struct InputMatcher {
     }
 
     /// A shell command matches an `allow` rule only when every sub-command matches and nothing is
-    /// substituted (`$(…)`, `<(…)`, backticks), so `git *` does not allow `git log; rm -rf ~`. A `deny` or `ask`
-    /// rule matches when the whole command or any sub-command does, so `rm *` catches `cd x && rm -rf y`.
+    /// substituted (`$(…)`, `<(…)`, backticks), so `git *` does not allow `git log; rm -rf ~`. A `deny`
+    /// or `ask` rule matches when the whole command or any sub-command does, so `rm *` catches
+    /// `cd x && rm -rf y`.
     func matchesShell(_ command: String, action: RuleAction) -> Bool {
         let parts = ShellCommandSplitter.split(command)
         let patternIsCompound = ShellCommandSplitter.split(pattern).subcommands.count > 1
