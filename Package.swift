@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "CSMModel", exclude: ["README.md"], swiftSettings: swiftSettings),
         .target(
             name: "CSMConfig",
-            dependencies: ["CSMModel", "CYAML", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CSMModel", "CSMAgent", "CYAML", .product(name: "Logging", package: "swift-log")],
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
@@ -37,9 +37,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CSMAgent",
+            dependencies: ["CSMModel", .product(name: "Logging", package: "swift-log")],
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CSMEngine",
             dependencies: [
-                "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers",
+                "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMAgent",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["README.md"],
@@ -76,6 +82,12 @@ let package = Package(
         .target(
             name: "CSMTestSupport",
             dependencies: ["CSMModel", "CSMPlanner", "CSMDrivers", "CSMEngine", "CSMConfig"],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "CSMScriptedModel", exclude: ["README.md"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CSMAgentTests",
+            dependencies: ["CSMAgent", "CSMModel", "CSMScriptedModel", "CSMTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -115,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["CSMModel", "CSMDrivers", "CSMEngine", "CSMTestSupport"],
+            dependencies: ["CSMModel", "CSMDrivers", "CSMEngine", "CSMAgent", "CSMScriptedModel", "CSMTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

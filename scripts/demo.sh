@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # csm's main job on workspaces.example.yaml: creates the demo repository the example points at, then
-# plans and applies it on a private tmux server (socket csm-demo), so nothing of yours is touched.
+# plans and applies it on a private tmux server (socket csm-demo), so none of your sessions is touched.
+# Like every apply of a local Claude Code session, it marks the new worktrees (demo/worktrees/demo/*) trusted in
+# Claude Code's ~/.claude.json, so they do not stop at its folder-trust question (docs/agent.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh

@@ -36,7 +36,7 @@ struct CommandContext {
     var tmux: TmuxCLI { TmuxCLI(socketName: tmuxSocket) }
 
     func makeEngine() -> Engine {
-        Engine(tmux: tmux, git: LibGit2Driver(), launch: AgentLaunch(layout: stateLayout, csmExecutable: Self.executablePath()))
+        Engine(tmux: tmux, git: LibGit2Driver(), launch: AgentLaunch(layout: stateLayout, csmExecutable: Self.executablePath(), environment: environment))
     }
 
     /// Where the configuration is, following `-f`, then `./csm.yaml` and parents, then the global file,

@@ -1,3 +1,4 @@
+import CSMAgent
 import CSMModel
 
 /// The schema of csm.yaml version 1, one method per section.
@@ -7,7 +8,7 @@ extension WorkspaceDecoder {
         "integrations",
     ]
     static let defaultsKeys = ["worktreeBase", "branchPrefix", "host", "agent"]
-    static let agentKeys = ["command", "args", "env"]
+    static let agentKeys = ["command", "args", "env", "permissionMode"]
     static let hostKeys = ["ssh", "port", "identityFile", "worktreeBase"]
     static let repoKeys = ["path", "host", "baseBranch", "setup", "copy", "env", "scripts"]
     static let sessionKeys = [
@@ -88,7 +89,8 @@ extension WorkspaceDecoder {
         return AgentOverride(
             command: optionalString(map["command"], path: map.path("command")),
             args: stringList(map["args"], path: map.path("args")),
-            env: environmentMap(map["env"], path: map.path("env")))
+            env: environmentMap(map["env"], path: map.path("env")),
+            permissionMode: map["permissionMode"].flatMap { enumeration($0, path: map.path("permissionMode"), as: PermissionMode.self) })
     }
 
     mutating func decodeDefaults(_ node: YAMLNode?) -> Defaults {
@@ -266,7 +268,14 @@ extension WorkspaceDecoder {
             }
             let action = map["action"].flatMap { enumeration($0, path: map.path("action"), as: RuleAction.self) }
             let pattern = optionalString(map["pattern"], path: map.path("pattern"))
-            if let tool, let action { rules.append(ToolRule(tool: tool, pattern: pattern, action: action)) }
+            if let tool, let action {
+                let rule = ToolRule(tool: tool, pattern: pattern, action: action)
+                if let problem = ToolRuleSet.problems(in: [rule]).first, let toolNode = map["tool"] {
+                    error(toolNode.start, "invalid rule '\(keyPath)': \(problem.reason)")
+                } else {
+                    rules.append(rule)
+                }
+            }
         }
         return rules
     }

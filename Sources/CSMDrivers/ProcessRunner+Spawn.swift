@@ -48,21 +48,19 @@ public struct SpawnProcessRunner: ProcessRunner {
             for pointer in cArgv { free(pointer) }
             for pointer in cEnv { free(pointer) }
         }
-        // The spawning thread (a GCD or cooperative-pool thread) blocks most signals, and the runtime
-        // ignores SIGPIPE; a child would inherit both. tmux would then ignore kill-server and an agent
-        // Ctrl-C, so the child starts with nothing blocked and the usual signals at their defaults.
+        // The calling thread (a GCD or Swift runtime thread) blocks most signals, and a spawned program
+        // inherits that mask: the tmux server and every agent it starts would then never see SIGHUP or
+        // SIGTERM, so `kill-session` and `kill-server` would leave them running. Start with no signal
+        // blocked and every signal at its default action.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         var noSignals = sigset_t()
         sigemptyset(&noSignals)
         posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGCHLD, SIGUSR1, SIGUSR2, SIGALRM, SIGTSTP, SIGTTIN, SIGTTOU, SIGWINCH] {
-            sigaddset(&defaults, signal)
-        }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
         let spawnStatus = executable.contains("/")

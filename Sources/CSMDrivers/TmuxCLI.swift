@@ -80,7 +80,7 @@ public struct TmuxCLI: TmuxDriver {
         return baseArguments + (insideTmux ? ["switch-client", "-t", target] : ["attach-session", "-t", target])
     }
 
-    private func tmux(_ args: [String]) async throws -> ProcessResult {
+    func tmux(_ args: [String]) async throws -> ProcessResult {
         try await runner.run("tmux", baseArguments + args)
     }
 
@@ -119,6 +119,8 @@ public enum TmuxError: Error, Sendable, Equatable, CustomStringConvertible {
     case unsafeArgument(String)
     /// A driver without this lifecycle operation (an in-memory twin) was asked for it.
     case unsupported(operation: String)
+    /// The session or window to paste into does not exist.
+    case noSuchSession(name: String)
 
     public var description: String {
         switch self {
@@ -128,6 +130,8 @@ public enum TmuxError: Error, Sendable, Equatable, CustomStringConvertible {
             return "tmux: a session named \(name) already exists; kill it or rename the csm session"
         case let .noWindows(session):
             return "tmux: session \(session) was requested without windows (this is a bug in csm)"
+        case let .noSuchSession(name):
+            return "tmux: no session or window \(name); run 'csm apply' to start it"
         case let .unsafeArgument(arg):
             return "tmux: refusing argument '\(arg)' that tmux would split at ';' (this is a bug in csm)"
         case let .unsupported(operation):

@@ -17,6 +17,17 @@ public protocol TmuxDriver: Sendable {
     func addWindows(_ windows: [TmuxWindow], toSession tmuxName: String, workingDirectory: String) async throws
     func renameSession(from oldName: String, to newName: String, options: [String: String]) async throws
     func typeLine(_ line: String, inWindow window: String, ofSession tmuxName: String) async throws
+
+    /// Types `text` into a window as one bracketed paste followed by Enter, so a multi-line message
+    /// arrives whole and is submitted once. No shell is involved: the text goes to tmux on stdin.
+    func paste(_ text: String, session tmuxName: String, window: String) async throws
+
+    /// The visible text of a window (to recognise prompts no hook reports).
+    func capturePane(session tmuxName: String, window: String) async throws -> String
+
+    /// Kills the program running in a window and starts `command` there instead, keeping the session,
+    /// its other windows and anyone attached (`respawn-pane -k`).
+    func respawnWindow(session tmuxName: String, window: String, command: [String]) async throws
 }
 
 /// A tmux session to create.

@@ -1,3 +1,4 @@
+import CSMAgent
 import CSMDrivers
 import CSMModel
 import CSMPlanner
@@ -7,8 +8,10 @@ import Foundation
 public enum LaunchMode: Sendable, Equatable {
     /// A brand-new conversation with this id (`--session-id`), given the declared first prompt.
     case new(sessionID: String)
-    /// Continue the worktree's last conversation (`--continue`).
-    case resume
+    /// Continue the worktree's last conversation (`--continue`). Claude Code exits at once when the
+    /// worktree has no conversation yet, so `prepare` then starts a new one with `fallbackSessionID` (the
+    /// id in the worktree's marker) and the declared prompt.
+    case resume(fallbackSessionID: String)
 }
 
 /// Writes a session's generated files (Claude Code settings with csm's hooks, launch scripts) and
@@ -26,13 +29,18 @@ public struct AgentLaunch: Sendable {
     public var layout: StateLayout
     /// Absolute path of the csm executable the hooks call.
     public var csmExecutable: String
+    /// csm's own environment: with the session's, it says where Claude Code keeps its files (HOME,
+    /// CLAUDE_CONFIG_DIR). nil leaves Claude Code's files alone (engine tests); front ends pass theirs.
+    public var environment: [String: String]?
 
-    public init(layout: StateLayout, csmExecutable: String) {
+    public init(layout: StateLayout, csmExecutable: String, environment: [String: String]? = nil) {
         self.layout = layout
         self.csmExecutable = csmExecutable
+        self.environment = environment
     }
 
-    /// The agent's argv for `mode`: `<command> --session-id <uuid>|--continue --settings <file> [--model M] [args] [prompt]`.
+    /// The agent's argv for `mode`: `<command> --session-id <uuid>|--continue --settings <file> --permission-mode <m>
+    /// [--model M] [args] [-- prompt]`.
     public func agentArguments(for session: DesiredSession, mode: LaunchMode) -> [String] {
         var argv = [session.agent.command]
         switch mode {
@@ -40,20 +48,25 @@ public struct AgentLaunch: Sendable {
         case .resume: argv.append("--continue")
         }
         argv += ["--settings", layout.settingsFile(workspace: session.workspace, session: session.name)]
+        argv += ["--permission-mode", session.agent.permissionMode.rawValue]
         if let model = session.model { argv += ["--model", model] }
         if let effort = session.effort { argv += ["--effort", effort.rawValue] }
         argv += session.agent.args
         if case .new = mode, let prompt = session.prompt, !prompt.isEmpty {
-            // A prompt that looks like an option must not be parsed as one.
-            if prompt.hasPrefix("-") { argv.append("--") }
-            argv.append(prompt)
+            // `--` ends the options: a prompt starting with `-` is not read as one, and a variadic option
+            // in `args` (`--allowedTools X`) does not swallow the prompt.
+            argv += ["--", prompt]
         }
         return argv
     }
 
-    /// Writes settings, scripts and the hook secret (mode 0600/0700) and returns the tmux request.
-    public func prepare(_ session: DesiredSession, mode: LaunchMode) throws -> TmuxSessionRequest {
+    /// Writes settings, scripts and the hook secret (mode 0600/0700) and returns the tmux request. For
+    /// Claude Code on this machine it also marks the worktree trusted (`ClaudeHome.markTrusted`) and
+    /// turns a `resume` without a conversation into a new one (`effectiveMode`).
+    public func prepare(_ session: DesiredSession, mode requested: LaunchMode) throws -> TmuxSessionRequest {
         let ws = session.workspace
+        let mode = effectiveMode(for: session, requested: requested)
+        if let home = claudeHome(for: session) { try home.markTrusted(session.worktreePath) }
         let directory = layout.sessionDirectory(workspace: ws, session: session.name)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])

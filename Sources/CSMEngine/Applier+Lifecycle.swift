@@ -17,8 +17,10 @@ extension Applier {
 
     /// Adds `names` back to the running session (the launch scripts are rewritten first, so the terminal
     /// gets the current env).
-    func restoreWindows(_ names: [String], of session: DesiredSession) async throws {
-        let request = try await step(session.name, "write launch files") { try launch.prepare(session, mode: .resume) }
+    func restoreWindows(_ names: [String], of session: DesiredSession, fallbackSessionID: String) async throws {
+        let request = try await step(session.name, "write launch files") {
+            try launch.prepare(session, mode: .resume(fallbackSessionID: fallbackSessionID))
+        }
         let windows = request.windows.filter { names.contains($0.name) }
         try await step(session.name, "restore windows") {
             try await tmux.addWindows(windows, toSession: session.tmuxName, workingDirectory: session.worktreePath)

@@ -130,27 +130,33 @@ public struct Applier: Sendable {
         case .start:
             guard let session = action.desired else { return }
             if !action.restoresWindows.isEmpty {
-                try await restoreWindows(action.restoresWindows, of: session)
+                try await restoreWindows(action.restoresWindows, of: session, fallbackSessionID: markedSessionID(action))
                 return
             }
             try await prepareWorktree(session, isNew: false)
-            try await startTmux(session, mode: .resume)
+            try await startTmux(session, mode: .resume(fallbackSessionID: markedSessionID(action)))
         case .restart:
             guard let session = action.desired else { return }
             try await step(action.session, "kill tmux session") { try await tmux.killSession(named: session.tmuxName) }
             try await prepareWorktree(session, isNew: false)
-            try await startTmux(session, mode: .resume)
+            try await startTmux(session, mode: .resume(fallbackSessionID: markedSessionID(action)))
         case .repair:
             guard let session = action.desired else { return }
             try await step(action.session, "kill tmux session") { try await tmux.killSession(named: session.tmuxName) }
-            try await addWorktree(for: session, sessionID: makeSessionID())
+            let sessionID = makeSessionID()
+            try await addWorktree(for: session, sessionID: sessionID)
             try await prepareWorktree(session, isNew: true)
-            try await startTmux(session, mode: .resume)
+            try await startTmux(session, mode: .resume(fallbackSessionID: sessionID))
         case .destroy:
             try await destroy(action, workspace: workspace)
         case .blocked:
             return
         }
+    }
+
+    /// The agent conversation id recorded in the worktree's marker (a fresh one when there is none).
+    private func markedSessionID(_ action: PlannedAction) -> String {
+        action.worktree?.marker?.agentSessionID ?? makeSessionID()
     }
 
     private func addWorktree(for session: DesiredSession, sessionID: String) async throws {

@@ -93,6 +93,8 @@ public struct DesiredSession: Sendable, Equatable, Codable {
         parts += agent.env.sorted { $0.key < $1.key }.map { "aenv=\($0.key)=\($0.value)" }
         parts += env.sorted { $0.key < $1.key }.map { "env=\($0.key)=\($0.value)" }
         parts.append("model=" + (model ?? ""))
+        // Only a non-default mode joins the hash, so sessions applied before the setting existed keep theirs.
+        if agent.permissionMode != .default { parts.append("permissionMode=" + agent.permissionMode.rawValue) }
         parts.append("path=" + worktreePath)
         parts += extra
         return StableHash.fnv1a64(parts.joined(separator: "\u{0}"))

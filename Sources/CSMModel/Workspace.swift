@@ -74,11 +74,14 @@ public struct AgentSpec: Sendable, Equatable, Codable {
     public var args: [String]
     /// Environment variables for the agent process.
     public var env: [String: String]
+    /// Passed as `--permission-mode`.
+    public var permissionMode: PermissionMode
 
-    public init(command: String = "claude", args: [String] = [], env: [String: String] = [:]) {
+    public init(command: String = "claude", args: [String] = [], env: [String: String] = [:], permissionMode: PermissionMode = .default) {
         self.command = command
         self.args = args
         self.env = env
+        self.permissionMode = permissionMode
     }
 }
 
@@ -88,11 +91,13 @@ public struct AgentOverride: Sendable, Equatable, Codable {
     public var args: [String]?
     /// Merged over the default agent env (session keys win).
     public var env: [String: String]?
+    public var permissionMode: PermissionMode?
 
-    public init(command: String? = nil, args: [String]? = nil, env: [String: String]? = nil) {
+    public init(command: String? = nil, args: [String]? = nil, env: [String: String]? = nil, permissionMode: PermissionMode? = nil) {
         self.command = command
         self.args = args
         self.env = env
+        self.permissionMode = permissionMode
     }
 
     /// The effective agent: this override applied on top of `base`.
@@ -100,7 +105,8 @@ public struct AgentOverride: Sendable, Equatable, Codable {
         AgentSpec(
             command: command ?? base.command,
             args: args ?? base.args,
-            env: base.env.merging(env ?? [:]) { _, new in new }
+            env: base.env.merging(env ?? [:]) { _, new in new },
+            permissionMode: permissionMode ?? base.permissionMode
         )
     }
 }

@@ -12,14 +12,14 @@ public struct ServerDependencies: Sendable {
     public var layout: StateLayout
     public var engine: Engine
     /// Types prompts into a session's agent pane; nil answers `POST …/message` with 501.
-    public var messenger: (any PaneMessenger)?
+    public var messenger: (any TmuxDriver)?
     public var events: EventStore
     public var reconciler: Reconciler<ContinuousClock>
     /// Reads git status and diff of local worktrees for `GET /api/sessions/:name/changes`.
     public var changes: any WorktreeChangesReader = LibGit2Driver()
 
     public init(
-        configPath: String, loader: ConfigLoader, layout: StateLayout, engine: Engine, messenger: (any PaneMessenger)?,
+        configPath: String, loader: ConfigLoader, layout: StateLayout, engine: Engine, messenger: (any TmuxDriver)?,
         events: EventStore, reconciler: Reconciler<ContinuousClock>
     ) {
         self.configPath = configPath
@@ -34,7 +34,7 @@ public struct ServerDependencies: Sendable {
     /// The usual set for a workspace: the reconciler watches `configPath`, takes the apply lock around
     /// each apply and stores its events under the state dir.
     public static func standard(
-        configPath: String, loader: ConfigLoader, layout: StateLayout, engine: Engine, messenger: (any PaneMessenger)?,
+        configPath: String, loader: ConfigLoader, layout: StateLayout, engine: Engine, messenger: (any TmuxDriver)?,
         workspace: String, eventSettings: EventStoreSettings = EventStoreSettings(),
         reconcilerSettings: ReconcilerSettings = ReconcilerSettings()
     ) -> ServerDependencies {

@@ -53,6 +53,34 @@ public actor InMemoryTmux: TmuxDriver {
         calls.append("kill \(tmuxName)")
         sessions[tmuxName] = nil
     }
+
+    /// Pasted texts by `session:window`, oldest first.
+    public private(set) var pastes: [(target: String, text: String)] = []
+
+    public func paste(_ text: String, session tmuxName: String, window: String) async throws {
+        calls.append("paste \(tmuxName):\(window)")
+        guard sessions[tmuxName] != nil else { throw TmuxError.noSuchSession(name: tmuxName) }
+        pastes.append(("\(tmuxName):\(window)", text))
+    }
+
+    /// What `capturePane` returns, by `session:window`.
+    public var paneTexts: [String: String] = [:]
+    public func setPaneText(_ text: String, session: String, window: String) { paneTexts["\(session):\(window)"] = text }
+
+    public func capturePane(session tmuxName: String, window: String) async throws -> String {
+        calls.append("capture \(tmuxName):\(window)")
+        guard sessions[tmuxName] != nil else { throw TmuxError.noSuchSession(name: tmuxName) }
+        return paneTexts["\(tmuxName):\(window)"] ?? ""
+    }
+
+    /// Respawned windows by `session:window`, with their commands, oldest first.
+    public private(set) var respawns: [(target: String, command: [String])] = []
+
+    public func respawnWindow(session tmuxName: String, window: String, command: [String]) async throws {
+        calls.append("respawn \(tmuxName):\(window)")
+        guard sessions[tmuxName] != nil else { throw TmuxError.noSuchSession(name: tmuxName) }
+        respawns.append(("\(tmuxName):\(window)", command))
+    }
 }
 
 /// Git worktrees in memory, for engine tests. Records every call.

@@ -62,7 +62,7 @@ struct LifecycleTests {
             let first = try #require(world.agentLaunches().first)
             #expect(first[0] == "--session-id" && UUID(uuidString: first[1]) != nil)
             #expect(first[2] == "--settings")
-            #expect(Array(first[4...]) == ["--model", "opus", "--", "-starts with a dash"])
+            #expect(Array(first[4...]) == ["--permission-mode", "default", "--model", "opus", "--", "-starts with a dash"])
             let settings = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: first[3]))) as? [String: Any]
             let hooks = try #require(settings?["hooks"] as? [String: Any])
             #expect(Set(hooks.keys).isSuperset(of: ["SessionStart", "PreToolUse", "Stop", "SessionEnd", "PermissionRequest"]))

@@ -169,7 +169,7 @@ struct SessionsController {
         guard let messenger = dependencies.messenger else {
             throw APIError(.notImplemented, "not_implemented", "message delivery is not available in this server")
         }
-        try await messenger.paste(body.text, into: tmuxName, window: "claude")
+        try await messenger.paste(body.text, session: tmuxName, window: "claude")
         try await dependencies.events.append(
             NewEvent(session: name, type: "message.sent", data: .object(["text": .string(body.text)])))
         return JSONResponse.make(["success": JSONValue.bool(true), "method": .string("tmux")])

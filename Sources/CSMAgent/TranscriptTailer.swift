@@ -1,0 +1,89 @@
+import Foundation
+import Logging
+
+/// Follows one csm session's Claude Code transcript and turns records appended since the last look into
+/// events, keeping the session's `SessionUsage`.
+///
+/// It survives what happens to transcripts in practice: the file does not exist yet (nothing until it
+/// does), it grows (only new bytes are read), its last line is half written (kept until the newline
+/// arrives), and the agent restarts with another file (`follow(_:)` with the path the next hook names;
+/// records copied from the old file into the new one are recognised by uuid and not reported again).
+/// A file replaced or truncated in place is read again from the start.
+public actor TranscriptTailer {
+    public private(set) var path: String?
+    public private(set) var usage: SessionUsage
+    private var offset: UInt64 = 0
+    private var fileNumber: UInt64?
+    private var partial = Data()
+    private var seenRecords: Set<String> = []
+    private let logger = Logger(label: "csm.agent")
+
+    public init(path: String? = nil, prices: PriceTable = .standard) {
+        self.path = path
+        usage = SessionUsage(prices: prices)
+    }
+
+    /// Switches to `path` (hook payloads name the current transcript); the same path changes nothing.
+    public func follow(_ path: String) {
+        guard path != self.path else { return }
+        self.path = path
+        offset = 0
+        fileNumber = nil
+        partial = Data()
+    }
+
+    /// Reads what was appended since the last call and returns its events, oldest first.
+    public func poll() -> [TranscriptEntry] {
+        guard let path, let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return [] }
+        let size = (attributes[.size] as? NSNumber)?.uint64Value ?? 0
+        let number = (attributes[.systemFileNumber] as? NSNumber)?.uint64Value
+        if (fileNumber != nil && number != fileNumber) || size < offset {
+            offset = 0
+            partial = Data()
+        }
+        fileNumber = number
+        guard size > offset, let handle = FileHandle(forReadingAtPath: path) else { return [] }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            try handle.seek(toOffset: offset)
+            data = try handle.readToEnd() ?? Data()
+        } catch {
+            logger.warning("cannot read transcript", metadata: ["path": "\(path)", "error": "\(error)"])
+            return []
+        }
+        offset += UInt64(data.count)
+        partial.append(data)
+        guard let lastNewline = partial.lastIndex(of: UInt8(ascii: "\n")) else { return [] }
+        let complete = partial[partial.startIndex..<lastNewline]
+        partial = Data(partial[(lastNewline + 1)...])
+        var entries: [TranscriptEntry] = []
+        for line in complete.split(separator: UInt8(ascii: "\n")) {
+            guard let value = JSONValue.parse(Data(line)) else { continue }
+            let record = TranscriptParser.parse(record: value)
+            usage.add(record)
+            if let uuid = value["uuid"]?.stringValue {
+                guard seenRecords.insert(uuid).inserted else { continue }
+            }
+            entries += record.entries
+        }
+        return entries
+    }
+
+    /// Polls every `interval` on `clock` and yields each non-empty batch until the stream's consumer
+    /// goes away.
+    public nonisolated func updates<C: Clock>(every interval: Duration, clock: C) -> AsyncStream<[TranscriptEntry]>
+    where C.Duration == Duration {
+        AsyncStream { continuation in
+            let task = Task {
+                while !Task.isCancelled {
+                    let batch = await self.poll()
+                    if !batch.isEmpty { continuation.yield(batch) }
+                    do { try await clock.sleep(for: interval) } catch { break }
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}
