@@ -228,7 +228,7 @@ enum OpenAPIDocument {
 
     static var document: [String: Any] {
         var paths: [String: [String: Any]] = [:]
-        for operation in operations {
+        for operation in operations + lifecycleOperations {
             var responses: [String: Any] = [:]
             for (status, description) in operation.responses {
                 var response: [String: Any] = ["description": description]
