@@ -24,8 +24,10 @@ struct ArchiveCommand: AsyncParsableCommand {
         let context = CommandContext(global)
         try await context.guarded {
             try context.checkName(name)
-            let record = try await context.makeLifecycle().archive(
-                name, document: try context.editableDocument(), force: force, progress: context.progressPrinter())
+            let record = try await context.withApplyLock(try context.loadWorkspace()) {
+                try await context.makeLifecycle().archive(
+                    name, document: try context.editableDocument(), force: force, progress: context.progressPrinter())
+            }
             context.output.line(
                 "Archived session '\(name)' (branch \(record.branch) kept"
                     + (record.archiveRef.map { ", work recorded at \($0)" } ?? "")
@@ -50,8 +52,10 @@ struct RestoreCommand: AsyncParsableCommand {
         let context = CommandContext(global)
         try await context.guarded {
             try context.checkName(name)
-            let saved = try await context.makeLifecycle().restore(
-                name, document: try context.editableDocument(), progress: context.progressPrinter())
+            let saved = try await context.withApplyLock(try context.loadWorkspace()) {
+                try await context.makeLifecycle().restore(
+                    name, document: try context.editableDocument(), progress: context.progressPrinter())
+            }
             context.output.line("Restored session '\(name)' in \(saved.path). Attach with: csm attach \(name)")
         }
     }

@@ -19,3 +19,12 @@ extension CommandContext {
         return try await WorkspaceLock.acquire(path: path, timeout: Self.applyLockTimeout)
     }
 }
+
+extension CommandContext {
+    /// Runs `body` holding the workspace's apply lock (see `applyLock(for:)`), released on every exit path.
+    func withApplyLock<T>(_ workspace: Workspace, _ body: () async throws -> T) async throws -> T {
+        let lock = try await applyLock(for: workspace)
+        defer { lock.release() }
+        return try await body()
+    }
+}

@@ -71,7 +71,10 @@ struct MergeCommand: AsyncParsableCommand {
             let lifecycle = context.makeLifecycle()
             let options = SessionLifecycle.MergeOptions(
                 strategy: strategy?.mergeStrategy ?? .merge, message: message, push: push)
-            let report = try await lifecycle.merge(name, workspace: try context.loadWorkspace(), options: options)
+            let workspace = try context.loadWorkspace()
+            let report = try await context.withApplyLock(workspace) {
+                try await lifecycle.merge(name, workspace: workspace, options: options)
+            }
             let outcome = report.outcome
             let short = String(outcome.commit.prefix(12))
             switch outcome.kind {
@@ -102,8 +105,9 @@ struct MergeCommand: AsyncParsableCommand {
                 context.output.line("Archive it with: csm archive \(name)")
             }
             guard archiveNow else { return }
-            let record = try await lifecycle.archive(
-                name, document: try context.editableDocument(), progress: context.progressPrinter())
+            let record = try await context.withApplyLock(workspace) {
+                try await lifecycle.archive(name, document: try context.editableDocument(), progress: context.progressPrinter())
+            }
             context.output.line(
                 "Archived session '\(name)' (branch \(record.branch) kept). Restore with: csm restore \(name)")
         }

@@ -25,8 +25,10 @@ struct RenameCommand: AsyncParsableCommand {
             try context.checkName(old)
             try context.checkName(new)
             let document = try context.editableDocument()
-            let report = try await context.makeLifecycle().rename(
-                old, to: new, document: document, progress: context.progressPrinter())
+            let report = try await context.withApplyLock(document.workspace) {
+                try await context.makeLifecycle().rename(
+                    old, to: new, document: try context.editableDocument(), progress: context.progressPrinter())
+            }
             context.output.line(
                 "Renamed session '\(old)' to '\(new)': worktree \(report.worktree), branch \(report.branch)"
                     + (report.renamedBranch ? " (renamed)." : " (kept)."))
