@@ -5,7 +5,9 @@ import CSMModel
 /// session's missing windows without touching the running agent.
 extension Applier {
     /// The preparation the applier runs before every agent start.
-    var preparation: WorktreePreparation { WorktreePreparation(layout: launch.layout, git: git, now: now) }
+    var preparation: WorktreePreparation {
+        WorktreePreparation(layout: launch.layout, git: git, now: now, progress: setupProgress)
+    }
 
     /// Copies files (new worktrees), writes the CLAUDE.md context, runs the setup if needed. A failed
     /// setup throws `PreparationError.setupFailed`, so the agent is never started in a half-prepared worktree.

@@ -62,6 +62,8 @@ public struct Applier: Sendable {
     /// Source of new agent conversation ids (injected so tests are deterministic).
     public var makeSessionID: @Sendable () -> String
     public var now: @Sendable () -> Date
+    /// Where setup progress goes (the server streams it as events); nil: only the setup log.
+    public var setupProgress: SetupProgressSink?
     private let repoLock = KeyedLock()
     private let logger = Logger(label: "csm.engine")
 

@@ -45,6 +45,11 @@ public actor Reconciler<C: Clock> where C.Duration == Duration {
         loadWorkspace: @escaping @Sendable () throws -> Workspace, configPath: String? = nil, events: EventStore? = nil,
         applyLockPath: (@Sendable (Workspace) -> String)? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        var engine = engine
+        if let events, engine.applier.setupProgress == nil {
+            // Setup output of the sessions this loop prepares is streamed like every other session event.
+            engine.applier.setupProgress = { progress in _ = try? await events.append(progress.event) }
+        }
         self.engine = engine
         self.settings = settings
         self.clock = clock

@@ -16,16 +16,20 @@ public struct WorktreePreparation: Sendable {
     public var git: any GitDriver
     public var runner: any ProcessRunner
     public var now: @Sendable () -> Date
+    /// Told when a setup starts, as its log grows (new complete lines, about every 250 ms) and when it
+    /// ends, so `csm server` can stream setup output as events.
+    public var progress: SetupProgressSink?
     private let logger = Logger(label: "csm.engine")
 
     public init(
         layout: StateLayout, git: any GitDriver, runner: any ProcessRunner = SpawnProcessRunner(),
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, progress: SetupProgressSink? = nil
     ) {
         self.layout = layout
         self.git = git
         self.runner = runner
         self.now = now
+        self.progress = progress
     }
 
     /// Everything, in order; `isNewWorktree` copies files (only a worktree csm has just created).
@@ -51,17 +55,40 @@ public struct WorktreePreparation: Sendable {
             to: URL(fileURLWithPath: script), options: .atomic)
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: script)
         logger.info("running setup", metadata: ["session": "\(session.name)"])
-        let result = try await runner.run("/bin/sh", [script], input: nil, environment: nil)
+        try? FileManager.default.removeItem(atPath: logPath)
+        await progress?(.started(session: session.name, logPath: logPath))
+        let result = try await runStreamingLog(script: script, logPath: logPath, session: session.name)
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         let tail = log.split(separator: "\n", omittingEmptySubsequences: false).suffix(SetupStamp.tailLines + 1)
             .joined(separator: "\n").trimmingCharacters(in: .newlines)
         let stamp = SetupStamp(
             hash: hash, exitStatus: result.status, finishedAt: now(), logTail: tail, logPath: logPath)
         try stamp.write(worktreePath: session.worktreePath)
+        await progress?(.finished(session: session.name, exitStatus: result.status, tail: tail))
         guard stamp.succeeded else {
             throw PreparationError.setupFailed(
                 session: session.name, status: result.status, logPath: logPath, tail: tail)
         }
+    }
+
+    /// Runs the setup script while following its log, reporting new complete lines to `progress`.
+    private func runStreamingLog(script: String, logPath: String, session: String) async throws -> ProcessResult {
+        guard let progress else { return try await runner.run("/bin/sh", [script], input: nil, environment: nil) }
+        let follower = Task {
+            var reader = LogFollower(path: logPath)
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                let lines = reader.newLines()
+                if !lines.isEmpty { await progress(.output(session: session, lines: lines)) }
+            }
+            let rest = reader.newLines(flushPartial: true)
+            if !rest.isEmpty { await progress(.output(session: session, lines: rest)) }
+        }
+        defer { follower.cancel() }
+        let result = try await runner.run("/bin/sh", [script], input: nil, environment: nil)
+        follower.cancel()
+        await follower.value
+        return result
     }
 
     /// The generated setup script: output to the log, into the worktree, env exported, `set -e`, the
@@ -77,6 +104,45 @@ public struct WorktreePreparation: Sendable {
         text += "set -e\n"
         text += session.setup.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" }.joined()
         return text
+    }
+}
+
+/// What a running setup reports (streamed as `setup.*` events by `csm server`).
+public enum SetupProgress: Sendable, Equatable {
+    case started(session: String, logPath: String)
+    /// New complete lines of the log (secrets are only in the generated script, never echoed by csm).
+    case output(session: String, lines: [String])
+    case finished(session: String, exitStatus: Int32, tail: String)
+}
+
+/// Receives `SetupProgress`.
+public typealias SetupProgressSink = @Sendable (SetupProgress) async -> Void
+
+/// Reads a growing log file from where it left off, returning complete lines.
+struct LogFollower {
+    let path: String
+    private var offset: UInt64 = 0
+    private var partial = Data()
+
+    init(path: String) { self.path = path }
+
+    mutating func newLines(flushPartial: Bool = false) -> [String] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: offset)
+        let data = handle.readDataToEndOfFile()
+        offset += UInt64(data.count)
+        partial.append(data)
+        var lines: [String] = []
+        while let newline = partial.firstIndex(of: UInt8(ascii: "\n")) {
+            lines.append(String(decoding: partial[partial.startIndex..<newline], as: UTF8.self))
+            partial.removeSubrange(partial.startIndex...newline)
+        }
+        if flushPartial, !partial.isEmpty {
+            lines.append(String(decoding: partial, as: UTF8.self))
+            partial.removeAll()
+        }
+        return lines
     }
 }
 
@@ -99,6 +165,21 @@ public enum PreparationError: Error, Sendable, Equatable, CustomStringConvertibl
                 + lines
         case let .copyFailed(session, path, underlying):
             return "session \(session): could not copy \(path) into the worktree: \(underlying)"
+        }
+    }
+}
+
+extension SetupProgress {
+    /// The event `csm server` stores and streams for this progress report.
+    public var event: NewEvent {
+        switch self {
+        case let .started(session, logPath):
+            NewEvent(session: session, type: "setup.started", data: .object(["log": .string(logPath)]))
+        case let .output(session, lines):
+            NewEvent(session: session, type: "setup.output", data: .object(["lines": .array(lines.map(JSONValue.string))]))
+        case let .finished(session, exitStatus, tail):
+            NewEvent(session: session, type: "setup.finished",
+                     data: .object(["exitStatus": .number(Double(exitStatus)), "succeeded": .bool(exitStatus == 0), "tail": .string(tail)]))
         }
     }
 }
