@@ -1,3 +1,4 @@
+import CSMModel
 /// One Claude Code hook call, as `csm hook` receives it on stdin.
 ///
 /// Field names are Claude Code's (2.1.x): every payload has `hook_event_name`, `session_id`,

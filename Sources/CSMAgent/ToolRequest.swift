@@ -1,3 +1,4 @@
+import CSMModel
 import Foundation
 
 /// One tool call Claude Code wants to make, as a `PreToolUse` or `PermissionRequest` hook reports it.

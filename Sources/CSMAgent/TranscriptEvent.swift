@@ -1,3 +1,4 @@
+import CSMModel
 /// Something that happened in a Claude Code conversation, read from its transcript.
 public enum TranscriptEvent: Sendable, Equatable {
     /// A prompt a person (or csm, pasting a message) submitted.

@@ -1,3 +1,4 @@
+import CSMModel
 import Foundation
 
 /// Reads Claude Code transcript records (one JSON object per line) into events and usage. Pure: it never

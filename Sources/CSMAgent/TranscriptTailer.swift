@@ -1,3 +1,4 @@
+import CSMModel
 import Foundation
 import Logging
 

@@ -1,4 +1,5 @@
 import CSMAgent
+import CSMModel
 import Testing
 
 @Suite("hook events, decisions and status")

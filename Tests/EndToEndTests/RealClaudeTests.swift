@@ -1,4 +1,5 @@
 import CSMAgent
+import CSMModel
 import CSMDrivers
 import CSMScriptedModel
 import CSMTestSupport
