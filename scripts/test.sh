@@ -7,5 +7,8 @@ export CSM_CLAUDE="${CSM_CLAUDE:-${CSM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache
 # Tests use private tmux sockets; keep their socket files in a temp dir of their own.
 export TMUX_TMPDIR="${TMUX_TMPDIR:-$(mktemp -d)}"
 unset TMUX CSM_TMUX_SOCKET CSM_STATE_DIR
+# Terminal windows run $SHELL; a plain sh keeps the tests independent of the machine's shell rc files
+# (an interactive bash here runs `pyenv rehash`, which waits on a lock when many start at once).
+export SHELL=/bin/sh
 swift test --parallel --disable-xctest "$@" 2>&1 | grep -vE '^◇ Test case passing|^◇ Test .* started\.$'
 exit "${PIPESTATUS[0]}"

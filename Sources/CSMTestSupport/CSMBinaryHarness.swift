@@ -63,6 +63,8 @@ public struct CSMWorld: Sendable {
         environment["CSM_STATE_DIR"] = stateDir.path
         environment["NO_COLOR"] = "1"
         environment["TMUX"] = nil
+        // The terminal window runs $SHELL: a plain sh starts at once, without the machine's rc files.
+        environment["SHELL"] = "/bin/sh"
         return try await SpawnProcessRunner().run(
             "/usr/bin/env", ["--chdir=\(root.path)", Self.binary] + arguments, input: input, environment: environment)
     }

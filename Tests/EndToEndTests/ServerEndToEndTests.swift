@@ -26,6 +26,7 @@ final class ServerProcess: Sendable {
         environment["CSM_STATE_DIR"] = world.stateDir.path
         environment["NO_COLOR"] = "1"
         environment["TMUX"] = nil
+        environment["SHELL"] = "/bin/sh"
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
