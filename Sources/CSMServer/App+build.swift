@@ -22,6 +22,7 @@ public func buildRouter(_ dependencies: ServerDependencies, options: ServerOptio
     ConfigController(service: service).register(registrar)
     ReconcileController(dependencies: dependencies).register(registrar)
     InventoryController(service: service).register(registrar)
+    HooksController(service: service, dependencies: dependencies).register(registrar)
     return (router, table)
 }
 

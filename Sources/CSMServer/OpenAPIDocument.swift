@@ -120,6 +120,13 @@ enum OpenAPIDocument {
                 responses: [200: "decided", 400: "bad body", 404: "unknown session or request"],
                 parameters: [nameParameter]),
             Operation(
+                method: "post", path: "/api/hooks/{session}",
+                summary: "Deliver a Claude Code hook payload (csm hook; X-CSM-Hook-Secret, not the API token)",
+                body: ["type": "object", "required": ["hook_event_name"]],
+                responses: [200: "recorded; decision for PreToolUse/PermissionRequest", 401: "no secret",
+                            403: "not this session's secret"],
+                parameters: [["name": "session", "in": "path", "required": true, "schema": ["type": "string"]]]),
+            Operation(
                 method: "post", path: "/api/sessions/{name}/reconnect", summary: "Restart the agent with --continue",
                 body: nil, responses: [200: "restarted", 404: "not declared", 409: "could not restart"],
                 parameters: [nameParameter]),
