@@ -34,7 +34,7 @@ struct HookRouteTests {
 
     @Test("the session's secret opens only its own hook route; rules decide PreToolUse at once")
     func secretsAndRules() async throws {
-        try await withServer(extra: Self.rules) { server in
+        try await withServer(extra: Self.rules + "server:\n  approvalTimeout: 200ms\n") { server in
             try Self.writeSecret(server, session: "a", "secret-a")
             try Self.writeSecret(server, session: "b", "secret-b")
             try await server.test { client in
@@ -60,6 +60,7 @@ struct HookRouteTests {
                 #expect((denied.object["output"] as? String)?.contains(#""permissionDecision":"deny""#) == true)
 
                 let unmatched = try await post("a", "secret-a", Self.preToolUse("ls"))
+                // Nobody decides within server.approvalTimeout: `ask`, and Claude Code prompts as usual.
                 #expect(unmatched.object["decision"] as? String == "ask" && unmatched.object["output"] == nil)
 
                 let stop = try await post("a", "secret-a", #"{"hook_event_name":"Stop","session_id":"s1"}"#)
@@ -69,7 +70,53 @@ struct HookRouteTests {
 
                 let types = try await server.dependencies.events.events(session: "a").map(\.type)
                 #expect(types.filter { $0 == "agent.hook" }.count == 4)
+                #expect(types.contains("agent.approval_pending"))
                 #expect(types.contains("agent.tool_auto_allowed") && types.contains("agent.tool_auto_denied"))
+            }
+        }
+    }
+
+    @Test("an unmatched tool waits as a pending approval; approve-tool decides it (always → a rule); 404 / 409")
+    func pendingApproval() async throws {
+        try await withServer(sessions: "  a:\n    repo: app\n", extra: Self.rules) { server in
+            try Self.writeSecret(server, session: "a", "secret-a")
+            try await server.test { client in
+                let headers: HTTPFields = [.contentType: "application/json", HTTPField.Name("X-CSM-Hook-Secret")!: "secret-a"]
+                let hook = Task {
+                    try await client.execute(
+                        uri: "/api/hooks/a", method: .post, headers: headers, body: Self.preToolUse("ls -la").buffer)
+                }
+                var pending: [[String: Any]] = []
+                let appeared = try await eventually {
+                    let list = try await client.execute(uri: "/api/sessions", method: .get)
+                    let sessions = list.object["sessions"] as? [[String: Any]] ?? []
+                    pending = sessions.first { $0["name"] as? String == "a" }?["pendingApprovals"] as? [[String: Any]] ?? []
+                    return !pending.isEmpty
+                }
+                #expect(appeared)
+                let approval = try #require(pending.first)
+                #expect(approval["tool"] as? String == "Bash" && approval["receivedAt"] is String)
+                let id = try #require(approval["requestId"] as? String)
+
+                let unknown = try await client.execute(
+                    uri: "/api/sessions/a/approve-tool", method: .post, headers: server.json,
+                    body: #"{"requestId":"nope","action":"allow"}"#.buffer)
+                #expect(unknown.status == .notFound)
+                let decided = try await client.execute(
+                    uri: "/api/sessions/a/approve-tool", method: .post, headers: server.json,
+                    body: #"{"requestId":"\#(id)","action":"allow","always":true}"#.buffer)
+                #expect(decided.status == .ok, "\(decided.text)")
+                let answer = try await hook.value
+                #expect(answer.object["decision"] as? String == "allow")
+                #expect((answer.object["output"] as? String)?.contains(#""permissionDecision":"allow""#) == true)
+                let again = try await client.execute(
+                    uri: "/api/sessions/a/approve-tool", method: .post, headers: server.json,
+                    body: #"{"requestId":"\#(id)","action":"deny"}"#.buffer)
+                #expect(again.status == .conflict)
+                let config = try server.world.readConfig()
+                #expect(config.contains("tool: Bash") && config.contains("ls"), "\(config)")
+                let types = try await server.dependencies.events.events(session: "a").map(\.type)
+                #expect(types.contains("agent.approval_pending") && types.contains("agent.approval_decided"))
             }
         }
     }

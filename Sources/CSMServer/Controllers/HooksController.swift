@@ -11,8 +11,10 @@ import Hummingbird
 /// in the `X-CSM-Hook-Secret` header, not by the API token (`GuardMiddleware` exempts `/api/hooks/`). A
 /// secret opens only its own session: another session's secret is a 403. Every payload becomes an
 /// `agent.hook` event; `PreToolUse` and `PermissionRequest` are decided by the rules of the current
-/// csm.yaml (`agent.tool_auto_allowed` / `agent.tool_auto_denied`); without a matching rule the answer is
-/// `ask` (Claude Code shows its own prompt).
+/// csm.yaml (`agent.tool_auto_allowed` / `agent.tool_auto_denied`); without a matching rule the request
+/// becomes a pending approval (`agent.approval_pending`) that a person decides through
+/// `POST /api/sessions/:name/approve-tool`; after `server.approvalTimeout` the answer is `ask` (Claude
+/// Code shows its own prompt).
 struct HooksController {
     static let secretHeader = HTTPField.Name("X-CSM-Hook-Secret")!
 
@@ -49,7 +51,7 @@ struct HooksController {
         guard let toolRequest = hook.toolRequest(home: home) else { return JSONResponse.make(DecisionBody()) }
         let rules = try? ToolRuleSet(workspace.rules)
         guard let match = rules?.decide(toolRequest), match.action != .ask else {
-            return JSONResponse.make(DecisionBody(decision: "ask", reason: "no rule matched", output: nil))
+            return try await awaitPerson(hook, toolRequest, session: name, timeout: workspace.server.approvalTimeout)
         }
         let decision: ToolDecision = match.action == .allow ? .allow : .deny
         let rule = match.rule.pattern.map { "\(match.rule.tool)(\($0))" } ?? match.rule.tool
@@ -65,6 +67,54 @@ struct HooksController {
             ? HookResponse.preToolUse(decision, reason: reason)
             : HookResponse.permissionRequest(decision, message: reason)
         return JSONResponse.make(DecisionBody(decision: decision.rawValue, reason: reason, output: output))
+    }
+
+    /// No rule decided: a pending approval that waits up to `timeout` seconds for
+    /// `POST /api/sessions/:name/approve-tool`, then answers `ask` (Claude Code shows its own prompt).
+    func awaitPerson(_ hook: HookEvent, _ toolRequest: ToolRequest, session: String, timeout: Double) async throws
+        -> Response
+    {
+        let broker = dependencies.approvals
+        let approval = await broker.open(session: session, request: toolRequest, toolUseID: hook.toolUseID)
+        try await record(session: session, type: "agent.approval_pending", Self.json(approval))
+        let answer = await broker.wait(
+            for: approval.requestID, timeout: .milliseconds(Int(max(0, timeout) * 1000)), clock: ContinuousClock())
+        let decision: ToolDecision
+        var reason = "no csm rule matched and nobody decided in csm"
+        switch answer {
+        case let .decided(decided, message):
+            decision = decided
+            reason = message ?? "decided by a person in csm (\(decided.rawValue))"
+        case .timedOut, .cancelled:
+            decision = .ask
+        }
+        try await record(
+            session: session, type: "agent.approval_decided",
+            .object([
+                "requestId": .string(approval.requestID), "decision": .string(decision.rawValue),
+                "reason": .string(reason),
+            ]))
+        let output: String? =
+            switch (hook.name, decision) {
+            case (_, .ask): nil
+            case ("PreToolUse", _): HookResponse.preToolUse(decision, reason: reason)
+            default: HookResponse.permissionRequest(decision, message: reason)
+            }
+        return JSONResponse.make(DecisionBody(decision: decision.rawValue, reason: reason, output: output))
+    }
+
+    /// An approval as `GET /api/sessions` and its event show it.
+    static func json(_ approval: PendingApproval) -> CSMAgent.JSONValue {
+        .object([
+            "requestId": .string(approval.requestID), "tool": .string(approval.request.toolName),
+            "input": approval.request.input,
+            "receivedAt": .string(ISO8601DateFormatter().string(from: approval.receivedAt)),
+            "toolUseId": approval.toolUseID.map(CSMAgent.JSONValue.string) ?? .null,
+        ])
+    }
+
+    static func modelJSON(_ value: CSMAgent.JSONValue) -> CSMModel.JSONValue {
+        (try? JSONDecoder().decode(CSMModel.JSONValue.self, from: JSONEncoder().encode(value))) ?? .null
     }
 
     /// 401 without a secret, 403 when it is not this session's.
@@ -94,8 +144,6 @@ struct HooksController {
     }
 
     func record(session: String, type: String, _ data: CSMAgent.JSONValue) async throws {
-        let converted =
-            (try? JSONDecoder().decode(CSMModel.JSONValue.self, from: JSONEncoder().encode(data))) ?? .null
-        _ = try await dependencies.events.append(NewEvent(session: session, type: type, data: converted))
+        _ = try await dependencies.events.append(NewEvent(session: session, type: type, data: Self.modelJSON(data)))
     }
 }
