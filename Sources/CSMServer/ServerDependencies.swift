@@ -20,6 +20,8 @@ public struct ServerDependencies: Sendable {
     public var changes: any WorktreeChangesReader = LibGit2Driver()
     /// Tool requests no rule decided, waiting for a person (`POST …/approve-tool`).
     public var approvals = ApprovalBroker()
+    /// Each session's agent status and transcript, from its hooks.
+    public var agents = AgentMonitor()
 
     public init(
         configPath: String, loader: ConfigLoader, layout: StateLayout, engine: Engine, messenger: (any TmuxDriver)?,

@@ -99,6 +99,9 @@ actor WorkspaceService {
         for index in views.indices {
             views[index].pendingApprovals = pending.filter { $0.session == views[index].name }
                 .map { HooksController.modelJSON(HooksController.json($0)) }
+            if let agent = await dependencies.agents.snapshot(views[index].name) {
+                views[index].apply(agent)
+            }
         }
         return views
     }

@@ -21,7 +21,7 @@ struct RealClaudeServerTests {
 
         """
 
-    @Test("rules allow and deny at once; an unmatched tool is approved through the API (always → a rule) and runs")
+    @Test("rules allow and deny at once; an unmatched tool is approved through the API (always → a rule) and runs; the stream, cost, a message and reconnect")
     func decisionsThroughTheServer() async throws {
         let script = [
             ModelTurn([.text("Creating the allowed file."), .bash("touch allowed.txt")]),
@@ -89,6 +89,54 @@ struct RealClaudeServerTests {
             for type in ["agent.hook", "agent.tool_auto_allowed", "agent.tool_auto_denied", "agent.approval_pending"] {
                 #expect(stream.contains(type), "\(type) missing from the stream")
             }
+
+            // The transcript: the final text arrives on the stream; turns and cost in GET /api/sessions.
+            func streamText() -> String {
+                (try? runTool(
+                    "sh", ["-c", "curl -s -N --max-time 1 '\(base)/api/sessions/gate/stream?lastEventId=0' || true"]))
+                    ?? ""
+            }
+            func session() -> [String: Any] {
+                let text = (try? runTool("curl", ["-s", "\(base)/api/sessions/gate"])) ?? ""
+                return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+            }
+            #expect(
+                await eventually(timeout: .seconds(20)) {
+                    let text = streamText()
+                    return text.contains("agent.assistant_text") && text.contains("All three tried.")
+                }, "the final text is not on the stream")
+            #expect(
+                await eventually(timeout: .seconds(20)) {
+                    let view = session()
+                    return (view["turnCount"] as? Int ?? 0) >= 1 && (view["costUSD"] as? Double ?? 0) > 0
+                        && view["status"] as? String == "idle"
+                }, "\(session())")
+
+            // A message through the API starts a second turn.
+            model.enqueue([ModelTurn([.text("Second answer.")])])
+            let sent = try runTool(
+                "curl",
+                [
+                    "-s", "-X", "POST", "\(base)/api/sessions/gate/message", "-H", "Authorization: Bearer \(token)",
+                    "-H", "Content-Type: application/json", "-d", #"{"text":"One more thing"}"#,
+                ])
+            #expect(sent.contains(#""success":true"#), "\(sent)")
+            #expect(
+                await eventually(timeout: .seconds(30)) { streamText().contains("Second answer.") },
+                "no second turn; pane:\n\(pane.text())")
+            #expect(model.requests.contains { $0.offersTools && $0.body.contains("One more thing") })
+            #expect(await eventually(timeout: .seconds(20)) { session()["turnCount"] as? Int == 2 }, "\(session())")
+
+            // Reconnect restarts the agent with --continue: the same conversation resumes.
+            let reconnected = try runTool(
+                "curl", ["-s", "-X", "POST", "\(base)/api/sessions/gate/reconnect", "-H", "Authorization: Bearer \(token)"])
+            #expect(reconnected.contains(#""success":true"#), "\(reconnected)")
+            let resumed = await eventually(timeout: .seconds(30)) {
+                hooks.payloads().contains {
+                    $0["hook_event_name"]?.stringValue == "SessionStart" && $0["source"]?.stringValue == "resume"
+                }
+            }
+            #expect(resumed, "no resumed SessionStart; hooks:\n\(hooks.timeline())\npane:\n\(pane.text())")
         }
     }
 }

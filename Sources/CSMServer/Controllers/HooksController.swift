@@ -44,6 +44,7 @@ struct HooksController {
             throw APIError.invalidBody("the payload has no 'hook_event_name'")
         }
         try await record(session: name, type: "agent.hook", hook.payload)
+        await dependencies.agents.receive(hook, session: name, events: dependencies.events)
         guard hook.name == "PreToolUse" || hook.name == "PermissionRequest" else {
             return JSONResponse.make(DecisionBody())
         }

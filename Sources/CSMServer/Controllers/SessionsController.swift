@@ -170,6 +170,12 @@ struct SessionsController {
                 .conflict, "session_not_running",
                 "session '\(name)' is \(view.status); its agent is not running (POST /api/apply or …/reconnect)")
         }
+        // Pasting into a permission prompt would answer it (Enter picks the highlighted choice).
+        guard view.status != "waiting" else {
+            throw APIError(
+                .conflict, "agent_waiting",
+                "session '\(name)' is waiting (\(view.statusReason ?? "a prompt")); decide it first (…/approve-tool or tmux)")
+        }
         guard let messenger = dependencies.messenger else {
             throw APIError(.notImplemented, "not_implemented", "message delivery is not available in this server")
         }
