@@ -13,8 +13,10 @@ enum HookClient {
 
     /// POSTs `body` and returns the response body of a 200, nil otherwise. `readTimeout` bounds the wait
     /// for the answer (a tool approval may wait for a person).
-    static func post(host: String, port: Int, path: String, headers: [String: String], body: Data,
-                     readTimeout: Int) -> Data? {
+    static func post(
+        host: String, port: Int, path: String, headers: [String: String], body: Data,
+        readTimeout: Int
+    ) -> Data? {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(truncatingIfNeeded: port)).bigEndian

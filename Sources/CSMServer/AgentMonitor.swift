@@ -41,7 +41,8 @@ public actor AgentMonitor {
 
     /// Folds one hook in: status (an `agent.status` event when it changes) and the transcript to follow.
     public func receive(_ hook: HookEvent, session: String, events: EventStore) async {
-        var agent = agents[session] ?? Agent(tailer: TranscriptTailer(prices: prices), usage: SessionUsage(prices: prices))
+        var agent =
+            agents[session] ?? Agent(tailer: TranscriptTailer(prices: prices), usage: SessionUsage(prices: prices))
         if hook.name == "SessionStart" { agent.tracker.reset() }
         if agent.tracker.apply(hook), let state = agent.tracker.hookState {
             var data: [String: CSMModel.JSONValue] = ["status": .string(state.status.rawValue)]

@@ -60,9 +60,11 @@ struct ReconcilerService: Service {
 /// WebSocket connections), then flushes and closes the event files.
 struct StreamsService: Service {
     let events: EventStore
+    var agents: AgentMonitor?
 
     func run() async throws {
         try? await gracefulShutdown()
+        await agents?.stopAll()
         events.publisher.finishAll()
         await events.close()
     }
@@ -83,7 +85,7 @@ public enum ServerRunner {
                 services: [
                     .init(service: running),
                     .init(service: ReconcilerService(reconciler: dependencies.reconciler)),
-                    .init(service: StreamsService(events: dependencies.events)),
+                    .init(service: StreamsService(events: dependencies.events, agents: dependencies.agents)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

@@ -106,7 +106,7 @@ enum OpenAPIDocument {
                 method: "post", path: "/api/sessions/{name}/message",
                 summary: "Paste a prompt into the agent and press Enter",
                 body: ["type": "object", "required": ["text"], "properties": ["text": ["type": "string"]]],
-                responses: [200: "sent", 400: "bad body", 404: "unknown session", 409: "agent not running"],
+                responses: [200: "sent", 400: "bad body", 404: "unknown session", 409: "agent not running or waiting"],
                 parameters: [nameParameter]),
             Operation(
                 method: "post", path: "/api/sessions/{name}/approve-tool", summary: "Decide a pending tool request",
@@ -114,10 +114,10 @@ enum OpenAPIDocument {
                     "type": "object", "required": ["requestId", "action"],
                     "properties": [
                         "requestId": ["type": "string"], "action": ["type": "string", "enum": ["allow", "deny"]],
-                        "message": ["type": "string"],
+                        "message": ["type": "string"], "always": ["type": "boolean"],
                     ],
                 ],
-                responses: [200: "decided", 400: "bad body", 404: "unknown session or request"],
+                responses: [200: "decided", 400: "bad body", 404: "unknown request", 409: "already answered"],
                 parameters: [nameParameter]),
             Operation(
                 method: "post", path: "/api/hooks/{session}",

@@ -24,8 +24,9 @@ struct HookRouteTests {
         let layout = server.dependencies.layout
         try FileManager.default.createDirectory(
             atPath: layout.sessionDirectory(workspace: "e2e", session: session), withIntermediateDirectories: true)
-        try secret.write(toFile: layout.hookSecretFile(workspace: "e2e", session: session), atomically: true,
-                         encoding: .utf8)
+        try secret.write(
+            toFile: layout.hookSecretFile(workspace: "e2e", session: session), atomically: true,
+            encoding: .utf8)
     }
 
     static func preToolUse(_ command: String) -> String {
@@ -81,7 +82,9 @@ struct HookRouteTests {
         try await withServer(sessions: "  a:\n    repo: app\n", extra: Self.rules) { server in
             try Self.writeSecret(server, session: "a", "secret-a")
             try await server.test { client in
-                let headers: HTTPFields = [.contentType: "application/json", HTTPField.Name("X-CSM-Hook-Secret")!: "secret-a"]
+                let headers: HTTPFields = [
+                    .contentType: "application/json", HTTPField.Name("X-CSM-Hook-Secret")!: "secret-a",
+                ]
                 let hook = Task {
                     try await client.execute(
                         uri: "/api/hooks/a", method: .post, headers: headers, body: Self.preToolUse("ls -la").buffer)
@@ -90,7 +93,8 @@ struct HookRouteTests {
                 let appeared = try await eventually {
                     let list = try await client.execute(uri: "/api/sessions", method: .get)
                     let sessions = list.object["sessions"] as? [[String: Any]] ?? []
-                    pending = sessions.first { $0["name"] as? String == "a" }?["pendingApprovals"] as? [[String: Any]] ?? []
+                    pending =
+                        sessions.first { $0["name"] as? String == "a" }?["pendingApprovals"] as? [[String: Any]] ?? []
                     return !pending.isEmpty
                 }
                 #expect(appeared)

@@ -21,7 +21,9 @@ struct RealClaudeServerTests {
 
         """
 
-    @Test("rules allow and deny at once; an unmatched tool is approved through the API (always → a rule) and runs; the stream, cost, a message and reconnect")
+    @Test(
+        "rules allow and deny at once; an unmatched tool is approved through the API (always → a rule) and runs; the stream, cost, a message and reconnect"
+    )
     func decisionsThroughTheServer() async throws {
         let script = [
             ModelTurn([.text("Creating the allowed file."), .bash("touch allowed.txt")]),
@@ -63,7 +65,8 @@ struct RealClaudeServerTests {
             let decided = try runTool(
                 "curl",
                 [
-                    "-s", "-X", "POST", "\(base)/api/sessions/gate/approve-tool", "-H", "Authorization: Bearer \(token)",
+                    "-s", "-X", "POST", "\(base)/api/sessions/gate/approve-tool", "-H",
+                    "Authorization: Bearer \(token)",
                     "-H", "Content-Type: application/json", "-d",
                     #"{"requestId":"\#(id)","action":"allow","always":true}"#,
                 ])
@@ -79,7 +82,9 @@ struct RealClaudeServerTests {
             #expect(model.requests.contains { $0.body.contains("Please create three files") }, "the prompt arrives")
             let config = try world.readConfig()
             // RuleDerivation widens `touch approved.txt` to the program: `Bash` + `touch:*`.
-            #expect(config.contains("  - tool: Bash\n    pattern: touch:*\n    action: allow\n"), "always adds a rule:\n\(config)")
+            #expect(
+                config.contains("  - tool: Bash\n    pattern: touch:*\n    action: allow\n"),
+                "always adds a rule:\n\(config)")
 
             // The decisions are on the session's SSE stream (replayed from the start).
             let stream =
@@ -129,7 +134,8 @@ struct RealClaudeServerTests {
 
             // Reconnect restarts the agent with --continue: the same conversation resumes.
             let reconnected = try runTool(
-                "curl", ["-s", "-X", "POST", "\(base)/api/sessions/gate/reconnect", "-H", "Authorization: Bearer \(token)"])
+                "curl",
+                ["-s", "-X", "POST", "\(base)/api/sessions/gate/reconnect", "-H", "Authorization: Bearer \(token)"])
             #expect(reconnected.contains(#""success":true"#), "\(reconnected)")
             let resumed = await eventually(timeout: .seconds(30)) {
                 hooks.payloads().contains {

@@ -60,7 +60,8 @@ struct HooksController {
         try await record(
             session: name, type: decision == .allow ? "agent.tool_auto_allowed" : "agent.tool_auto_denied",
             .object([
-                "tool": .string(toolRequest.toolName), "input": toolRequest.input, "rule": .number(Double(match.ruleIndex)),
+                "tool": .string(toolRequest.toolName), "input": toolRequest.input,
+                "rule": .number(Double(match.ruleIndex)),
                 "toolUseId": hook.toolUseID.map(CSMAgent.JSONValue.string) ?? .null,
             ]))
         let output =
