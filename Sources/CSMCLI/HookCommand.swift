@@ -5,9 +5,11 @@ import Foundation
 
 /// `csm hook`: the command Claude Code's hooks run (registered in the generated settings file).
 ///
-/// It runs on every tool call, so it does as little as possible: no config is loaded. For now it records
-/// each hook payload in the session's `hooks.jsonl` under the state dir and always exits 0 without
-/// output, so Claude Code decides as it would without csm.
+/// It runs on every tool call, so it does as little as possible: no config is loaded. It appends each
+/// payload to the session's `hooks.jsonl` (one O_APPEND write; a record when no server runs), then POSTs
+/// it with the session's secret to the server whose address `csm server` wrote to `server.json`, and
+/// prints the decision the server returns (PreToolUse / PermissionRequest) in Claude Code's format. No
+/// server, or no answer: exit 0 without output, and Claude Code decides as it would without csm.
 struct HookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hook",
@@ -36,8 +38,31 @@ struct HookCommand: ParsableCommand {
                                                  withIntermediateDirectories: true)
         // O_APPEND keeps concurrent hooks' lines whole.
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o600)
-        guard fd >= 0 else { return }
-        defer { close(fd) }
+        guard fd >= 0 else { return deliver(input, layout: layout) }
         _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        deliver(input, layout: layout)
+    }
+
+    /// A tool approval may wait for a person for up to `server.approvalTimeout`; leave room beyond it.
+    static let answerTimeoutSeconds = 600
+
+    func deliver(_ input: Data, layout: StateLayout) {
+        struct Address: Decodable { var host: String; var port: Int }
+        struct Answer: Decodable { var output: String? }
+        guard
+            let addressData = FileManager.default.contents(atPath: layout.serverAddressFile(workspace: workspace)),
+            let address = try? JSONDecoder().decode(Address.self, from: addressData),
+            let secretData = FileManager.default.contents(
+                atPath: layout.hookSecretFile(workspace: workspace, session: session))
+        else { return }
+        let secret = String(decoding: secretData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard
+            let body = HookClient.post(
+                host: address.host, port: address.port, path: "/api/hooks/\(session)",
+                headers: ["X-CSM-Hook-Secret": secret], body: input, readTimeout: Self.answerTimeoutSeconds),
+            let answer = try? JSONDecoder().decode(Answer.self, from: body), let output = answer.output
+        else { return }
+        FileHandle.standardOutput.write(Data((output + "\n").utf8))
     }
 }

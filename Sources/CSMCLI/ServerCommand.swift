@@ -54,7 +54,13 @@ struct ServerCommand: AsyncParsableCommand {
             if !address.isLoopback {
                 output.warning("listening on \(address), beyond this machine: every route needs the token.")
             }
+            let addressFile = layout.serverAddressFile(workspace: workspace.name)
+            defer { try? FileManager.default.removeItem(atPath: addressFile) }
             try await ServerRunner.run(dependencies, options: options) { bound in
+                // `csm hook` reads this to reach the server over loopback.
+                let host = bound.isWildcard ? "127.0.0.1" : bound.host
+                let json = #"{"host":"\#(host)","port":\#(bound.port)}"# + "\n"
+                try? Data(json.utf8).write(to: URL(fileURLWithPath: addressFile), options: .atomic)
                 output.line("csm server for workspace '\(workspace.name)' (\(document.path)) on \(bound.url())")
                 output.line("Dashboard (one-time login link): \(bound.url(path: "/?login=\(code)"))")
                 output.line("API token: \(layout.tokenFile)   Stop with Ctrl-C.")

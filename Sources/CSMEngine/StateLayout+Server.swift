@@ -19,3 +19,11 @@ extension StateLayout {
     /// The API token of `csm server` (256 bits, hex, mode 0600), shared by every workspace.
     public var tokenFile: String { Paths.join(root, "token") }
 }
+
+extension StateLayout {
+    /// Where `csm server` writes the address it listens on (`{"host":…,"port":…}`), so that `csm hook`
+    /// finds it without parsing csm.yaml.
+    public func serverAddressFile(workspace: String) -> String {
+        Paths.join(root, "workspaces", workspace, "server.json")
+    }
+}

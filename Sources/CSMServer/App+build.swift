@@ -23,6 +23,7 @@ public func buildRouter(_ dependencies: ServerDependencies, options: ServerOptio
     ReconcileController(dependencies: dependencies).register(registrar)
     InventoryController(service: service).register(registrar)
     LifecycleController(service: service, dependencies: dependencies).register(registrar)
+    HooksController(service: service, dependencies: dependencies).register(registrar)
     return (router, table)
 }
 
@@ -60,9 +61,11 @@ struct ReconcilerService: Service {
 /// WebSocket connections), then flushes and closes the event files.
 struct StreamsService: Service {
     let events: EventStore
+    var agents: AgentMonitor?
 
     func run() async throws {
         try? await gracefulShutdown()
+        await agents?.stopAll()
         events.publisher.finishAll()
         await events.close()
     }
@@ -83,7 +86,7 @@ public enum ServerRunner {
                 services: [
                     .init(service: running),
                     .init(service: ReconcilerService(reconciler: dependencies.reconciler)),
-                    .init(service: StreamsService(events: dependencies.events)),
+                    .init(service: StreamsService(events: dependencies.events, agents: dependencies.agents)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

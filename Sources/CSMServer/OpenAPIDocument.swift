@@ -106,7 +106,7 @@ enum OpenAPIDocument {
                 method: "post", path: "/api/sessions/{name}/message",
                 summary: "Paste a prompt into the agent and press Enter",
                 body: ["type": "object", "required": ["text"], "properties": ["text": ["type": "string"]]],
-                responses: [200: "sent", 400: "bad body", 404: "unknown session", 409: "agent not running"],
+                responses: [200: "sent", 400: "bad body", 404: "unknown session", 409: "agent not running or waiting"],
                 parameters: [nameParameter]),
             Operation(
                 method: "post", path: "/api/sessions/{name}/approve-tool", summary: "Decide a pending tool request",
@@ -114,11 +114,18 @@ enum OpenAPIDocument {
                     "type": "object", "required": ["requestId", "action"],
                     "properties": [
                         "requestId": ["type": "string"], "action": ["type": "string", "enum": ["allow", "deny"]],
-                        "message": ["type": "string"],
+                        "message": ["type": "string"], "always": ["type": "boolean"],
                     ],
                 ],
-                responses: [200: "decided", 400: "bad body", 404: "unknown session or request"],
+                responses: [200: "decided", 400: "bad body", 404: "unknown request", 409: "already answered"],
                 parameters: [nameParameter]),
+            Operation(
+                method: "post", path: "/api/hooks/{session}",
+                summary: "Deliver a Claude Code hook payload (csm hook; X-CSM-Hook-Secret, not the API token)",
+                body: ["type": "object", "required": ["hook_event_name"]],
+                responses: [200: "recorded; decision for PreToolUse/PermissionRequest", 401: "no secret",
+                            403: "not this session's secret"],
+                parameters: [["name": "session", "in": "path", "required": true, "schema": ["type": "string"]]]),
             Operation(
                 method: "post", path: "/api/sessions/{name}/reconnect", summary: "Restart the agent with --continue",
                 body: nil, responses: [200: "restarted", 404: "not declared", 409: "could not restart"],

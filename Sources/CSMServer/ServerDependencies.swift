@@ -1,3 +1,4 @@
+import CSMAgent
 import CSMConfig
 import CSMDrivers
 import CSMEngine
@@ -17,6 +18,10 @@ public struct ServerDependencies: Sendable {
     public var reconciler: Reconciler<ContinuousClock>
     /// Reads git status and diff of local worktrees for `GET /api/sessions/:name/changes`.
     public var changes: any WorktreeChangesReader = LibGit2Driver()
+    /// Tool requests no rule decided, waiting for a person (`POST …/approve-tool`).
+    public var approvals = ApprovalBroker()
+    /// Each session's agent status and transcript, from its hooks.
+    public var agents = AgentMonitor()
 
     public init(
         configPath: String, loader: ConfigLoader, layout: StateLayout, engine: Engine, messenger: (any TmuxDriver)?,

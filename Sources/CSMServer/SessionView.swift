@@ -23,6 +23,10 @@ struct SessionView: Codable, Equatable, Sendable {
     var turnCount: Int
     var costUSD: Double
     var pendingApprovals: [JSONValue]
+    /// Why the agent is `waiting` (the permission it asks for), or why it stopped.
+    var statusReason: String?
+    /// Tokens of the conversation so far (input, output, cache creation, cache read).
+    var tokens: TokenCounts?
     var favorite: Bool
     var linear: String?
     var createdAt: Date?
@@ -69,4 +73,12 @@ struct SessionView: Codable, Equatable, Sendable {
 
     /// Whether the agent's tmux session exists and its agent pane is alive.
     var isAgentRunning: Bool { ["starting", "idle", "working", "waiting"].contains(status) }
+}
+
+/// Token counts as the API shows them.
+struct TokenCounts: Codable, Equatable, Sendable {
+    var input: Int
+    var output: Int
+    var cacheCreation: Int
+    var cacheRead: Int
 }

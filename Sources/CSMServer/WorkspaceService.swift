@@ -95,6 +95,14 @@ actor WorkspaceService {
                     row: row, desired: row.status == .unmanaged ? nil : desired[row.name],
                     failure: failures[row.name], lastEvent: last?.ts))
         }
+        let pending = await dependencies.approvals.pending()
+        for index in views.indices {
+            views[index].pendingApprovals = pending.filter { $0.session == views[index].name }
+                .map { HooksController.modelJSON(HooksController.json($0)) }
+            if let agent = await dependencies.agents.snapshot(views[index].name) {
+                views[index].apply(agent)
+            }
+        }
         return views
     }
 

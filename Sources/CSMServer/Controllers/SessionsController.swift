@@ -1,3 +1,7 @@
+import enum CSMAgent.ApprovalError
+import enum CSMAgent.RuleDerivation
+import enum CSMAgent.ToolDecision
+import struct CSMAgent.PendingApproval
 import CSMConfig
 import CSMDrivers
 import CSMEngine
@@ -166,6 +170,12 @@ struct SessionsController {
                 .conflict, "session_not_running",
                 "session '\(name)' is \(view.status); its agent is not running (POST /api/apply or …/reconnect)")
         }
+        // Pasting into a permission prompt would answer it (Enter picks the highlighted choice).
+        guard view.status != "waiting" else {
+            throw APIError(
+                .conflict, "agent_waiting",
+                "session '\(name)' is waiting (\(view.statusReason ?? "a prompt")); decide it first (…/approve-tool or tmux)")
+        }
         guard let messenger = dependencies.messenger else {
             throw APIError(.notImplemented, "not_implemented", "message delivery is not available in this server")
         }
@@ -180,15 +190,46 @@ struct SessionsController {
         var requestId: String
         var action: Action
         var message: String?
+        /// Also append the rule derived from the request (`RuleDerivation`) to csm.yaml.
+        var always: Bool?
     }
 
+    /// Decides a pending approval: unknown id → 404, already answered → 409; `always` first appends the
+    /// derived rule to csm.yaml (comments kept).
     @Sendable func approveTool(_ request: Request, _ context: ServerContext) async throws -> Response {
         let name = try Self.name(context)
         let body = try await request.decodeJSON(ApproveBody.self)
-        _ = try await service.sessionView(name, in: try await service.document().workspace)
-        // Pending approvals arrive with the agent integration; until then no request id is known.
-        throw APIError(
-            .notFound, "approval_not_found", "session '\(name)' has no pending tool request '\(body.requestId)'")
+        guard CSMName.isValid(name) else { throw APIError.invalidName(name) }
+        let broker = dependencies.approvals
+        guard let pending = await broker.pending(session: name).first(where: { $0.requestID == body.requestId })
+        else {
+            // Not open in this session: an answered id is a 409 (deciding an id no one holds open is a
+            // no-op that only tells the two apart; ids open in other sessions stay untouched).
+            let openElsewhere = await broker.pending().contains { $0.requestID == body.requestId }
+            if !openElsewhere { do {
+                try await broker.decide(body.requestId, .ask)
+            } catch ApprovalError.alreadyAnswered {
+                throw APIError(.conflict, "approval_answered", "tool request '\(body.requestId)' was already answered")
+            } catch {} }
+            throw APIError(
+                .notFound, "approval_not_found", "session '\(name)' has no pending tool request '\(body.requestId)'")
+        }
+        var rule: ToolRule?
+        if body.always == true {
+            let derived = RuleDerivation.rule(for: pending.request, action: body.action == .allow ? .allow : .deny)
+            try await service.edit { document in
+                try ConfigEditor(text: document.text, file: document.path).appendRule(derived)
+            }
+            rule = derived
+        }
+        do {
+            try await broker.decide(body.requestId, body.action == .allow ? .allow : .deny, message: body.message)
+        } catch {
+            throw APIError(.conflict, "approval_answered", "tool request '\(body.requestId)' was already answered")
+        }
+        var result: [String: JSONValue] = ["success": .bool(true)]
+        if let rule { result["rule"] = .string(rule.pattern.map { "\(rule.tool)(\($0))" } ?? rule.tool) }
+        return JSONResponse.make(result)
     }
 
     @Sendable func reconnect(_ request: Request, _ context: ServerContext) async throws -> Response {
