@@ -46,9 +46,11 @@ func withTUI<T>(_ world: CSMWorld, columns: Int = 100, rows: Int = 30, _ body: (
 {
     let pane = TUIPane(world: world, socket: "csm-tui-\(UUID().uuidString.prefix(8).lowercased())")
     defer { killTmuxServer(socket: pane.socket) }
-    let shell = "env CSM_TMUX_SOCKET=\(world.tmuxSocket) CSM_STATE_DIR=\(world.stateDir.path) PS1='$ ' sh"
+    // argv, not one string: tmux then execs it directly instead of through `$SHELL -c`, so the pane's
+    // process is the interactive sh whatever $SHELL is (a `dash -c` would stay in between).
     _ = try pane.tmux(
-        "new-session", "-d", "-x", String(columns), "-y", String(rows), "-s", "ui", "-c", world.root.path, shell)
+        "new-session", "-d", "-x", String(columns), "-y", String(rows), "-s", "ui", "-c", world.root.path,
+        "env", "CSM_TMUX_SOCKET=\(world.tmuxSocket)", "CSM_STATE_DIR=\(world.stateDir.path)", "PS1=$ ", "sh")
     // The exit line tells the test that csm has given the terminal back (a prompt alone is not enough: capture-pane
     // trims its trailing space, and it may print before or after the typed command's echo).
     try pane.type(CSMWorld.binary + "; echo csm-exit=$?")
