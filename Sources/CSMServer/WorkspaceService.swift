@@ -1,3 +1,4 @@
+import CSMAgent
 import CSMConfig
 import CSMEngine
 import CSMModel
@@ -101,6 +102,15 @@ actor WorkspaceService {
                 .map { HooksController.modelJSON(HooksController.json($0)) }
             if let agent = await dependencies.agents.snapshot(views[index].name) {
                 views[index].apply(agent)
+            }
+            // No hook fires while Claude Code shows a prompt such as the trust question: a session still
+            // "starting" gets its pane read, so a question nobody answers shows as waiting, with the reason.
+            if views[index].status == "starting", let tmuxName = views[index].tmuxSession,
+                let text = try? await engine.observer.tmux.capturePane(session: tmuxName, window: "claude"),
+                let reason = PanePrompt.detect(text)
+            {
+                views[index].status = "waiting"
+                views[index].statusReason = reason
             }
         }
         return views
