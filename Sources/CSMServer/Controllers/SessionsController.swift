@@ -176,9 +176,7 @@ struct SessionsController {
                 .conflict, "agent_waiting",
                 "session '\(name)' is waiting (\(view.statusReason ?? "a prompt")); decide it first (…/approve-tool or tmux)")
         }
-        guard let messenger = dependencies.messenger else {
-            throw APIError(.notImplemented, "not_implemented", "message delivery is not available in this server")
-        }
+        let messenger = dependencies.messenger ?? dependencies.engine.observer.tmux
         try await messenger.paste(body.text, session: tmuxName, window: "claude")
         try await dependencies.events.append(
             NewEvent(session: name, type: "message.sent", data: .object(["text": .string(body.text)])))
@@ -273,7 +271,7 @@ struct SessionsController {
         let workspace = try await service.document().workspace
         let view = try await service.sessionView(name, in: workspace)
         guard workspace.hosts[view.host]?.isLocal ?? true else {
-            throw APIError(.notImplemented, "not_implemented", "changes of sessions on SSH hosts are not read yet")
+            throw APIError(.notImplemented, "ssh_host_unsupported", "sessions on SSH hosts are not managed by this version of csm")
         }
         guard let worktree = view.worktree, FileManager.default.fileExists(atPath: worktree) else {
             throw APIError(
