@@ -143,7 +143,7 @@ enum OpenAPIDocument {
                 summary: "Git status and diff (HEAD to working folder, untracked included) of a local worktree",
                 body: nil,
                 responses: [
-                    200: "ok", 404: "unknown session", 409: "no worktree yet", 501: "session on an SSH host",
+                    200: "ok", 404: "unknown session", 409: "no worktree yet, or the session is on an unreachable (SSH) host",
                 ],
                 parameters: [
                     nameParameter,

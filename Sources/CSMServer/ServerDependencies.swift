@@ -12,7 +12,7 @@ public struct ServerDependencies: Sendable {
     public var loader: ConfigLoader
     public var layout: StateLayout
     public var engine: Engine
-    /// Types prompts into a session's agent pane; nil answers `POST …/message` with 501.
+    /// Types prompts into a session's agent pane; nil uses the engine's tmux driver.
     public var messenger: (any TmuxDriver)?
     public var events: EventStore
     public var reconciler: Reconciler<ContinuousClock>

@@ -21,6 +21,15 @@ struct TUIPane {
         for key in keys { _ = try tmux("send-keys", "-t", "ui", key) }
     }
 
+    /// Runs `stty -a` in the pane's shell and checks the terminal is back in cooked mode.
+    func expectCookedMode(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try type("stty -a")
+        try press("Enter")
+        await waitFor("icanon")
+        let words = Set(screen().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+        #expect(words.contains("icanon") && words.contains("echo"), "cooked mode:\n\(screen())", sourceLocation: sourceLocation)
+    }
+
     func type(_ text: String) throws { _ = try tmux("send-keys", "-t", "ui", "-l", text) }
 
     /// Waits until the screen contains all of `texts`; records the screen when it never does.
@@ -97,12 +106,7 @@ struct TUIEndToEndTests {
                 await ui.waitFor("NAME", "STATUS")
                 try ui.press("q")
                 await ui.waitFor("csm-exit=0")
-                try ui.type("stty -a")
-                try ui.press("Enter")
-                await ui.waitFor("icanon")
-                let words = Set(
-                    ui.screen().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
-                #expect(words.contains("icanon") && words.contains("echo"), "cooked mode:\n\(ui.screen())")
+                try await ui.expectCookedMode()
                 #expect(!ui.screen().contains("\u{1B}[?1049h"))
             }
         }
@@ -205,12 +209,7 @@ struct TUIEndToEndTests {
                 let csm = try runTool("pgrep", ["-P", shell]).trimmingCharacters(in: .whitespacesAndNewlines)
                 _ = try runTool("kill", ["-TERM", csm])
                 await ui.waitFor("csm-exit=143")
-                try ui.type("stty -a")
-                try ui.press("Enter")
-                await ui.waitFor("icanon")
-                let words = Set(
-                    ui.screen().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
-                #expect(words.contains("icanon") && words.contains("echo"), "cooked mode:\n\(ui.screen())")
+                try await ui.expectCookedMode()
             }
         }
     }

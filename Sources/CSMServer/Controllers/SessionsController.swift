@@ -271,7 +271,10 @@ struct SessionsController {
         let workspace = try await service.document().workspace
         let view = try await service.sessionView(name, in: workspace)
         guard workspace.hosts[view.host]?.isLocal ?? true else {
-            throw APIError(.notImplemented, "ssh_host_unsupported", "sessions on SSH hosts are not managed by this version of csm")
+            // The observer reports SSH hosts unreachable (nothing is planned there), so there is no worktree to read.
+            throw APIError(
+                .conflict, "host_unreachable",
+                "session '\(name)' is on SSH host '\(view.host)', which this version of csm reports as unreachable")
         }
         guard let worktree = view.worktree, FileManager.default.fileExists(atPath: worktree) else {
             throw APIError(
