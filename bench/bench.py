@@ -589,6 +589,9 @@ def markdown(results, meta, rows):
                                               "times are inflated and noisy; the ratios, measured in the same run with the "
                                               "commands alternated, are the steadier figures." if max(before['loadavg'][0], after['loadavg'][0]) > 1.0 or before['compilerProcesses'] + after['compilerProcesses'] > 0 else
                                               "The machine was otherwise quiet."), ""]
+    out += ["Times are medians of wall-clock time; for commands the CPU time they used (user + system, from "
+            "`wait4`) follows in parentheses: on a loaded machine the wall time also counts the wait for a "
+            "core, the CPU time does not. Ratios are csm's median over the reference's, both from this run.", ""]
     out += ["| scenario | csm | reference | ratio | target | met? |", "|---|---|---|---|---|---|"]
     for r in rows:
         met = "yes" if r["met"] else "**no**"
@@ -630,11 +633,11 @@ def main():
     args = parser.parse_args()
     only = set(args.only.split(","))
     smoke = args.smoke
-    rounds = {"plan": 3 if smoke else 15, "apply": 2 if smoke else 5, "drift": 2 if smoke else 5,
-              "wrk_s": 2 if smoke else 10, "wrk_rounds": 1 if smoke else 3, "fanout_s": 1 if smoke else 5,
-              "replay_events": 20000 if smoke else 200000, "replay": 2 if smoke else 5, "hook": 5 if smoke else 30,
-              "startup": 5 if smoke else 30, "scaling_sizes": [10, 20] if smoke else [10, 50, 100, 200],
-              "scaling_plan": 2 if smoke else 7, "scaling_apply": 1 if smoke else 3}
+    rounds = {"plan": 3 if smoke else 11, "apply": 2 if smoke else 3, "drift": 2 if smoke else 5,
+              "wrk_s": 2 if smoke else 10, "wrk_rounds": 1 if smoke else 2, "fanout_s": 1 if smoke else 5,
+              "replay_events": 20000 if smoke else 200000, "replay": 2 if smoke else 3, "hook": 5 if smoke else 21,
+              "startup": 5 if smoke else 21, "scaling_sizes": [10, 20] if smoke else [10, 50, 100, 200],
+              "scaling_plan": 2 if smoke else 5, "scaling_apply": 1 if smoke else 2}
     if args.quick:
         rounds.update({"plan": 5, "apply": 2, "drift": 3, "wrk_s": 5, "wrk_rounds": 1, "replay": 2, "hook": 10,
                        "startup": 10, "scaling_plan": 3, "scaling_apply": 1})
