@@ -98,6 +98,7 @@ let package = Package(
                 "CSMModel", "CSMPlanner", "CSMDrivers", "CSMEngine", "CSMConfig", "CSMIntegrations",
                 // The fake Linear and usage servers (FakeLinearServer, FakeClaudeUsageServer) on 127.0.0.1.
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

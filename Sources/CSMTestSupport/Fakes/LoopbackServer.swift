@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import Synchronization
 
 /// Runs a Hummingbird router on 127.0.0.1 on a free port for the length of `body`, then stops it, also
@@ -9,12 +10,15 @@ enum LoopbackServer {
         _ router: Router<BasicRequestContext>, _ body: (_ baseURL: String) async throws -> T
     ) async throws -> T {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        // Quiet: stopping by cancellation makes Hummingbird log errors that mean nothing here.
+        var logger = Logger(label: "csm.test.fake")
+        logger.logLevel = .critical
         let app = Application(
             router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
-            })
+            }, logger: logger)
         let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         var port = 0
         for await value in ports { port = value }
