@@ -356,8 +356,12 @@ extension WorkspaceDecoder {
 
     /// A price: a plain non-negative number (dollars per million tokens).
     mutating func number(_ node: YAMLNode, path: String) -> Double? {
-        guard let scalar = node.scalar, scalar.style == .plain, let value = Double(scalar.value), value >= 0,
-            value.isFinite
+        if let scalar = node.scalar, let value = Double(scalar.value), value < 0 {
+            error(node.start, "negative price \(scalar.value) for '\(path)'",
+                  hint: "write US dollars per million tokens, for example 3 or 0.3")
+            return nil
+        }
+        guard let scalar = node.scalar, scalar.style == .plain, let value = Double(scalar.value), value.isFinite
         else {
             error(node.start, "expected a non-negative number for '\(path)', found \(node.kindDescription)",
                   hint: "write US dollars per million tokens, for example 3 or 0.3")
