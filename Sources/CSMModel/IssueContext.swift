@@ -10,7 +10,8 @@ public struct IssueContext: Sendable, Equatable, Codable {
     /// Markdown.
     public var description: String?
 
-    public init(identifier: String, title: String, state: String? = nil, url: String? = nil, description: String? = nil) {
+    public init(identifier: String, title: String, state: String? = nil, url: String? = nil, description: String? = nil)
+    {
         self.identifier = identifier
         self.title = title
         self.state = state

@@ -26,7 +26,9 @@ extension OpenAPIDocument {
             "priority": ["type": "integer", "minimum": 0, "maximum": 4], "priorityLabel": ["type": "string"],
             "state": nullable(stateRefSchema), "team": nullable(teamRefSchema),
             "assignee": nullable(
-                object(["id": ["type": "string"], "name": ["type": "string"], "displayName": ["type": ["string", "null"]]])),
+                object([
+                    "id": ["type": "string"], "name": ["type": "string"], "displayName": ["type": ["string", "null"]],
+                ])),
             "labels": ["type": "array", "items": labelSchema],
             "createdAt": ["type": ["string", "null"]], "updatedAt": ["type": ["string", "null"]],
         ])
@@ -76,7 +78,8 @@ extension OpenAPIDocument {
     static let linearFailures: [Int: String] = [
         404: "issue, state or team not found in Linear (linear_not_found)",
         429: "Linear rate limit (linear_rate_limited, Retry-After)",
-        502: "Linear refused the key or failed (linear_auth_failed, linear_error, linear_unreachable, linear_bad_response)",
+        502:
+            "Linear refused the key or failed (linear_auth_failed, linear_error, linear_unreachable, linear_bad_response)",
         503: "Linear is not configured (linear_not_configured) or csm.yaml is invalid",
     ]
 
@@ -93,7 +96,12 @@ extension OpenAPIDocument {
                 responses: linearResponses([200: "ok", 400: "invalid query parameter (invalid_query)"]),
                 parameters: [
                     queryParameter("query", ["type": "string"]),
-                    queryParameter("state", ["type": "string", "enum": ["open", "triage", "backlog", "unstarted", "started", "completed", "canceled"]]),
+                    queryParameter(
+                        "state",
+                        [
+                            "type": "string",
+                            "enum": ["open", "triage", "backlog", "unstarted", "started", "completed", "canceled"],
+                        ]),
                     queryParameter("team", ["type": "string", "pattern": "^[A-Za-z0-9]{1,64}$"]),
                     queryParameter("assignee", ["type": "string", "enum": ["me"]]),
                     queryParameter("first", ["type": "integer", "minimum": 1, "maximum": 100]),
@@ -104,7 +112,8 @@ extension OpenAPIDocument {
                     "groups": [
                         "type": "array",
                         "items": object([
-                            "state": nullable(stateRefSchema), "issueIds": ["type": "array", "items": ["type": "string"]],
+                            "state": nullable(stateRefSchema),
+                            "issueIds": ["type": "array", "items": ["type": "string"]],
                         ]),
                     ],
                     "pageInfo": object(["hasNextPage": ["type": "boolean"], "endCursor": ["type": ["string", "null"]]]),
@@ -132,13 +141,21 @@ extension OpenAPIDocument {
                 success: object(["comments": ["type": "array", "items": commentSchema]])),
             Operation(
                 method: "post", path: "/api/linear/issues/{id}/comments", summary: "Comment on an issue",
-                body: ["type": "object", "required": ["body"], "properties": ["body": ["type": "string", "minLength": 1]]],
+                body: [
+                    "type": "object", "required": ["body"], "properties": ["body": ["type": "string", "minLength": 1]],
+                ],
                 responses: linearResponses([201: "created", 400: "bad body or id"]),
                 parameters: [issueIDParameter], success: object(["comment": commentSchema])),
             Operation(
                 method: "post", path: "/api/linear/issues/{id}/state",
                 summary: "Move an issue to a workflow state (by id, or by name or type within its team)",
-                body: ["type": "object", "properties": ["stateId": ["type": "string"], "state": ["type": "string"]]],
+                body: [
+                    "type": "object",
+                    "properties": [
+                        "stateId": ["type": "string", "minLength": 1], "state": ["type": "string", "minLength": 1],
+                    ],
+                    "anyOf": [["required": ["stateId"]], ["required": ["state"]]],
+                ],
                 responses: linearResponses([200: "moved", 400: "bad body or id"]),
                 parameters: [issueIDParameter], success: issueBody),
             Operation(
@@ -178,7 +195,8 @@ extension OpenAPIDocument {
             Operation(
                 method: "get", path: "/api/usage",
                 summary: "Tokens and cost from the sessions' transcripts (offline), by session, day or model",
-                body: nil, responses: [200: "ok", 400: "invalid by or since (invalid_query)", 503: "csm.yaml is invalid"],
+                body: nil,
+                responses: [200: "ok", 400: "invalid by or since (invalid_query)", 503: "csm.yaml is invalid"],
                 parameters: [
                     queryParameter("by", ["type": "string", "enum": ["session", "day", "model"]]),
                     queryParameter("since", ["type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"]),

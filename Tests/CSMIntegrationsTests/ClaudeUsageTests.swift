@@ -29,7 +29,10 @@ struct ClaudeUsageTests {
     func failures() async throws {
         try await withTemporaryDirectory { dir in
             let missing = ClaudeUsageClient(baseURL: "http://127.0.0.1:9", credentialsPath: dir.path + "/none.json")
-            await #expect(throws: ClaudeUsageError.credentialsMissing(path: dir.path + "/none.json", reason: "the file does not exist")) {
+            await #expect(
+                throws: ClaudeUsageError.credentialsMissing(
+                    path: dir.path + "/none.json", reason: "the file does not exist")
+            ) {
                 try await missing.usage()
             }
             let expiredPath = dir.path + "/expired.json"
@@ -50,7 +53,9 @@ struct ClaudeUsageTests {
                 fake.failNext(.serverError)
                 await #expect(throws: ClaudeUsageError.unavailable(reason: "HTTP 500")) { try await client.usage() }
                 fake.failNext(.malformed)
-                do { _ = try await client.usage() } catch let error as ClaudeUsageError { #expect(error.code == "claude_usage_unavailable") }
+                do { _ = try await client.usage() } catch let error as ClaudeUsageError {
+                    #expect(error.code == "claude_usage_unavailable")
+                }
                 #expect(try await client.usage().weekly.percent == 30)
             }
         }
@@ -60,10 +65,14 @@ struct ClaudeUsageTests {
     func pace() {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         #expect(UsageWindow(utilization: 0.5, resetsAt: nil, windowSeconds: 18000, now: now).pace == nil)
-        #expect(UsageWindow(utilization: 0.1, resetsAt: now.addingTimeInterval(18000 - 10), windowSeconds: 18000, now: now).pace == nil)
-        let ahead = UsageWindow(utilization: 0.8, resetsAt: now.addingTimeInterval(14400), windowSeconds: 18000, now: now)
+        #expect(
+            UsageWindow(utilization: 0.1, resetsAt: now.addingTimeInterval(18000 - 10), windowSeconds: 18000, now: now)
+                .pace == nil)
+        let ahead = UsageWindow(
+            utilization: 0.8, resetsAt: now.addingTimeInterval(14400), windowSeconds: 18000, now: now)
         #expect(abs((ahead.pace ?? 0) - 4) < 1e-9 && abs((ahead.elapsedFraction ?? 0) - 0.2) < 1e-9)
-        let json = JSONValue.parse(#"{"fiveHour":{"utilization":50,"resetsAt":"2027-01-15T08:00:00.123Z"},"sevenDay":{"utilization":5}}"#)!
+        let json = JSONValue.parse(
+            #"{"fiveHour":{"utilization":50,"resetsAt":"2027-01-15T08:00:00.123Z"},"sevenDay":{"utilization":5}}"#)!
         let usage = ClaudeUsage.parse(json, plan: nil, now: now)
         #expect(usage?.session.percent == 50 && usage?.session.resetsAt != nil && usage?.weekly.resetsAt == nil)
         #expect(usage?.plan == "unknown")

@@ -21,7 +21,8 @@ struct LinearClientTests {
             #expect(page.groups.map { $0.state?.name } == ["In Progress", "Todo", "Done"])
             let first = try #require(page.issues.first)
             #expect(first.title == "Fix the login page" && first.priority == 2 && first.priorityLabel == "High")
-            #expect(first.labels.map(\.name) == ["bug"] && first.team?.key == "ENG" && first.assignee?.name == "Test User")
+            #expect(
+                first.labels.map(\.name) == ["bug"] && first.team?.key == "ENG" && first.assignee?.name == "Test User")
             #expect(fake.requests.first?.authorization == "lin_test_key")
 
             fake.update { $0.addIssues(60) }
@@ -118,11 +119,15 @@ struct LinearClientTests {
         try await FakeLinearServer.with { fake in
             let wrong = LinearClient(apiKey: "lin_wrong", endpoint: fake.endpoint)
             await #expect(throws: LinearError.self) { try await wrong.viewer() }
-            do { _ = try await wrong.viewer() } catch let error as LinearError { #expect(error.code == "linear_auth_failed") }
+            do { _ = try await wrong.viewer() } catch let error as LinearError {
+                #expect(error.code == "linear_auth_failed")
+            }
 
             let linear = LinearClient(apiKey: fake.apiKey, endpoint: fake.endpoint)
             fake.failNext(.unauthorized)
-            do { _ = try await linear.viewer() } catch let error as LinearError { #expect(error.code == "linear_auth_failed") }
+            do { _ = try await linear.viewer() } catch let error as LinearError {
+                #expect(error.code == "linear_auth_failed")
+            }
             fake.failNext(.rateLimited(retryAfter: 7))
             await #expect(throws: LinearError.rateLimited(retryAfter: 7)) { try await linear.viewer() }
             fake.failNext(.rateLimitedByCode(resetInSeconds: 30))
@@ -133,11 +138,17 @@ struct LinearClientTests {
                 #expect((1...31).contains(retryAfter ?? 0))
             }
             fake.failNext(.graphQLError("Argument Validation Error"))
-            await #expect(throws: LinearError.graphQL(messages: ["Argument Validation Error"])) { try await linear.viewer() }
+            await #expect(throws: LinearError.graphQL(messages: ["Argument Validation Error"])) {
+                try await linear.viewer()
+            }
             fake.failNext(.malformed)
-            do { _ = try await linear.viewer() } catch let error as LinearError { #expect(error.code == "linear_bad_response") }
+            do { _ = try await linear.viewer() } catch let error as LinearError {
+                #expect(error.code == "linear_bad_response")
+            }
             fake.failNext(.serverError)
-            do { _ = try await linear.viewer() } catch let error as LinearError { #expect(error.code == "linear_bad_response") }
+            do { _ = try await linear.viewer() } catch let error as LinearError {
+                #expect(error.code == "linear_bad_response")
+            }
             #expect(try await linear.viewer().name == "Test User")
             #expect(!"\(LinearError.authenticationFailed(message: "x"))".contains(fake.apiKey))
         }
@@ -167,7 +178,8 @@ struct LinearClientTests {
             #expect(moved.state?.name == "Done")
             #expect(try await cached.issue("ENG-1").state?.name == "Done")
             let before = fake.requests.count
-            #expect(try await cached.issues(IssueQuery()).issues.first { $0.identifier == "ENG-1" }?.state?.name == "Done")
+            #expect(
+                try await cached.issues(IssueQuery()).issues.first { $0.identifier == "ENG-1" }?.state?.name == "Done")
             #expect(fake.requests.count == before + 1)
             #expect(await cached.cachedTitle("ENG-2") == "Add dark mode")
             fake.failNext(.serverError)
@@ -179,14 +191,16 @@ struct LinearClientTests {
     func naming() {
         let issue = LinearIssue(
             id: "1", identifier: "ENG-123", title: "Fix: the Login page (again!) — über edge case",
-            url: "https://linear.app/x/ENG-123", description: nil, state: LinearStateRef(id: "s", name: "Todo", type: "unstarted"))
+            url: "https://linear.app/x/ENG-123", description: nil,
+            state: LinearStateRef(id: "s", name: "Todo", type: "unstarted"))
         #expect(IssueNaming.sessionName(for: issue) == "eng-123-fix-the-login-page-again-ber-edge-case")
         let long = LinearIssue(id: "1", identifier: "ENG-1", title: String(repeating: "word ", count: 40), url: "")
         let name = IssueNaming.sessionName(for: long)
         #expect(name.count <= 64 && !name.hasSuffix("-") && CSMName.isValid(name))
         #expect(
             IssueNaming.prompt(for: issue, template: nil)
-                == "Work on Linear issue ENG-123: Fix: the Login page (again!) — über edge case\nhttps://linear.app/x/ENG-123")
+                == "Work on Linear issue ENG-123: Fix: the Login page (again!) — über edge case\nhttps://linear.app/x/ENG-123"
+        )
         #expect(IssueNaming.prompt(for: issue, template: "{{identifier}} is {{ state }}") == "ENG-123 is Todo")
     }
 }

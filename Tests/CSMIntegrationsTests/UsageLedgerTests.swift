@@ -51,7 +51,8 @@ struct UsageLedgerTests {
         let models = ledger.report(by: .model)
         #expect(
             models.rows.map(\.key) == [
-                "claude-haiku-4-5-20251001", "claude-mystery-1", "claude-opus-4-5-20251101", "claude-sonnet-4-5-20250929",
+                "claude-haiku-4-5-20251001", "claude-mystery-1", "claude-opus-4-5-20251101",
+                "claude-sonnet-4-5-20250929",
             ])
         #expect(abs(models.rows[2].totals.costUSD - 0.208) < 1e-9)
         #expect(models.rows[1].totals.costUSD == 0)
@@ -70,7 +71,9 @@ struct UsageLedgerTests {
 
     @Test("configured prices replace a family's")
     func overriddenPrices() {
-        let integrations = Integrations(prices: ["haiku": TokenPrices(input: 2, output: 10, cacheWrite: 0, cacheRead: 0)])
+        let integrations = Integrations(prices: [
+            "haiku": TokenPrices(input: 2, output: 10, cacheWrite: 0, cacheRead: 0)
+        ])
         let report = Self.ledger(prices: integrations.priceTable).report(by: .session)
         #expect(abs(report.rows[1].totals.costUSD - 0.06) < 1e-9)
     }

@@ -18,9 +18,13 @@ struct IntegrationRoutesTests {
     func notConfigured() async throws {
         try await withServer { server in
             try await server.test { client in
-                for uri in ["/api/linear/issues", "/api/linear/issues/ENG-1", "/api/linear/states", "/api/linear/teams"] {
+                for uri in [
+                    "/api/linear/issues", "/api/linear/issues/ENG-1", "/api/linear/states", "/api/linear/teams",
+                ] {
                     let response = try await client.execute(uri: uri, method: .get)
-                    #expect(response.status == .serviceUnavailable && response.errorCode == "linear_not_configured", "\(uri)")
+                    #expect(
+                        response.status == .serviceUnavailable && response.errorCode == "linear_not_configured",
+                        "\(uri)")
                 }
             }
         }
@@ -29,7 +33,8 @@ struct IntegrationRoutesTests {
     @Test("issues, detail, comments, states, teams, state change and create through the fake Linear")
     func linearRoutes() async throws {
         try await FakeLinearServer.with { fake in
-            try await withServer(sessions: "  fix:\n    repo: app\n    linear: ENG-1\n", extra: Self.linearConfig(fake)) { server in
+            try await withServer(sessions: "  fix:\n    repo: app\n    linear: ENG-1\n", extra: Self.linearConfig(fake))
+            { server in
                 try await server.test { client in
                     let list = try await client.execute(uri: "/api/linear/issues?state=open", method: .get)
                     #expect(list.status == .ok, "\(list.text)")
@@ -57,9 +62,12 @@ struct IntegrationRoutesTests {
                     let added = try await client.execute(
                         uri: "/api/linear/issues/ENG-1/comments", method: .post, headers: server.json,
                         body: #"{"body":"Done in main"}"#.buffer)
-                    #expect(added.status == .created && (added.object["comment"] as? [String: Any])?["body"] as? String == "Done in main")
+                    #expect(
+                        added.status == .created
+                            && (added.object["comment"] as? [String: Any])?["body"] as? String == "Done in main")
                     let empty = try await client.execute(
-                        uri: "/api/linear/issues/ENG-1/comments", method: .post, headers: server.json, body: #"{"body":" "}"#.buffer)
+                        uri: "/api/linear/issues/ENG-1/comments", method: .post, headers: server.json,
+                        body: #"{"body":" "}"#.buffer)
                     #expect(empty.status == .badRequest && empty.errorCode == "invalid_body")
 
                     let states = try await client.execute(uri: "/api/linear/states?issue=ENG-1", method: .get)
@@ -70,13 +78,17 @@ struct IntegrationRoutesTests {
                     let moved = try await client.execute(
                         uri: "/api/linear/issues/ENG-2/state", method: .post, headers: server.json,
                         body: #"{"state":"in progress"}"#.buffer)
-                    #expect(((moved.object["issue"] as? [String: Any])?["state"] as? [String: Any])?["name"] as? String == "In Progress")
+                    #expect(
+                        ((moved.object["issue"] as? [String: Any])?["state"] as? [String: Any])?["name"] as? String
+                            == "In Progress")
                     let badState = try await client.execute(
-                        uri: "/api/linear/issues/ENG-2/state", method: .post, headers: server.json, body: #"{"state":"Shipped"}"#.buffer)
+                        uri: "/api/linear/issues/ENG-2/state", method: .post, headers: server.json,
+                        body: #"{"state":"Shipped"}"#.buffer)
                     #expect(badState.status == .notFound)
 
                     let noTeam = try await client.execute(
-                        uri: "/api/linear/issues", method: .post, headers: server.json, body: #"{"title":"New"}"#.buffer)
+                        uri: "/api/linear/issues", method: .post, headers: server.json, body: #"{"title":"New"}"#.buffer
+                    )
                     #expect(noTeam.status == .badRequest && noTeam.errorCode == "team_required")
                     let created = try await client.execute(
                         uri: "/api/linear/issues", method: .post, headers: server.json,
@@ -85,7 +97,9 @@ struct IntegrationRoutesTests {
                     #expect((created.object["issue"] as? [String: Any])?["identifier"] as? String == "ENG-4")
 
                     let sessions = try await client.execute(uri: "/api/sessions", method: .get)
-                    let fix = (sessions.object["sessions"] as? [[String: Any]])?.first { $0["name"] as? String == "fix" }
+                    let fix = (sessions.object["sessions"] as? [[String: Any]])?.first {
+                        $0["name"] as? String == "fix"
+                    }
                     #expect(fix?["linearTitle"] as? String == "Fix the login page")
                 }
             }
@@ -111,7 +125,10 @@ struct IntegrationRoutesTests {
                     fake.failNext(.malformed)
                     let garbage = try await client.execute(uri: "/api/linear/issues?query=garbage", method: .get)
                     #expect(garbage.status == .badGateway && garbage.errorCode == "linear_bad_response")
-                    for uri in ["/api/linear/issues?state=soon", "/api/linear/issues?first=0", "/api/linear/issues?assignee=bob"] {
+                    for uri in [
+                        "/api/linear/issues?state=soon", "/api/linear/issues?first=0",
+                        "/api/linear/issues?assignee=bob",
+                    ] {
                         let bad = try await client.execute(uri: uri, method: .get)
                         #expect(bad.status == .badRequest && bad.errorCode == "invalid_query", "\(uri)")
                     }
@@ -125,7 +142,8 @@ struct IntegrationRoutesTests {
         try await FakeClaudeUsageServer.with { fake in
             try await withTemporaryDirectory { dir in
                 let credentials = try FakeClaudeUsageServer.writeCredentials(in: dir)
-                let extra = "integrations:\n  claude:\n    baseURL: \(fake.baseURL)\n    credentialsFile: \(credentials)\n"
+                let extra =
+                    "integrations:\n  claude:\n    baseURL: \(fake.baseURL)\n    credentialsFile: \(credentials)\n"
                 try await withServer(extra: extra) { server in
                     try await server.test { client in
                         let usage = try await client.execute(uri: "/api/claude-usage", method: .get)
@@ -135,11 +153,13 @@ struct IntegrationRoutesTests {
                         #expect(!usage.text.contains(fake.token))
                     }
                 }
-                let none = "integrations:\n  claude:\n    baseURL: \(fake.baseURL)\n    credentialsFile: \(dir.path)/none.json\n"
+                let none =
+                    "integrations:\n  claude:\n    baseURL: \(fake.baseURL)\n    credentialsFile: \(dir.path)/none.json\n"
                 try await withServer(extra: none) { server in
                     try await server.test { client in
                         let missing = try await client.execute(uri: "/api/claude-usage", method: .get)
-                        #expect(missing.status == .serviceUnavailable && missing.errorCode == "claude_credentials_missing")
+                        #expect(
+                            missing.status == .serviceUnavailable && missing.errorCode == "claude_credentials_missing")
                     }
                 }
             }
@@ -153,11 +173,13 @@ struct IntegrationRoutesTests {
             try await withServer(sessions: sessions) { server in
                 let workspace = try ConfigLoader().load(file: server.world.configFile.path)
                 let alpha = try #require(workspace.resolvedSessions().first)
-                let folder = ClaudeHome(configDirectory: claudeDir.path, globalConfigFile: "").projectFolder(for: alpha.worktreePath)
+                let folder = ClaudeHome(configDirectory: claudeDir.path, globalConfigFile: "").projectFolder(
+                    for: alpha.worktreePath)
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 for file in ["alpha-1.jsonl", "alpha-2-resumed.jsonl"] {
                     try FileManager.default.copyItem(
-                        atPath: fixturesDirectory.appendingPathComponent("usage/\(file)").path, toPath: folder + "/" + file)
+                        atPath: fixturesDirectory.appendingPathComponent("usage/\(file)").path,
+                        toPath: folder + "/" + file)
                 }
                 try await server.test { client in
                     let bySession = try await client.execute(uri: "/api/usage", method: .get)

@@ -43,13 +43,16 @@ struct IntegrationsCLITests {
         try await withTemporaryDirectory { claudeDir in
             try await withCSMWorld { world in
                 try world.writeConfig(
-                    world.config(sessions: "  alpha:\n    repo: app\n    env:\n      CLAUDE_CONFIG_DIR: \(claudeDir.path)\n"))
+                    world.config(
+                        sessions: "  alpha:\n    repo: app\n    env:\n      CLAUDE_CONFIG_DIR: \(claudeDir.path)\n"))
                 let worktree = world.worktreeBase.appendingPathComponent("e2e/alpha").path
-                let folder = ClaudeHome(configDirectory: claudeDir.path, globalConfigFile: "").projectFolder(for: worktree)
+                let folder = ClaudeHome(configDirectory: claudeDir.path, globalConfigFile: "").projectFolder(
+                    for: worktree)
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 for file in ["alpha-1.jsonl", "alpha-2-resumed.jsonl"] {
                     try FileManager.default.copyItem(
-                        atPath: fixturesDirectory.appendingPathComponent("usage/\(file)").path, toPath: folder + "/" + file)
+                        atPath: fixturesDirectory.appendingPathComponent("usage/\(file)").path,
+                        toPath: folder + "/" + file)
                 }
                 let table = try await world.csm("usage")
                 #expect(table.status == 0, "\(table.combined)")

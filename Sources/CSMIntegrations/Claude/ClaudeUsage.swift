@@ -60,7 +60,10 @@ public struct ClaudeUsage: Sendable, Equatable, Codable {
     public var plan: String
     public var fetchedAt: Date
 
-    public init(session: UsageWindow, weekly: UsageWindow, sonnet: UsageWindow?, opus: UsageWindow?, plan: String, fetchedAt: Date) {
+    public init(
+        session: UsageWindow, weekly: UsageWindow, sonnet: UsageWindow?, opus: UsageWindow?, plan: String,
+        fetchedAt: Date
+    ) {
         self.session = session
         self.weekly = weekly
         self.sonnet = sonnet

@@ -37,7 +37,8 @@ public actor CachingLinearService: LinearService {
     public func viewer() async throws -> LinearUser { try await cached("viewer") { try await base.viewer() } }
 
     public func issues(_ query: IssueQuery) async throws -> IssuePage {
-        let key = "issues:\(query.text ?? "")|\(query.state ?? "")|\(query.team ?? "")|\(query.assignedToMe)|\(query.first)|\(query.after ?? "")"
+        let key =
+            "issues:\(query.text ?? "")|\(query.state ?? "")|\(query.team ?? "")|\(query.assignedToMe)|\(query.first)|\(query.after ?? "")"
         return try await cached(key) { try await base.issues(query) }
     }
 

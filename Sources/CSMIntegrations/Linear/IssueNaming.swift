@@ -1,5 +1,5 @@
-import Foundation
 import CSMModel
+import Foundation
 
 /// Session names and initial prompts derived from an issue (`csm create --linear ENG-123`).
 public enum IssueNaming {

@@ -18,7 +18,8 @@ public struct LinearClient: LinearService {
     private let logger = Logger(label: "csm.integrations")
 
     public init(
-        apiKey: String, endpoint: String = LinearClient.defaultEndpoint, transport: any HTTPTransport = AsyncHTTPTransport(),
+        apiKey: String, endpoint: String = LinearClient.defaultEndpoint,
+        transport: any HTTPTransport = AsyncHTTPTransport(),
         timeout: Duration = .seconds(15)
     ) {
         self.apiKey = apiKey
@@ -29,12 +30,15 @@ public struct LinearClient: LinearService {
 
     /// Runs one GraphQL operation and returns its `data`.
     public func execute(_ document: String, variables: [String: JSONValue] = [:]) async throws -> JSONValue {
-        let body = try JSONEncoder().encode(JSONValue.object(["query": .string(document), "variables": .object(variables)]))
+        let body = try JSONEncoder().encode(
+            JSONValue.object(["query": .string(document), "variables": .object(variables)]))
         let answer: HTTPAnswer
         do {
             answer = try await transport.send(
                 method: "POST", url: endpoint,
-                headers: [("Content-Type", "application/json"), ("Accept", "application/json"), ("Authorization", apiKey)],
+                headers: [
+                    ("Content-Type", "application/json"), ("Accept", "application/json"), ("Authorization", apiKey),
+                ],
                 body: body, timeout: timeout)
         } catch {
             logger.warning("Linear unreachable", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
@@ -51,7 +55,9 @@ public struct LinearClient: LinearService {
             throw LinearError.rateLimited(retryAfter: retryAfter(answer))
         }
         if answer.status == 401 || answer.status == 403
-            || errors.contains(where: { ["AUTHENTICATION_ERROR", "FORBIDDEN"].contains($0["extensions"]?["code"]?.stringValue ?? "") })
+            || errors.contains(where: {
+                ["AUTHENTICATION_ERROR", "FORBIDDEN"].contains($0["extensions"]?["code"]?.stringValue ?? "")
+            })
         {
             throw LinearError.authenticationFailed(
                 message: errors.first?["message"]?.stringValue ?? "HTTP \(answer.status)")
@@ -198,7 +204,8 @@ public struct LinearClient: LinearService {
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: Keys.self)
             team = LinearTeam(
-                id: try container.decode(String.self, forKey: .id), key: try container.decode(String.self, forKey: .key),
+                id: try container.decode(String.self, forKey: .id),
+                key: try container.decode(String.self, forKey: .key),
                 name: try container.decode(String.self, forKey: .name),
                 labels: try container.decodeIfPresent(LinearLabel.Connection.self, forKey: .labels)?.nodes ?? [])
         }

@@ -258,7 +258,9 @@ public struct LinearState: Sendable, Equatable, Codable {
     public var position: Double
     public var team: LinearTeam?
 
-    public init(id: String, name: String, type: String, color: String? = nil, position: Double = 0, team: LinearTeam? = nil) {
+    public init(
+        id: String, name: String, type: String, color: String? = nil, position: Double = 0, team: LinearTeam? = nil
+    ) {
         self.id = id
         self.name = name
         self.type = type
@@ -281,7 +283,9 @@ public struct LinearState: Sendable, Equatable, Codable {
     public static func sorted(_ states: [LinearState]) -> [LinearState] {
         func rank(_ type: String) -> Int { LinearStateRef.workflowOrder.firstIndex(of: type) ?? 99 }
         return states.sorted {
-            ($0.team?.key ?? "", rank($0.type), $0.position, $0.name) < ($1.team?.key ?? "", rank($1.type), $1.position, $1.name)
+            ($0.team?.key ?? "", rank($0.type), $0.position, $0.name) < (
+                $1.team?.key ?? "", rank($1.type), $1.position, $1.name
+            )
         }
     }
 }
@@ -344,7 +348,9 @@ public struct IssuePage: Sendable, Equatable {
         func rank(_ state: LinearStateRef?) -> Int {
             state.flatMap { LinearStateRef.typeOrder.firstIndex(of: $0.type) } ?? LinearStateRef.typeOrder.count
         }
-        let keys = order.enumerated().sorted { (rank(byKey[$0.element]!.0), $0.offset) < (rank(byKey[$1.element]!.0), $1.offset) }
+        let keys = order.enumerated().sorted {
+            (rank(byKey[$0.element]!.0), $0.offset) < (rank(byKey[$1.element]!.0), $1.offset)
+        }
         return keys.map { (byKey[$0.element]!.0, byKey[$0.element]!.1) }
     }
 }

@@ -140,7 +140,9 @@ public struct UsageLedger: Sendable {
 
     /// Every `*.jsonl` file in `folder` (Claude Code's project folder of one worktree).
     public mutating func add(folder: String, session: String) {
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".jsonl") }
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
+            $0.hasSuffix(".jsonl")
+        }
         for file in files.sorted() { add(file: folder + "/" + file, session: session) }
     }
 

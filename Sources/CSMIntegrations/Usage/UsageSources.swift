@@ -16,7 +16,8 @@ public enum UsageSources {
         var seen = Set<String>()
         for session in workspace.resolvedSessions() where session.host == HostSpec.localName {
             let env = environment.merging(session.agent.env) { _, new in new }.merging(session.env) { _, new in new }
-            let folder = ClaudeHome(environment: env, fallbackHome: NSHomeDirectory()).projectFolder(for: session.worktreePath)
+            let folder = ClaudeHome(environment: env, fallbackHome: NSHomeDirectory()).projectFolder(
+                for: session.worktreePath)
             if seen.insert(folder).inserted { out.append((session.name, folder)) }
         }
         let home = ClaudeHome(environment: environment, fallbackHome: NSHomeDirectory())

@@ -39,7 +39,8 @@ struct LinearController {
     static func apiError(_ error: LinearError) -> APIError {
         switch error {
         case .notConfigured: APIError(.serviceUnavailable, error.code, error.description)
-        case .authenticationFailed, .graphQL, .unreachable, .badResponse: APIError(.badGateway, error.code, error.description)
+        case .authenticationFailed, .graphQL, .unreachable, .badResponse:
+            APIError(.badGateway, error.code, error.description)
         case .notFound: APIError(.notFound, error.code, error.description)
         case .teamRequired: APIError(.badRequest, error.code, error.description)
         case .rateLimited(let retryAfter):

@@ -18,7 +18,10 @@ public final class FakeClaudeUsageServer: Sendable {
     public let token: String
     private let state: Locked<(body: [String: any Sendable], failures: [Failure], requests: Int)>
 
-    init(baseURL: String, token: String, state: Locked<(body: [String: any Sendable], failures: [Failure], requests: Int)>) {
+    init(
+        baseURL: String, token: String,
+        state: Locked<(body: [String: any Sendable], failures: [Failure], requests: Int)>
+    ) {
         self.baseURL = baseURL
         self.token = token
         self.state = state
@@ -51,7 +54,8 @@ public final class FakeClaudeUsageServer: Sendable {
 
     /// Starts the fake for the length of `body`.
     public static func with<T>(
-        token: String = "sk-ant-oat-test", usage: [String: any Sendable] = usageBody(
+        token: String = "sk-ant-oat-test",
+        usage: [String: any Sendable] = usageBody(
             session: 42, sessionResetsIn: 2.5 * 3600, weekly: 30, weeklyResetsIn: 3.5 * 86400, sonnet: 10),
         _ body: (FakeClaudeUsageServer) async throws -> T
     ) async throws -> T {
@@ -65,12 +69,15 @@ public final class FakeClaudeUsageServer: Sendable {
             guard request.headers[.authorization] == "Bearer \(token)",
                 request.headers[.init("anthropic-beta")!] == "oauth-2025-04-20"
             else {
-                return .json(["error": ["type": "authentication_error", "message": "invalid token"]], status: .unauthorized)
+                return .json(
+                    ["error": ["type": "authentication_error", "message": "invalid token"]], status: .unauthorized)
             }
             switch failure {
             case .unauthorized?: return .json(["error": ["type": "authentication_error"]], status: .unauthorized)
             case .rateLimited(let seconds)?:
-                return .json(["error": ["type": "rate_limit_error"]], status: .tooManyRequests, headers: [.retryAfter: "\(seconds)"])
+                return .json(
+                    ["error": ["type": "rate_limit_error"]], status: .tooManyRequests,
+                    headers: [.retryAfter: "\(seconds)"])
             case .serverError?: return .text("upstream failed", status: .internalServerError)
             case .malformed?: return .text("<html>maintenance</html>", status: .ok)
             case nil: return .json(answer)
@@ -82,11 +89,15 @@ public final class FakeClaudeUsageServer: Sendable {
     }
 
     /// Writes a Claude Code credentials file holding `token` (expiring in a day) and returns its path.
-    public static func writeCredentials(token: String = "sk-ant-oat-test", in directory: URL, subscription: String = "max") throws -> String {
+    public static func writeCredentials(
+        token: String = "sk-ant-oat-test", in directory: URL, subscription: String = "max"
+    ) throws -> String {
         let path = directory.appendingPathComponent(".credentials.json").path
         let expires = (Date().timeIntervalSince1970 + 86400) * 1000
         let json: [String: Any] = [
-            "claudeAiOauth": ["accessToken": token, "refreshToken": "r", "expiresAt": expires, "subscriptionType": subscription]
+            "claudeAiOauth": [
+                "accessToken": token, "refreshToken": "r", "expiresAt": expires, "subscriptionType": subscription,
+            ]
         ]
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))
         return path

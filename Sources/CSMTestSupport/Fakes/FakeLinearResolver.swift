@@ -9,7 +9,9 @@ enum FakeLinearResolver {
         var code: String
     }
 
-    static func answer(_ operation: String, variables: [String: Any], store: inout FakeLinearStore) throws -> [String: Any] {
+    static func answer(_ operation: String, variables: [String: Any], store: inout FakeLinearStore) throws -> [String:
+        Any]
+    {
         switch operation {
         case "Viewer": return ["viewer": user(store.viewer)]
         case "MyIssues":
@@ -18,7 +20,9 @@ enum FakeLinearResolver {
             return ["viewer": ["assignedIssues": page(store, filter: filter, term: nil, variables: variables)]]
         case "SearchIssues":
             let filter = variables["filter"] as? [String: Any] ?? [:]
-            return ["searchIssues": page(store, filter: filter, term: variables["term"] as? String, variables: variables)]
+            return [
+                "searchIssues": page(store, filter: filter, term: variables["term"] as? String, variables: variables)
+            ]
         case "Issue":
             return ["issue": issueJSON(try find(store, variables["id"] as? String ?? ""), store)]
         case "IssueComments":
@@ -26,7 +30,9 @@ enum FakeLinearResolver {
             let comments = store.comments.filter { $0.issueID == target.id }.map { comment($0, store) }
             return ["issue": ["comments": ["nodes": comments]]]
         case "WorkflowStates":
-            let teamID = (((variables["filter"] as? [String: Any])?["team"] as? [String: Any])?["id"] as? [String: Any])?["eq"] as? String
+            let teamID =
+                (((variables["filter"] as? [String: Any])?["team"] as? [String: Any])?["id"] as? [String: Any])?["eq"]
+                as? String
             let states = store.states.filter { teamID == nil || $0.teamID == teamID }
             return ["workflowStates": ["nodes": states.map { state($0, store) }]]
         case "Teams":
@@ -34,7 +40,8 @@ enum FakeLinearResolver {
                 "teams": [
                     "nodes": store.teams.map { team in
                         team_(team).merging(
-                            ["labels": ["nodes": store.labels.filter { $0.teamID == team.id }.map(label)]]) { a, _ in a }
+                            ["labels": ["nodes": store.labels.filter { $0.teamID == team.id }.map(label)]]) { a, _ in a
+                            }
                     }
                 ]
             ]
@@ -43,7 +50,8 @@ enum FakeLinearResolver {
             guard let title = input["title"] as? String, !title.isEmpty else {
                 throw Failure(message: "Argument Validation Error: title should not be empty", code: "INVALID_INPUT")
             }
-            guard let teamID = input["teamId"] as? String, let team = store.teams.first(where: { $0.id == teamID }) else {
+            guard let teamID = input["teamId"] as? String, let team = store.teams.first(where: { $0.id == teamID })
+            else {
                 throw Failure(message: "Entity not found: Team", code: "INVALID_INPUT")
             }
             let number = store.issues.filter { $0.teamID == teamID }.count + 1
@@ -76,18 +84,22 @@ enum FakeLinearResolver {
             store.comments.append(new)
             return ["commentCreate": ["success": true, "comment": comment(new, store)]]
         default:
-            throw Failure(message: "Cannot query operation '\(operation)' on this fake", code: "GRAPHQL_VALIDATION_FAILED")
+            throw Failure(
+                message: "Cannot query operation '\(operation)' on this fake", code: "GRAPHQL_VALIDATION_FAILED")
         }
     }
 
     static func find(_ store: FakeLinearStore, _ id: String) throws -> FakeLinearStore.Issue {
-        guard let issue = store.issues.first(where: { $0.id == id || $0.identifier.lowercased() == id.lowercased() }) else {
+        guard let issue = store.issues.first(where: { $0.id == id || $0.identifier.lowercased() == id.lowercased() })
+        else {
             throw Failure(message: "Entity not found: Issue - Could not find referenced Issue.", code: "INVALID_INPUT")
         }
         return issue
     }
 
-    static func page(_ store: FakeLinearStore, filter: [String: Any], term: String?, variables: [String: Any]) -> [String: Any] {
+    static func page(_ store: FakeLinearStore, filter: [String: Any], term: String?, variables: [String: Any])
+        -> [String: Any]
+    {
         var issues = store.issues.sorted { $0.updatedAt > $1.updatedAt }
         if let term, !term.isEmpty {
             let lowered = term.lowercased()
@@ -126,16 +138,21 @@ enum FakeLinearResolver {
         let priorityLabels = ["No priority", "Urgent", "High", "Medium", "Low"]
         return [
             "id": issue.id, "identifier": issue.identifier, "title": issue.title,
-            "url": "https://linear.app/test/issue/\(issue.identifier)", "description": issue.description as Any? ?? NSNull(),
+            "url": "https://linear.app/test/issue/\(issue.identifier)",
+            "description": issue.description as Any? ?? NSNull(),
             "priority": issue.priority, "priorityLabel": priorityLabels[min(max(issue.priority, 0), 4)],
             "createdAt": issue.createdAt, "updatedAt": issue.updatedAt,
-            "state": ["id": stateValue.id, "name": stateValue.name, "type": stateValue.type, "color": stateValue.color],
+            "state": [
+                "id": stateValue.id, "name": stateValue.name, "type": stateValue.type, "color": stateValue.color,
+            ],
             "team": team_(team), "assignee": assignee.map(user) as Any? ?? NSNull(),
             "labels": ["nodes": store.labels.filter { issue.labelIDs.contains($0.id) }.map(label)],
         ]
     }
 
-    static func team_(_ team: FakeLinearStore.Team) -> [String: Any] { ["id": team.id, "key": team.key, "name": team.name] }
+    static func team_(_ team: FakeLinearStore.Team) -> [String: Any] {
+        ["id": team.id, "key": team.key, "name": team.name]
+    }
     static func user(_ user: FakeLinearStore.User) -> [String: Any] {
         ["id": user.id, "name": user.name, "displayName": user.displayName]
     }

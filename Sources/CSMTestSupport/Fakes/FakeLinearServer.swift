@@ -31,7 +31,10 @@ public final class FakeLinearServer: Sendable {
     public let apiKey: String
     let state: Locked<(store: FakeLinearStore, failures: [Failure], requests: [Recorded])>
 
-    init(endpoint: String, apiKey: String, state: Locked<(store: FakeLinearStore, failures: [Failure], requests: [Recorded])>) {
+    init(
+        endpoint: String, apiKey: String,
+        state: Locked<(store: FakeLinearStore, failures: [Failure], requests: [Recorded])>
+    ) {
         self.endpoint = endpoint
         self.apiKey = apiKey
         self.state = state
@@ -63,9 +66,11 @@ public final class FakeLinearServer: Sendable {
             let operation = Self.operationName(query)
             let authorization = request.headers[.authorization]
             let variablesText = String(
-                decoding: (try? JSONSerialization.data(withJSONObject: variables, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+                decoding: (try? JSONSerialization.data(withJSONObject: variables, options: [.sortedKeys])) ?? Data(),
+                as: UTF8.self)
             let failure: Failure? = state.withLock {
-                $0.requests.append(Recorded(operation: operation, variables: variablesText, authorization: authorization))
+                $0.requests.append(
+                    Recorded(operation: operation, variables: variablesText, authorization: authorization))
                 return $0.failures.isEmpty ? nil : $0.failures.removeFirst()
             }
             switch failure {
@@ -79,9 +84,12 @@ public final class FakeLinearServer: Sendable {
                     ["errors": [["message": "Rate limit exceeded", "extensions": ["code": "RATELIMITED"]]]],
                     status: .badRequest, headers: [.init("X-RateLimit-Requests-Reset")!: "\(reset)"])
             case .unauthorized?:
-                return .json(["errors": [["message": "Authentication required, not authenticated"]]], status: .unauthorized)
+                return .json(
+                    ["errors": [["message": "Authentication required, not authenticated"]]], status: .unauthorized)
             case .graphQLError(let message)?:
-                return .json(["errors": [["message": message, "extensions": ["code": "INVALID_INPUT"]]], "data": NSNull()])
+                return .json([
+                    "errors": [["message": message, "extensions": ["code": "INVALID_INPUT"]]], "data": NSNull(),
+                ])
             case .malformed?: return .text("<html>502 Bad Gateway</html>", status: .ok)
             case .serverError?: return .text("internal error", status: .internalServerError)
             case nil: break

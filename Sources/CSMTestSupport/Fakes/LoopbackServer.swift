@@ -47,7 +47,9 @@ extension Response {
 
     /// A plain-text answer.
     static func text(_ text: String, status: HTTPResponse.Status) -> Response {
-        Response(status: status, headers: [.contentType: "text/html"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        Response(
+            status: status, headers: [.contentType: "text/html"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }
 
