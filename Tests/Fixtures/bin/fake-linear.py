@@ -11,7 +11,7 @@ Then set integrations.linear.endpoint to http://127.0.0.1:PORT/graphql and apiKe
 lin_test_key). POST /fail with {"kind": "ratelimit"|"unauthorized"|"graphql"|"malformed", "retryAfter": 5}
 makes the next request fail that way.
 """
-import argparse, datetime, json, re, threading
+import argparse, datetime, json, re, signal, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 TEAMS = [{"id": "team-eng", "key": "ENG", "name": "Engineering"}, {"id": "team-ops", "key": "OPS", "name": "Operations"}]
@@ -144,6 +144,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(200, {"errors": [{"message": str(error)}], "data": None})
 
 if __name__ == "__main__":
+    # A parent that ignores SIGTERM (as a Swift test process may) passes that on; stop on it regardless.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0); parser.add_argument("--key", default="lin_test_key")
     args = parser.parse_args(); KEY = args.key
