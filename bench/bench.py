@@ -577,8 +577,9 @@ def build_rows(results):
 
 
 def markdown(results, meta, rows):
+    command = {"smoke": "make bench-smoke", "quick": "bench/bench.py --quick", "full": "make bench"}[meta.get("mode", "full")]
     out = ["# Benchmarks", "",
-           f"One real run of `make bench{' -smoke' if meta['smoke'] else ''}` "
+           f"One real run of `{command}` "
            f"({meta['startedAt']}, {meta['durationSeconds']:.0f} s), on {meta['machine']}. Raw figures: "
            f"[`{meta['jsonPath']}`]({meta['jsonPath']}). How the scenarios are built and measured: "
            "[bench/README.md](bench/README.md).", ""]
@@ -643,6 +644,7 @@ def main():
                        "startup": 10, "scaling_plan": 3, "scaling_apply": 1})
     started = time.time()
     meta = {"startedAt": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "smoke": smoke,
+            "mode": "smoke" if smoke else "quick" if args.quick else "full",
             "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores",
             "loadBefore": machine_load(), "rounds": rounds, "jsonPath": os.path.relpath(args.json), "notes": []}
     root = tempfile.mkdtemp(prefix="csm-bench-")

@@ -38,6 +38,7 @@ actor GatedBatchTmux: TmuxDriver {
 
 @Suite("tmux creations batched while one is in flight")
 struct TmuxCreationBatcherTests {
+    // Generous waits: in the full parallel suite the cooperative pool can be busy for many seconds.
     func request(_ name: String) -> TmuxSessionRequest {
         TmuxSessionRequest(name: name, workingDirectory: "/", windows: [TmuxWindow(name: "w", command: nil)], environment: [:], options: [:])
     }
@@ -51,7 +52,7 @@ struct TmuxCreationBatcherTests {
                 try await batcher.create(request("s0"))
                 return ("s0", true)
             }
-            #expect(await eventually { await tmux.isHolding })
+            #expect(await eventually(timeout: .seconds(120)) { await tmux.isHolding })
             for name in ["s1", "s2", "s3", "s4"] {
                 group.addTask {
                     do {
@@ -62,7 +63,7 @@ struct TmuxCreationBatcherTests {
                     }
                 }
             }
-            #expect(await eventually { await batcher.pendingCount == 4 })
+            #expect(await eventually(timeout: .seconds(120)) { await batcher.pendingCount == 4 })
             await tmux.release()
             var outcomes: [String: Bool] = [:]
             for try await (name, ok) in group { outcomes[name] = ok }
