@@ -17,6 +17,8 @@ public func buildRouter(_ dependencies: ServerDependencies, options: ServerOptio
     let registrar = RouteRegistrar(router: router, table: table)
     let service = WorkspaceService(dependencies)
     SystemController(dependencies: dependencies, options: options).register(registrar)
+    DashboardController(options: options).register(registrar)
+    TokenController(options: options, listen: options.listen).register(registrar)
     SessionsController(service: service, dependencies: dependencies).register(registrar)
     EventsController(service: service, dependencies: dependencies).register(registrar)
     ConfigController(service: service).register(registrar)

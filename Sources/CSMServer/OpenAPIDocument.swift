@@ -61,7 +61,7 @@ enum OpenAPIDocument {
         [
             Operation(
                 method: "get", path: "/",
-                summary: "Placeholder page; with ?login=CODE sets the login cookie and redirects to /",
+                summary: "The web dashboard; with ?login=CODE sets the login cookie and redirects to /",
                 body: nil, responses: [200: "HTML page", 303: "cookie set", 401: "login code used or invalid"],
                 parameters: [["name": "login", "in": "query", "required": false, "schema": ["type": "string"]]],
                 success: ["type": "string"], successType: "text/html"),
@@ -81,7 +81,8 @@ enum OpenAPIDocument {
                     "properties": [
                         "name": ["type": "string"], "repo": ["type": "string"], "host": ["type": "string"],
                         "branch": ["type": "string"], "prompt": ["type": "string"], "model": ["type": "string"],
-                        "linear": ["type": "string"],
+                        "linear": ["type": "string"], "base": ["type": "string"],
+                        "effort": ["type": "string", "enum": ["low", "medium", "high", "xhigh", "max"]],
                     ],
                 ],
                 responses: [
@@ -235,7 +236,7 @@ enum OpenAPIDocument {
 
     static var document: [String: Any] {
         var paths: [String: [String: Any]] = [:]
-        for operation in operations + lifecycleOperations {
+        for operation in operations + lifecycleOperations + dashboardOperations {
             var responses: [String: Any] = [:]
             for (status, description) in operation.responses {
                 var response: [String: Any] = ["description": description]
