@@ -86,7 +86,7 @@ class World:
             lines.append("    repo: app")
             for key, value in fields.items():
                 lines.append("    %s: %s" % (key, json.dumps(value)))
-        lines += ["server:", "  reconcile:", "    interval: 2s", "integrations:", "  linear:", "    apiKey: lin_test_key",
+        lines += ["server:", "  reconcile:", "    interval: 1h", "integrations:", "  linear:", "    apiKey: lin_test_key",
                   "    endpoint: " + self.linear.endpoint]
         if HAS_INTEGRATIONS:
             lines[-1:-1] = []

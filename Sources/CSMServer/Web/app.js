@@ -281,6 +281,8 @@ async function start() {
       if (wasLost && state === 'live') store.refresh();
     },
   });
+  // Lets a test (or a curious user in the console) see the lost-connection path without killing the server.
+  document.addEventListener('csm:drop-stream', () => bus.stream.drop());
   await store.refresh();
   route();
   loadUsage();

@@ -6,7 +6,7 @@ import { h, mount, icon, iconButton, button, statusBadge, statusLabel, STATUSES,
   confirmDialog, modal, empty, errorBox } from './ui.js';
 
 const prefs = {
-  get view() { return localStorage.getItem('csm.view') || 'table'; },
+  get view() { return localStorage.getItem('csm.view') || (matchMedia('(max-width: 700px)').matches ? 'cards' : 'table'); },
   set view(v) { localStorage.setItem('csm.view', v); },
   get favorites() { return localStorage.getItem('csm.favs') === '1'; },
   set favorites(v) { localStorage.setItem('csm.favs', v ? '1' : '0'); },

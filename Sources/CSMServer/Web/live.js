@@ -45,6 +45,15 @@ export class LiveStream {
     };
   }
 
+  /** Drops the connection as a network failure would, and resumes after `ms` (the lost banner's path). */
+  drop(ms = 2000) {
+    if (this.source) this.source.close();
+    this.onState('lost');
+    clearTimeout(this.timer);
+    this.attempt += 1;
+    this.timer = setTimeout(() => this.connect(), ms);
+  }
+
   close() {
     this.closed = true;
     clearTimeout(this.timer);
