@@ -52,6 +52,29 @@ class DashboardTests(unittest.TestCase):
             cls.driver.quit()
         cls.world.stop()
 
+    def tearDown(self):
+        # A failed test leaves its screenshot, the page's text and the browser log for the report.
+        outcome = getattr(self, "_outcome", None)
+        failed = outcome is not None and any(error for _, error in getattr(outcome, "errors", []) or []) \
+            or (outcome is not None and getattr(outcome, "result", None) is not None
+                and any(test is self for test, _ in outcome.result.failures + outcome.result.errors))
+        if failed:
+            folder = os.path.join(ROOT, ".artifacts", "failures")
+            os.makedirs(folder, exist_ok=True)
+            self.driver.save_screenshot(os.path.join(folder, self._testMethodName + ".png"))
+            with open(os.path.join(folder, self._testMethodName + ".txt"), "w") as f:
+                f.write(self.driver.current_url + "\n\n")
+                f.write(self.driver.execute_script("return document.body.innerText") or "")
+                f.write("\n\n" + json.dumps(self.driver.get_log("browser"), indent=1))
+                f.write("\n\nserver:\n" + "".join(self.world.output[-80:]))
+                probe = self.driver.execute_async_script("""
+                    const done = arguments[arguments.length - 1];
+                    const t0 = performance.now();
+                    const timer = setTimeout(() => done('fetch /api/health still pending after 5 s'), 5000);
+                    fetch('/api/health').then(r => { clearTimeout(timer); done('fetch ok ' + r.status + ' in ' + (performance.now() - t0)); });""")
+                f.write("\n\nprobe: " + probe + "\nresources: " + json.dumps(self.driver.execute_script(
+                    "return performance.getEntriesByType('resource').map(e => [e.name, Math.round(e.duration), e.responseEnd])")))
+
     def setUp(self):
         # Filters, tabs and views are remembered per browser; every test starts from the defaults.
         self.driver.execute_script("sessionStorage.clear(); localStorage.clear()")

@@ -271,7 +271,7 @@ async function start() {
     if (event.type === 'reconcile.pass') loadUsage();
   });
   const { LiveStream } = await import('./live.js');
-  bus.stream = new LiveStream('/api/events', {
+  bus.stream = new LiveStream({}, {
     lastEventId,
     onEvent: (event) => { for (const fn of bus.listeners) { try { fn(event); } catch (e) { console.error(e); } } },
     onState: (state) => {
@@ -283,6 +283,9 @@ async function start() {
   });
   // Lets a test (or a curious user in the console) see the lost-connection path without killing the server.
   document.addEventListener('csm:drop-stream', () => bus.stream.drop());
+  // A page kept in the back/forward cache must not hold its sockets; coming back reloads it.
+  window.addEventListener('pagehide', () => { if (cleanup) { try { cleanup(); } catch { /* leaving anyway */ } cleanup = null; } bus.stream.close(); });
+  window.addEventListener('pageshow', (event) => { if (event.persisted) location.reload(); });
   await store.refresh();
   route();
   loadUsage();

@@ -1,12 +1,15 @@
-// One Server-Sent Events stream for the whole dashboard (GET /api/events), resumed from the last event id
-// after a drop, and per-session streams for the session page. Listeners get parsed events.
+// The live event streams, over the server's WebSocket (GET /api/ws): one for the whole dashboard and one
+// per open session page (?session=NAME). WebSockets rather than EventSource because a browser allows only
+// six HTTP/1.1 connections per server, which a few tabs of open SSE streams would use up. A dropped
+// socket reconnects with backoff and resumes with ?lastEventId= the last id seen, so nothing is missed or
+// shown twice.
 
 const RETRY_MS = [500, 1000, 2000, 4000, 8000];
 
-/** A resumable EventSource. `onState` gets 'connecting' | 'live' | 'lost'. */
+/** A resumable event stream. `onState` gets 'connecting' | 'live' | 'lost'. */
 export class LiveStream {
-  constructor(url, { onEvent, onState, lastEventId } = {}) {
-    this.url = url;
+  constructor(params, { onEvent, onState, lastEventId } = {}) {
+    this.params = params || {};
     this.onEvent = onEvent || (() => {});
     this.onState = onState || (() => {});
     this.lastId = lastEventId ?? null;
@@ -18,12 +21,14 @@ export class LiveStream {
   connect() {
     if (this.closed) return;
     this.onState(this.attempt === 0 ? 'connecting' : 'lost');
-    const url = new URL(this.url, location.href);
+    const url = new URL('/api/ws', location.href);
+    url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    if (this.params.session) url.searchParams.set('session', this.params.session);
     if (this.lastId !== null) url.searchParams.set('lastEventId', String(this.lastId));
-    const source = new EventSource(url.toString());
-    this.source = source;
-    source.onopen = () => { this.attempt = 0; this.onState('live'); };
-    source.onmessage = (message) => {
+    const socket = new WebSocket(url.toString());
+    this.socket = socket;
+    socket.onopen = () => { this.attempt = 0; this.onState('live'); };
+    socket.onmessage = (message) => {
       let event;
       try { event = JSON.parse(message.data); } catch { return; }
       if (typeof event.id === 'number') {
@@ -32,32 +37,31 @@ export class LiveStream {
       }
       this.onEvent(event);
     };
-    source.onerror = () => {
-      // EventSource retries by itself while it can; we reconnect ourselves so the resume id is explicit
-      // (and so a server restart, which ends the stream, is retried with backoff).
-      source.close();
-      if (this.closed) return;
-      this.onState('lost');
-      const delay = RETRY_MS[Math.min(this.attempt, RETRY_MS.length - 1)];
-      this.attempt += 1;
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.connect(), delay);
+    socket.onclose = () => {
+      if (this.socket !== socket || this.closed) return;
+      this.retry(RETRY_MS[Math.min(this.attempt, RETRY_MS.length - 1)]);
     };
+  }
+
+  retry(ms) {
+    this.onState('lost');
+    this.attempt += 1;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.connect(), ms);
   }
 
   /** Drops the connection as a network failure would, and resumes after `ms` (the lost banner's path). */
   drop(ms = 2000) {
-    if (this.source) this.source.close();
-    this.onState('lost');
-    clearTimeout(this.timer);
-    this.attempt += 1;
-    this.timer = setTimeout(() => this.connect(), ms);
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) socket.close();
+    this.retry(ms);
   }
 
   close() {
     this.closed = true;
     clearTimeout(this.timer);
-    if (this.source) this.source.close();
+    if (this.socket) this.socket.close();
   }
 }
 
@@ -67,13 +71,6 @@ export const bus = {
   state: 'connecting',
   stateListeners: new Set(),
   stream: null,
-  start() {
-    if (this.stream) return;
-    this.stream = new LiveStream('/api/events', {
-      onEvent: (event) => { for (const fn of this.listeners) { try { fn(event); } catch (e) { console.error(e); } } },
-      onState: (state) => { this.state = state; for (const fn of this.stateListeners) fn(state); },
-    });
-  },
   on(fn) { this.listeners.add(fn); return () => this.listeners.delete(fn); },
   onState(fn) { this.stateListeners.add(fn); fn(this.state); return () => this.stateListeners.delete(fn); },
 };

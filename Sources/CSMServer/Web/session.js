@@ -256,7 +256,7 @@ export async function render(root, name) {
   }
 
   // ---- Live stream ----
-  const stream = new LiveStream(`/api/sessions/${enc(name)}/stream`, {
+  const stream = new LiveStream({ session: name }, {
     lastEventId: 0,
     onEvent: (event) => {
       log.handle(event);
