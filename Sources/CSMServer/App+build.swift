@@ -22,7 +22,7 @@ public func buildRouter(_ dependencies: ServerDependencies, options: ServerOptio
     SessionsController(service: service, dependencies: dependencies).register(registrar)
     EventsController(service: service, dependencies: dependencies).register(registrar)
     ConfigController(service: service).register(registrar)
-    ReconcileController(dependencies: dependencies).register(registrar)
+    ReconcileController(dependencies: dependencies, service: service).register(registrar)
     InventoryController(service: service).register(registrar)
     LifecycleController(service: service, dependencies: dependencies).register(registrar)
     HooksController(service: service, dependencies: dependencies).register(registrar)

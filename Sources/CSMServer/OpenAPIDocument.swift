@@ -225,9 +225,11 @@ enum OpenAPIDocument {
             Operation(method: "get", path: "/api/hosts", summary: "Declared hosts", body: nil, responses: [200: "ok"]),
             Operation(method: "get", path: "/api/repos", summary: "Declared repos", body: nil, responses: [200: "ok"]),
             Operation(
-                method: "get", path: "/api/plan", summary: "The latest reconcile pass and sessions backing off",
+                method: "get", path: "/api/plan",
+                summary: "The latest reconcile pass and sessions backing off; ?preview=true adds the plan of this moment",
                 body: nil,
-                responses: [200: "ok"]),
+                responses: [200: "ok", 503: "csm.yaml is invalid (preview)"],
+                parameters: [["name": "preview", "in": "query", "required": false, "schema": ["type": "boolean"]]]),
             Operation(
                 method: "post", path: "/api/apply", summary: "Run a reconcile pass now", body: nil,
                 responses: [200: "ok"]),

@@ -310,11 +310,14 @@ class DashboardTests(unittest.TestCase):
     def test_10_plan_page_applies(self):
         subprocess.run(["tmux", "-L", self.world.socket, "kill-session", "-t", "=csm-epsilon"], check=True)
         self.open("#/plan")
-        self.one("#plan-text")
+        self.wait_for(lambda: 'session "epsilon" will be started' in self.text("#plan-text"), "the plan of this moment")
+        self.assertTrue(self.css('#plan-table tr[data-session="epsilon"] .outcome-pending'))
+        os.makedirs(SHOTS, exist_ok=True)
+        self.driver.save_screenshot(os.path.join(SHOTS, "plan-pending-desktop.png"))
         self.click("#apply")
         self.world.wait(lambda: "csm-epsilon" in self.world.tmux_sessions(), what="epsilon started by the Plan page's Apply")
-        self.wait_for(lambda: self.css('#plan-table tr[data-session="epsilon"] .outcome-succeeded'), "the outcome in the table")
-        self.assertIn("will be started", self.one("#plan-text").text)
+        self.wait_for(lambda: self.css('#pass-table tr[data-session="epsilon"] .outcome-succeeded'), "the outcome of the pass")
+        self.wait_for(lambda: "No changes" in self.text("#plan-text"), "in sync afterwards")
 
     def test_11_settings_token_show_and_rotate(self):
         self.open("#/settings")

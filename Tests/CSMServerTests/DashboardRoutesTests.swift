@@ -140,4 +140,21 @@ struct DashboardRoutesTests {
             }
         }
     }
+
+    @Test("GET /api/plan?preview=true adds the plan of this moment without applying it")
+    func planPreview() async throws {
+        try await withServer(sessions: "  a:\n    repo: app\n") { server in
+            try await server.test { client in
+                let plain = try await client.execute(uri: "/api/plan", method: .get)
+                #expect(plain.object["preview"] == nil)
+                let response = try await client.execute(uri: "/api/plan?preview=true", method: .get)
+                #expect(response.status == .ok)
+                let preview = try #require(response.object["preview"] as? [String: Any])
+                let actions = try #require(preview["actions"] as? [[String: Any]])
+                #expect(actions.map { $0["kind"] as? String } == ["create"])
+                #expect(actions.first?["session"] as? String == "a")
+                #expect(try await server.world.tmux.listSessions().isEmpty, "nothing was applied")
+            }
+        }
+    }
 }

@@ -172,7 +172,7 @@ export async function render(root) {
   }
 
   async function loadPlan() {
-    try { plan = await get('/api/plan'); drawBanners(); } catch { plan = null; }
+    try { plan = await get('/api/plan?preview=true'); drawBanners(); } catch { plan = null; }
   }
 
   const offStore = store.on(draw);
@@ -182,18 +182,16 @@ export async function render(root) {
     } else if (event.session && event.type === 'agent.assistant_text') {
       lastMessages[event.session] = event.data && event.data.text;
     }
-    if (event.type === 'reconcile.pass') loadPlan();
+    if (event.type === 'reconcile.pass' || event.type === 'agent.status' && ['stopped', 'missing'].includes(event.data && event.data.status)) loadPlan();
   });
   draw();
   loadPlan();
   return () => { offStore(); offBus(); };
 }
 
+/** Actions the plan of this moment would take (GET /api/plan?preview=true). */
 export function planPending(plan) {
-  const pass = plan && plan.pass;
-  if (!pass || !pass.plan) return 0;
-  const done = new Set((pass.results || []).filter((r) => r.outcome === 'succeeded').map((r) => `${r.session}/${r.action}`));
-  return (pass.plan.actions || []).filter((a) => !done.has(`${a.session}/${a.kind}`)).length;
+  return ((plan && plan.preview && plan.preview.actions) || []).length;
 }
 
 /** Kill with confirmation; a refusal to lose work (409 destroy_blocked) offers to archive the work first. */

@@ -32,96 +32,99 @@ export function planText(plan) {
   return lines;
 }
 
+function actionsTable(id, actions, outcomeOf) {
+  return h('div', { class: 'table-wrap', id }, h('table', { class: 'table' },
+    h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, 'Session'), h('th', {}, 'Action'), h('th', { class: 'hide-phone' }, 'Host'), h('th', {}, 'Reason'), h('th', {}, 'Outcome'))),
+    h('tbody', {}, actions.map((a) => {
+      const r = outcomeOf(a);
+      return h('tr', { 'data-session': a.session },
+        h('td', { class: `mono ${CLASS[a.kind] || 'p-change'}` }, SYMBOL[a.kind] || '?'),
+        h('td', { class: 'name' }, h('a', { href: `#/s/${encodeURIComponent(a.session)}` }, a.session)),
+        h('td', {}, h('span', { class: 'tag' }, a.kind)),
+        h('td', { class: 'hide-phone' }, a.host),
+        h('td', { class: 'muted' }, a.reason || ''),
+        h('td', {}, h('span', { class: `outcome outcome-${r.outcome}` }, r.outcome), r.message ? h('div', { class: 'muted small' }, r.message) : null));
+    }))));
+}
+
 export async function render(root) {
   const textBox = h('pre', { class: 'plan-text', id: 'plan-text' });
-  const tableBox = h('div', { id: 'plan-table' });
+  const tableBox = h('div', { id: 'plan-actions' });
+  const passBox = h('div', { id: 'last-pass' });
   const status = h('div', { id: 'apply-status' });
   const applyButton = button('Apply', () => apply(), { kind: 'primary', iconName: 'play', attrs: { id: 'apply' } });
   let data = null;
-  let running = null; // { total, outcomes: Map }
+  let running = null; // { actions, outcomes: Map session → {outcome, message} }
   let config = null;
 
   mount(root,
-    pageHeader('Plan', 'What the reconciler would change to make the running sessions match csm.yaml.', button('Refresh', () => load(), { iconName: 'refresh' }), applyButton),
+    pageHeader('Plan', 'What applying would change now to make the running sessions match csm.yaml.', button('Refresh', () => load(), { iconName: 'refresh' }), applyButton),
     status,
-    h('div', { class: 'card', style: null }, textBox),
-    h('h2', { style: null, class: 'section-title' }, 'Actions'),
-    tableBox);
-  root.querySelector('h2.section-title').style.marginTop = '22px';
+    h('div', { class: 'card' }, textBox),
+    tableBox,
+    passBox);
 
   function draw() {
     if (!data) return;
+    const preview = running ? { workspace: store.workspace, actions: running.actions } : (data.preview || { workspace: store.workspace, actions: [] });
+    mount(textBox, planText(preview));
+    const actions = preview.actions || [];
+    mount(tableBox, actions.length ? [h('h2', { class: 'section-title spaced' }, 'Actions'),
+      actionsTable('plan-table', actions, (a) => (running && running.outcomes.get(a.session)) || { outcome: running ? 'running' : 'pending' })] : null);
+    applyButton.disabled = !!running;
     const pass = data.pass;
-    if (!pass) {
-      mount(textBox, 'The reconciler has not run a pass yet.');
-      mount(tableBox, empty('plan', 'No pass yet', 'Apply runs one now.'));
-      return;
-    }
-    const plan = pass.plan || { actions: [], workspace: store.workspace };
-    mount(textBox, pass.error ? h('span', { class: 'p-blocked' }, pass.error) : planText(plan));
-    const results = new Map((pass.results || []).map((r) => [`${r.session}/${r.action}`, r]));
-    const actions = plan.actions || [];
-    if (!actions.length) { mount(tableBox, h('div', { class: 'callout callout-ok' }, icon('check'), h('div', {}, 'In sync: nothing to do.'))); }
-    else {
-      mount(tableBox, h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
-        h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, 'Session'), h('th', {}, 'Action'), h('th', { class: 'hide-phone' }, 'Host'), h('th', {}, 'Reason'), h('th', {}, 'Outcome'))),
-        h('tbody', {}, actions.map((a) => {
-          const live = running && running.outcomes.get(a.session);
-          const r = live || results.get(`${a.session}/${a.kind}`);
-          const outcome = r ? r.outcome : running ? 'running' : 'pending';
-          return h('tr', { 'data-session': a.session },
-            h('td', { class: `mono ${CLASS[a.kind] || 'p-change'}` }, h('span', { class: `plan-text ${CLASS[a.kind] || 'p-change'}` }, SYMBOL[a.kind] || '?')),
-            h('td', { class: 'name' }, h('a', { href: `#/s/${encodeURIComponent(a.session)}` }, a.session)),
-            h('td', {}, h('span', { class: 'tag' }, a.kind)),
-            h('td', { class: 'hide-phone' }, a.host),
-            h('td', { class: 'muted' }, a.reason || ''),
-            h('td', {}, h('span', { class: `outcome outcome-${outcome}`, title: r && r.message ? r.message : '' }, outcome), r && r.message ? h('div', { class: 'muted small' }, r.message) : null));
-        })))));
+    if (pass && !running) {
+      const results = new Map((pass.results || []).map((r) => [`${r.session}/${r.action}`, r]));
+      const passActions = (pass.plan && pass.plan.actions) || [];
+      mount(passBox, h('h2', { class: 'section-title spaced' }, `Last pass`, h('span', { class: 'muted small' }, `#${pass.number} · ${pass.reason} · ${timeAgo(pass.startedAt)} · ${(pass.durationSeconds ?? 0).toFixed(2)} s`)),
+        pass.error ? h('div', { class: 'callout callout-error' }, icon('alert'), h('div', {}, pass.error))
+          : passActions.length ? actionsTable('pass-table', passActions, (a) => results.get(`${a.session}/${a.kind}`) || { outcome: 'skipped' })
+            : h('div', { class: 'callout callout-ok' }, icon('check'), h('div', {}, 'Nothing to do: every session matched csm.yaml.')));
+    } else if (!pass) {
+      mount(passBox, h('p', { class: 'muted small' }, 'The reconciler has not run a pass yet.'));
     }
     const failures = data.failures || [];
     const info = [];
-    info.push(h('div', { class: 'muted small' }, `Pass ${pass.number} (${pass.reason}) · ${timeAgo(pass.startedAt)} · ${(pass.durationSeconds ?? 0).toFixed(2)} s`));
-    if (failures.length) info.push(h('div', { class: 'callout callout-error' }, icon('alert'), h('div', { class: 'grow' }, h('strong', {}, `${failures.length} session${failures.length === 1 ? '' : 's'} failing`),
+    if (failures.length) info.push(h('div', { class: 'callout callout-error' }, icon('alert'), h('div', { class: 'grow' }, h('strong', {}, `${failures.length} session${failures.length === 1 ? '' : 's'} failing (retried with backoff)`),
       failures.map((f) => h('div', { class: 'small' }, `${f.session}: ${f.message || ''}`)))));
     if (running) {
       const done = running.outcomes.size;
       const bar = h('div', { class: 'progress' }, h('span', {}));
-      bar.firstChild.style.width = `${running.total ? Math.round((done / running.total) * 100) : 30}%`;
+      bar.firstChild.style.width = `${running.actions.length ? Math.round((done / running.actions.length) * 100) : 30}%`;
       info.unshift(h('div', { class: 'callout', id: 'apply-progress' }, icon('refresh'), h('div', { class: 'grow' }, h('strong', {}, 'Applying…'),
-        h('div', { class: 'muted small' }, `${done} of ${running.total || '?'} actions done`), bar)));
+        h('div', { class: 'muted small' }, `${done} of ${running.actions.length} actions done`), bar)));
     }
     mount(status, info);
   }
 
   async function load() {
     try {
-      [data, config] = await Promise.all([get('/api/plan'), config ? Promise.resolve(config) : get('/api/config').catch(() => null)]);
+      [data, config] = await Promise.all([get('/api/plan?preview=true'), config ? Promise.resolve(config) : get('/api/config').catch(() => null)]);
       draw();
     } catch (error) { mount(status, errorBox(error)); }
   }
 
   async function apply() {
-    const actions = (data && data.pass && data.pass.plan && data.pass.plan.actions) || [];
+    const actions = (data && data.preview && data.preview.actions) || [];
     const destroys = actions.filter((a) => a.kind === 'destroy');
     if (destroys.length) {
       const prune = config && config.server && config.server.prune;
-      const ok = await confirmDialog({ title: prune ? `Destroy ${destroys.length} session${destroys.length === 1 ? '' : 's'}?` : 'Apply the plan?', danger: prune,
-        confirm: prune ? 'Apply and destroy' : 'Apply',
-        body: h('div', {}, h('p', { class: 'muted' }, prune ? 'These sessions are no longer in csm.yaml and will be destroyed (work is never lost: a destroy that would lose work is blocked):'
-          : 'These undeclared sessions are kept, because server.reconcile.prune is off:'), h('ul', {}, destroys.map((a) => h('li', { class: 'mono' }, a.session)))) });
+      const ok = await confirmDialog({ title: `Destroy ${destroys.length} session${destroys.length === 1 ? '' : 's'}?`, danger: true,
+        confirm: 'Apply and destroy',
+        body: h('div', {}, h('p', { class: 'muted' }, 'These sessions are no longer in csm.yaml and will be destroyed. Work is never lost: a destroy that would lose work is blocked instead.'),
+          h('ul', {}, destroys.map((a) => h('li', { class: 'mono' }, a.session))),
+          prune ? null : h('p', { class: 'muted small' }, 'server.reconcile.prune is off, so the server keeps them and skips these.')) });
       if (!ok) return;
     }
-    running = { total: actions.length, outcomes: new Map() };
-    applyButton.disabled = true;
+    running = { actions, outcomes: new Map() };
     draw();
     try {
-      data = await post('/api/apply');
-      const failed = ((data.pass && data.pass.results) || []).filter((r) => r.outcome === 'failed');
+      const result = await post('/api/apply');
+      const failed = ((result.pass && result.pass.results) || []).filter((r) => r.outcome === 'failed');
       toast(failed.length ? `Applied with ${failed.length} failure${failed.length === 1 ? '' : 's'}` : 'Applied', failed.length ? 'error' : 'info');
     } catch (error) { toast(error.message, 'error'); }
     running = null;
-    applyButton.disabled = false;
-    draw();
+    await load();
     store.refresh();
   }
 
