@@ -390,6 +390,34 @@ class DashboardTests(unittest.TestCase):
         self.wait_for(lambda: self.row_status("alpha") == "Working", "the event missed while away arrives")
         self.world.hook("alpha", "Stop")
 
+    def test_16_archive_page_restores(self):
+        status, body = self.world.api("POST", "/api/sessions/gamma/archive")
+        self.assertEqual(status, 200, body)
+        self.world.wait(lambda: "csm-gamma" not in self.world.tmux_sessions(), what="gamma archived")
+        self.open("#/archive")
+        self.click('tr[data-archived="gamma"] button')
+        self.click("dialog.modal .btn-primary")
+        self.world.wait(lambda: "csm-gamma" in self.world.tmux_sessions(), what="gamma restored in tmux")
+        self.wait_for(lambda: self.driver.current_url.endswith("#/s/gamma"), "the restored session's page")
+
+    def test_17_merge_and_archive_from_the_session_page(self):
+        tree = self.world.worktree("epsilon")
+        with open(os.path.join(tree, "feature.txt"), "w") as f:
+            f.write("done\n")
+        subprocess.run(["git", "-C", tree, "add", "feature.txt"], check=True)
+        subprocess.run(["git", "-C", tree, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-qm", "Add the feature"], check=True)
+        self.open("#/s/epsilon")
+        merge = self.wait_for(lambda: [b for b in self.css(".page-actions button") if b.text == "Merge"], "the Merge button")[0]
+        merge.click()
+        self.one("#merge-strategy")
+        self.assertTrue(self.one("#merge-archive").is_selected())
+        self.click('dialog.modal button[type="submit"]')
+        self.wait_for(lambda: self.driver.current_url.endswith("#/archive"), "the archive page after merge + archive")
+        self.one('tr[data-archived="epsilon"]')
+        log = subprocess.run(["git", "-C", self.world.repo, "log", "--format=%s", "main"], capture_output=True, text=True, check=True).stdout
+        self.assertIn("Add the feature", log)
+        self.world.wait(lambda: "csm-epsilon" not in self.world.tmux_sessions(), what="epsilon's tmux session gone")
+
     def test_99_screenshots(self):
         os.makedirs(SHOTS, exist_ok=True)
         pages = [("sessions", "#/"), ("session", "#/s/beta"), ("create", "#/new"), ("plan", "#/plan"), ("rules", "#/rules"),

@@ -22,7 +22,7 @@ export async function render(root, preset) {
   const field = (id, label, control, hint) => h('div', { class: 'field', id: `field-${id}` },
     h('label', { for: id }, label), control, hint ? h('div', { class: 'hint' }, hint) : null, h('div', { class: 'error', id: `error-${id}`, role: 'alert' }));
   const name = h('input', { class: 'input mono', id: 'name', name: 'name', autocomplete: 'off', required: true, placeholder: 'fix-login', autofocus: true });
-  const repo = h('select', { class: 'input', id: 'repo', name: 'repo' }, repos.map((r) => h('option', { value: r.name }, `${r.name} — ${r.path}`)));
+  const repo = h('select', { class: 'input', id: 'repo', name: 'repo' }, repos.map((r) => h('option', { value: r.name, selected: r.name === params.get('repo') }, `${r.name} — ${r.path}`)));
   const host = h('select', { class: 'input', id: 'host', name: 'host' }, h('option', { value: '' }, 'local (this machine)'),
     hosts.filter((x) => !x.local).map((x) => h('option', { value: x.name }, `${x.name} (${x.ssh || 'ssh'})`)));
   const branch = h('input', { class: 'input mono', id: 'branch', placeholder: 'csm/<name>' });

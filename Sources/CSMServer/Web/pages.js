@@ -83,7 +83,7 @@ export async function renderSettings(root) {
   const keyInput = h('input', { class: 'input mono', id: 'linear-key', type: 'password', autocomplete: 'off',
     placeholder: config && config.hasLinear ? '•••••••• (set — type to replace)' : 'lin_api_… or ${LINEAR_API_KEY}' });
   const linear = h('section', { class: 'card card-pad', id: 'settings-linear' },
-    h('div', { class: 'section-title' }, h('h2', {}, 'Linear'), h('span', { class: `status status-${config && config.hasLinear ? 'idle' : 'stopped'}` }, h('span', { class: 'dot' }), config && config.hasLinear ? 'Connected' : 'Not set')),
+    h('div', { class: 'section-title' }, h('h2', {}, 'Linear'), h('span', { class: `status status-${config && config.hasLinear ? 'idle' : 'stopped'}` }, h('span', { class: 'dot' }), config && config.hasLinear ? 'Key set' : 'Not set')),
     h('p', { class: 'muted small' }, 'Written to integrations.linear.apiKey in csm.yaml. Prefer ', h('code', {}, '${LINEAR_API_KEY}'), ' so the secret stays out of a committed file. The key is never shown again.'),
     h('form', { class: 'toolbar', onsubmit: async (e) => {
       e.preventDefault();
@@ -138,7 +138,7 @@ export async function renderSettings(root) {
 
   const about = config ? h('section', { class: 'card card-pad' }, h('h2', {}, 'Workspace'), h('dl', { class: 'kv' },
     h('dt', {}, 'Workspace'), h('dd', {}, config.workspace), h('dt', {}, 'csm.yaml'), h('dd', { class: 'mono' }, config.path),
-    h('dt', {}, 'Listen'), h('dd', { class: 'mono' }, config.server.listen),
+    h('dt', {}, 'Listening on'), h('dd', { class: 'mono' }, location.host),
     h('dt', {}, 'Reconcile'), h('dd', {}, `every ${config.server.reconcileInterval} s · prune ${config.server.prune ? 'on' : 'off'} · approvals time out after ${config.server.approvalTimeout} s`))) : null;
 
   mount(root, root.firstChild, h('div', { class: 'grid-2' }, h('div', {}, linear, appearance, notifications), h('div', {}, token, about)));
