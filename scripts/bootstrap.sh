@@ -2,7 +2,7 @@
 # Installs what csm needs on a fresh Debian machine and builds it. Safe to run again: it only installs
 # what is missing. Used by `make run`, `make test` and CI.
 #   - Debian packages: tmux, git, libyaml-dev, libgit2-dev, pkg-config (and python3-pip when pip is absent)
-#   - for the web dashboard: libjs-marked, node-dompurify, libjs-sortable (served by csm from /usr/share);
+#   - for the web dashboard: libjs-marked, libjs-sortable (served by csm from /usr/share);
 #     for its browser tests: chromium, chromium-driver and Python selenium
 #   - the real Claude Code binary, from PyPI's claude-agent-sdk wheel, cached outside the repo
 #   - a debug build of csm
@@ -23,7 +23,6 @@ command -v python3 >/dev/null || need+=(python3)
 python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
 # Web dashboard: browser libraries csm serves from /usr/share (never copied into the repo) …
 [ -e /usr/share/javascript/marked/marked.umd.min.js ] || [ -e /usr/share/javascript/marked/marked.min.js ] || need+=(libjs-marked)
-[ -e /usr/share/nodejs/dompurify/dist/purify.min.js ] || need+=(node-dompurify)
 [ -e /usr/share/javascript/sortable/Sortable.min.js ] || need+=(libjs-sortable)
 # … and headless Chromium for its browser tests.
 command -v chromium >/dev/null || need+=(chromium)

@@ -15,7 +15,7 @@ extension OpenAPIDocument {
                 parameters: [file], success: ["type": "string"], successType: "text/javascript"),
             Operation(
                 method: "get", path: "/vendor/{file}",
-                summary: "A browser library from its Debian package: marked.js, purify.js, sortable.js",
+                summary: "A browser library from its Debian package: marked.js, sortable.js",
                 body: nil, responses: [200: "the library", 404: "unknown, or its package is not installed (library_missing)"],
                 parameters: [file], success: ["type": "string"], successType: "text/javascript"),
             Operation(

@@ -90,7 +90,7 @@ class World:
                   "    endpoint: " + self.linear.endpoint]
         if HAS_INTEGRATIONS:
             lines[-1:-1] = []
-            lines += ["    cacheTTL: 0s", "  claude:", "    baseURL: " + self.usage.base,
+            lines += ["  claude:", "    baseURL: " + self.usage.base,
                       "    credentialsFile: " + os.path.join(self.root, "credentials.json")]
         return "\n".join(lines) + "\n"
 

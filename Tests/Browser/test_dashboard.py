@@ -343,7 +343,9 @@ class DashboardTests(unittest.TestCase):
         description = self.one("#issue-description .markdown")
         self.wait_for(lambda: description.find_elements(By.CSS_SELECTOR, "strong"), "Markdown rendered")
         self.assertEqual(self.one("#issue-title").text, "Fix the <b>login</b> redirect")
-        self.assertFalse(description.find_elements(By.CSS_SELECTOR, "script, [onerror]"))
+        self.assertFalse(description.find_elements(By.CSS_SELECTOR, "script, img, [onerror]"))
+        self.assertIn("<script>window.__xss=2</script>", description.text, "raw HTML is shown as text")
+        self.assertIn('onerror="window.__xss=1"', description.text)
         for link in description.find_elements(By.CSS_SELECTOR, "a"):
             self.assertFalse((link.get_attribute("href") or "").startswith("javascript:"))
         time.sleep(0.3)
@@ -389,6 +391,33 @@ class DashboardTests(unittest.TestCase):
         self.wait_for(lambda: not self.one("#lost-banner").is_displayed(), "reconnected")
         self.wait_for(lambda: self.row_status("alpha") == "Working", "the event missed while away arrives")
         self.world.hook("alpha", "Stop")
+
+    def test_15b_kill_refused_when_work_would_be_lost_and_card_view(self):
+        tree = self.world.worktree("alpha")
+        with open(os.path.join(tree, "unsaved.txt"), "w") as f:
+            f.write("work that exists nowhere else\n")
+        self.open("#/")
+        self.click('button[data-view="cards"]')
+        self.one('.cards .session-card[data-session="alpha"]')
+        self.click('.session-card[data-session="alpha"] button[title="Kill"]')
+        self.click("dialog.modal .btn-danger")
+        self.wait_for(lambda: "work would be lost" in self.text("#blocked-dialog"), "the nothing-lost refusal")
+        self.click("#blocked-dialog .btn-ghost")
+        self.assertIn("csm-alpha", self.world.tmux_sessions())
+        with open(os.path.join(self.world.root, "csm.yaml")) as f:
+            self.assertIn("alpha:", f.read(), "csm.yaml unchanged")
+        os.remove(os.path.join(tree, "unsaved.txt"))
+        self.click('button[data-view="table"]')
+
+    def test_15c_run_a_script_from_the_session_page(self):
+        self.open("#/s/beta")
+        run = self.wait_for(lambda: [b for b in self.css(".page-actions button") if b.text == "Run"], "the Run button")[0]
+        run.click()
+        self.click("dialog.modal .chip")
+        def terminal():
+            return subprocess.run(["tmux", "-L", self.world.socket, "capture-pane", "-p", "-t", "=csm-beta:terminal"],
+                                  capture_output=True, text=True).stdout
+        self.world.wait(lambda: "tests-ok" in terminal(), what="the script's output in the terminal window")
 
     def test_16_archive_page_restores(self):
         status, body = self.world.api("POST", "/api/sessions/gamma/archive")

@@ -103,11 +103,6 @@ struct VendorLibrary: Sendable {
             file: "marked.js", package: "libjs-marked", purpose: "Rendering Linear's Markdown",
             candidates: ["/usr/share/javascript/marked/marked.umd.min.js", "/usr/share/javascript/marked/marked.min.js"]),
         VendorLibrary(
-            file: "purify.js", package: "node-dompurify", purpose: "Sanitizing rendered Markdown",
-            candidates: [
-                "/usr/share/javascript/dompurify/purify.min.js", "/usr/share/nodejs/dompurify/dist/purify.min.js",
-            ]),
-        VendorLibrary(
             file: "sortable.js", package: "libjs-sortable", purpose: "Reordering tool rules by drag",
             candidates: ["/usr/share/javascript/sortable/Sortable.min.js"]),
     ]

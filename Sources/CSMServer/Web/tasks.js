@@ -81,20 +81,91 @@ export async function render(root) {
   return null;
 }
 
-/** Markdown from Linear, rendered by marked and sanitized by DOMPurify into DOM nodes; plain text when
- * either library is missing. */
-export async function markdown(text) {
-  const [marked, purify] = await Promise.all([vendor('marked.js', 'marked'), vendor('purify.js', 'DOMPurify')]);
-  if (!marked || !purify || !text) {
-    return h('div', { class: 'markdown plain', title: marked && purify ? '' : 'Install libjs-marked and node-dompurify to render Markdown' }, text || '');
+// Markdown from Linear is untrusted. marked (libjs-marked) parses it into tokens, and the dashboard builds
+// DOM nodes from those tokens itself: no HTML string is ever parsed, so raw HTML in a description shows as
+// text, links keep only http(s)/mailto targets and images only https sources.
+
+const ENTITIES = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+/** marked escapes inline text in its tokens; text nodes need it back. */
+const unescape = (text) => String(text ?? '').replace(/&(amp|lt|gt|quot|#39);/g, (m) => ENTITIES[m]);
+
+function inline(tokens, into) {
+  for (const t of tokens || []) {
+    switch (t.type) {
+      case 'strong': inline(t.tokens, into.appendChild(document.createElement('strong'))); break;
+      case 'em': inline(t.tokens, into.appendChild(document.createElement('em'))); break;
+      case 'del': inline(t.tokens, into.appendChild(document.createElement('del'))); break;
+      case 'codespan': into.appendChild(h('code', {}, unescape(t.text))); break;
+      case 'br': into.appendChild(document.createElement('br')); break;
+      case 'link': {
+        const safe = /^(https?:|mailto:)/i.test(String(t.href || '').trim());
+        const el = safe ? h('a', { href: t.href.trim(), target: '_blank', rel: 'noopener noreferrer', title: t.title || null }) : h('span', { class: 'unsafe-link', title: 'link removed' });
+        if (t.tokens) inline(t.tokens, el); else el.textContent = unescape(t.text);
+        into.appendChild(el);
+        break;
+      }
+      case 'image':
+        if (/^https:/i.test(String(t.href || '').trim())) into.appendChild(h('img', { src: t.href.trim(), alt: unescape(t.text), title: t.title || null, loading: 'lazy' }));
+        else into.appendChild(document.createTextNode(unescape(t.text)));
+        break;
+      case 'text':
+        if (t.tokens && t.tokens.length) inline(t.tokens, into); else into.appendChild(document.createTextNode(unescape(t.text)));
+        break;
+      default: // escape, html and anything newer: as text
+        into.appendChild(document.createTextNode(t.type === 'html' ? t.raw : unescape(t.text ?? t.raw)));
+    }
   }
-  const html = marked.parse(text, { mangle: false, headerIds: false });
-  purify.addHook('afterSanitizeAttributes', (node) => {
-    if (node.tagName === 'A') { node.setAttribute('target', '_blank'); node.setAttribute('rel', 'noopener noreferrer'); }
-  });
-  const fragment = purify.sanitize(html, { RETURN_DOM_FRAGMENT: true, FORBID_TAGS: ['style', 'form', 'input', 'button'], FORBID_ATTR: ['style'] });
-  purify.removeHook('afterSanitizeAttributes');
-  return h('div', { class: 'markdown' }, fragment);
+}
+
+function blocks(tokens, into) {
+  for (const t of tokens || []) {
+    switch (t.type) {
+      case 'space': case 'def': break;
+      case 'heading': inline(t.tokens, into.appendChild(document.createElement(`h${Math.min(6, Math.max(1, t.depth))}`))); break;
+      case 'paragraph': inline(t.tokens, into.appendChild(document.createElement('p'))); break;
+      case 'text': inline(t.tokens || [{ type: 'text', text: t.text }], into.appendChild(document.createElement('p'))); break;
+      case 'code': into.appendChild(h('pre', {}, h('code', {}, t.text))); break;
+      case 'hr': into.appendChild(document.createElement('hr')); break;
+      case 'blockquote': blocks(t.tokens, into.appendChild(document.createElement('blockquote'))); break;
+      case 'list': {
+        const list = into.appendChild(h(t.ordered ? 'ol' : 'ul', { start: t.ordered && t.start !== 1 && t.start !== '' ? t.start : null }));
+        for (const item of t.items || []) {
+          const li = list.appendChild(document.createElement('li'));
+          if (item.task) li.appendChild(h('input', { type: 'checkbox', checked: item.checked, disabled: true }));
+          // Tight list items hold 'text' tokens: render them inline rather than as paragraphs.
+          for (const child of item.tokens || []) {
+            if (child.type === 'text' && !item.loose) inline(child.tokens || [{ type: 'text', text: child.text }], li);
+            else blocks([child], li);
+          }
+        }
+        break;
+      }
+      case 'table': {
+        const table = into.appendChild(document.createElement('table'));
+        const head = table.appendChild(document.createElement('thead')).appendChild(document.createElement('tr'));
+        for (const cell of t.header || []) inline(cell.tokens, head.appendChild(document.createElement('th')));
+        const body = table.appendChild(document.createElement('tbody'));
+        for (const row of t.rows || []) {
+          const tr = body.appendChild(document.createElement('tr'));
+          for (const cell of row) inline(cell.tokens, tr.appendChild(document.createElement('td')));
+        }
+        break;
+      }
+      default: // html blocks and anything unknown: their source, as text
+        into.appendChild(h('p', {}, t.raw || ''));
+    }
+  }
+}
+
+/** Linear Markdown as DOM nodes (marked's tokens); plain text when libjs-marked is not installed. */
+export async function markdown(text) {
+  const marked = await vendor('marked.js', 'marked');
+  if (!marked || !text) {
+    return h('div', { class: 'markdown plain', title: marked ? '' : 'Install libjs-marked to render Markdown' }, text || '');
+  }
+  const root = h('div', { class: 'markdown' });
+  blocks(marked.lexer(text, { gfm: true }), root);
+  return root;
 }
 
 export async function renderIssue(root, id) {
