@@ -22,15 +22,20 @@ function stateTag(state) {
 
 function issueCard(issue) {
   const sessions = store.sessions.filter((s) => s.linear === issue.identifier);
-  return h('a', { class: 'card issue-card', href: `#/tasks/${enc(issue.identifier)}`, 'data-issue': issue.identifier },
-    h('span', { class: 'ident' }, issue.identifier),
-    h('span', { class: 'title' }, issue.title),
-    h('span', { class: `prio prio-${issue.priority}` }, issue.priority ? issue.priorityLabel : ''),
-    h('span', { class: 'meta' }, stateTag(issue.state),
-      (issue.labels || []).map((l) => h('span', { class: 'tag' }, l.name)),
-      issue.assignee ? h('span', { class: 'muted small' }, issue.assignee.displayName || issue.assignee.name) : null,
-      sessions.length ? h('span', { class: 'tag tag-linear' }, `${sessions.length} session${sessions.length === 1 ? '' : 's'}`) : null,
-      h('span', { class: 'muted small' }, `updated ${timeAgo(issue.updatedAt)}`)));
+  const href = `#/tasks/${enc(issue.identifier)}`;
+  const external = /^https:\/\//.test(issue.url || '')
+    ? h('a', { class: 'icon-btn', href: issue.url, target: '_blank', rel: 'noopener noreferrer', title: 'Open in Linear', 'aria-label': `Open ${issue.identifier} in Linear` }, icon('external', 15))
+    : null;
+  return h('div', { class: 'card issue-card', 'data-issue': issue.identifier,
+    onclick: (e) => { if (!e.target.closest('a')) location.hash = href; } },
+  h('span', { class: 'ident' }, issue.identifier),
+  h('a', { class: 'title', href }, issue.title),
+  h('span', { class: 'issue-end' }, h('span', { class: `prio prio-${issue.priority}` }, issue.priority ? issue.priorityLabel : ''), external),
+  h('span', { class: 'meta' }, stateTag(issue.state),
+    (issue.labels || []).map((l) => h('span', { class: 'tag' }, l.name)),
+    issue.assignee ? h('span', { class: 'muted small' }, issue.assignee.displayName || issue.assignee.name) : null,
+    sessions.length ? h('span', { class: 'tag tag-linear' }, `${sessions.length} session${sessions.length === 1 ? '' : 's'}`) : null,
+    h('span', { class: 'muted small' }, `updated ${timeAgo(issue.updatedAt)}`)));
 }
 
 export async function render(root) {
