@@ -10,16 +10,19 @@ extension OpenAPIDocument {
         ]
         return [
             Operation(
-                method: "get", path: "/assets/{file}", summary: "A file of the dashboard (CSS, JavaScript module, icon)",
+                method: "get", path: "/assets/{file}",
+                summary: "A file of the dashboard (CSS, JavaScript module, icon)",
                 body: nil, responses: [200: "the file", 304: "unchanged (If-None-Match)", 404: "no such file"],
                 parameters: [file], success: ["type": "string"], successType: "text/javascript"),
             Operation(
                 method: "get", path: "/vendor/{file}",
                 summary: "A browser library from its Debian package: marked.js, sortable.js",
-                body: nil, responses: [200: "the library", 404: "unknown, or its package is not installed (library_missing)"],
+                body: nil,
+                responses: [200: "the library", 404: "unknown, or its package is not installed (library_missing)"],
                 parameters: [file], success: ["type": "string"], successType: "text/javascript"),
             Operation(
-                method: "get", path: "/api/token", summary: "The API token (always needs the token or the login cookie)",
+                method: "get", path: "/api/token",
+                summary: "The API token (always needs the token or the login cookie)",
                 body: nil, responses: [200: "ok"], success: token),
             Operation(
                 method: "post", path: "/api/token/rotate",

@@ -15,13 +15,15 @@ struct DashboardRoutesTests {
                 let home = try await client.execute(uri: "/", method: .get)
                 #expect(home.status == .ok)
                 #expect(home.headers[.contentType] == "text/html; charset=utf-8")
-                let policy = try #require(home.headers.first { $0.name.canonicalName == "content-security-policy" }?.value)
+                let policy = try #require(
+                    home.headers.first { $0.name.canonicalName == "content-security-policy" }?.value)
                 #expect(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"))
                 for name in ["app.js", "style.css", "session.js", "favicon.svg"] {
                     let asset = try await client.execute(uri: "/assets/\(name)", method: .get)
                     #expect(asset.status == .ok, "\(name)")
                     let etag = try #require(asset.headers[.eTag])
-                    let again = try await client.execute(uri: "/assets/\(name)", method: .get, headers: [.ifNoneMatch: etag])
+                    let again = try await client.execute(
+                        uri: "/assets/\(name)", method: .get, headers: [.ifNoneMatch: etag])
                     #expect(again.status == .notModified, "\(name)")
                 }
                 let js = try await client.execute(uri: "/assets/app.js", method: .get)
@@ -81,13 +83,16 @@ struct DashboardRoutesTests {
                 let new = try #require(rotated.object["token"] as? String)
                 #expect(new != old && new.count == 64)
                 #expect(rotated.headers[.setCookie]?.contains("csm_token=\(new)") == true)
-                let onDisk = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                let onDisk = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines)
                 #expect(onDisk == new)
                 let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
                 #expect(mode == 0o600)
-                let stale = try await client.execute(uri: "/api/apply", method: .post, headers: [.authorization: "Bearer \(old)"])
+                let stale = try await client.execute(
+                    uri: "/api/apply", method: .post, headers: [.authorization: "Bearer \(old)"])
                 #expect(stale.status == .unauthorized, "the old token stops working at once")
-                let fresh = try await client.execute(uri: "/api/apply", method: .post, headers: [.authorization: "Bearer \(new)"])
+                let fresh = try await client.execute(
+                    uri: "/api/apply", method: .post, headers: [.authorization: "Bearer \(new)"])
                 #expect(fresh.status == .ok)
             }
         }
@@ -116,7 +121,8 @@ struct DashboardRoutesTests {
 
     @Test("the rule tester decides a sample call with csm.yaml's rules or the rules given, as the hook would")
     func ruleTester() async throws {
-        let rules = "rules:\n  - {tool: Bash, pattern: \"git *\", action: allow}\n  - {tool: Bash, pattern: \"rm *\", action: deny}\n"
+        let rules =
+            "rules:\n  - {tool: Bash, pattern: \"git *\", action: allow}\n  - {tool: Bash, pattern: \"rm *\", action: deny}\n"
         try await withServer(extra: rules) { server in
             try await server.test { client in
                 func decide(_ body: String) async throws -> [String: Any] {
@@ -131,7 +137,9 @@ struct DashboardRoutesTests {
                 #expect(compound["action"] as? String == "deny" && compound["ruleIndex"] as? Int == 1)
                 let none = try await decide(#"{"tool":"Read","input":"./README.md"}"#)
                 #expect(none["action"] == nil || none["action"] is NSNull)
-                let given = try await decide(#"{"tool":"Read","input":"./src/a.swift","rules":[{"tool":"Read","pattern":"./src/**","action":"ask"}]}"#)
+                let given = try await decide(
+                    #"{"tool":"Read","input":"./src/a.swift","rules":[{"tool":"Read","pattern":"./src/**","action":"ask"}]}"#
+                )
                 #expect(given["action"] as? String == "ask")
                 let bad = try await client.execute(
                     uri: "/api/config/test-rule", method: .post, headers: server.json,

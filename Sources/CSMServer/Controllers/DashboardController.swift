@@ -26,7 +26,10 @@ struct DashboardController {
             }
             return Response(
                 status: .seeOther,
-                headers: [.location: "/", .setCookie: TokenController.cookie(options.credentials.token), .cacheControl: "no-store"])
+                headers: [
+                    .location: "/", .setCookie: TokenController.cookie(options.credentials.token),
+                    .cacheControl: "no-store",
+                ])
         }
         return try Self.serve("index.html", request: request)
     }
@@ -46,7 +49,8 @@ struct DashboardController {
                 "\(library.purpose) needs the Debian package \(library.package) (scripts/bootstrap.sh installs it); "
                     + "looked in \(library.candidates.joined(separator: ", "))")
         }
-        return Self.response(Array(data), type: "text/javascript; charset=utf-8", request: request, cache: "max-age=3600")
+        return Self.response(
+            Array(data), type: "text/javascript; charset=utf-8", request: request, cache: "max-age=3600")
     }
 
     /// One dashboard file, from `CSM_WEB_DIR` when set, else the copy compiled into csm.
@@ -101,7 +105,9 @@ struct VendorLibrary: Sendable {
     static let all: [VendorLibrary] = [
         VendorLibrary(
             file: "marked.js", package: "libjs-marked", purpose: "Rendering Linear's Markdown",
-            candidates: ["/usr/share/javascript/marked/marked.umd.min.js", "/usr/share/javascript/marked/marked.min.js"]),
+            candidates: [
+                "/usr/share/javascript/marked/marked.umd.min.js", "/usr/share/javascript/marked/marked.min.js",
+            ]),
         VendorLibrary(
             file: "sortable.js", package: "libjs-sortable", purpose: "Reordering tool rules by drag",
             candidates: ["/usr/share/javascript/sortable/Sortable.min.js"]),
