@@ -222,6 +222,30 @@ class DashboardTests(unittest.TestCase):
         self.click("#test-run")
         self.wait_for(lambda: "deny" in self.one("#test-result").text and "rule 1" in self.one("#test-result").text, "the tester's answer")
 
+    def test_05b_rules_add_edit_delete(self):
+        self.open("#/rules")
+        count = len(self.wait_for(lambda: self.css("#rules .rule"), "the rules"))
+        self.click("#add-rule")
+        tool = self.one("#rule-tool")
+        tool.clear()
+        tool.send_keys("WebFetch")
+        self.one("#rule-pattern").send_keys("domain:docs.swift.org")
+        self.click("#rule-save")
+        rules = lambda: self.world.api("GET", "/api/config/rules")[1]["rules"]
+        self.wait_for(lambda: rules()[-1] == {"tool": "WebFetch", "pattern": "domain:docs.swift.org", "action": "allow"}, "the rule added")
+        self.wait_for(lambda: len(self.css("#rules .rule")) == count + 1, "the new row")
+        self.css("#rules .rule")[-1].find_element(By.CSS_SELECTOR, 'button[title="Edit"]').click()
+        action = self.one("#rule-action")
+        action.find_element(By.CSS_SELECTOR, 'option[value="deny"]').click()
+        self.click("#rule-save")
+        self.wait_for(lambda: rules()[-1]["action"] == "deny", "the rule edited")
+        self.wait_for(lambda: self.css("#rules .rule")[-1].get_attribute("data-rule") == "WebFetch|domain:docs.swift.org|deny", "the row redrawn")
+        self.css("#rules .rule")[-1].find_element(By.CSS_SELECTOR, 'button[title="Delete"]').click()
+        self.click("dialog.modal .btn-danger")
+        self.wait_for(lambda: len(rules()) == count, "the rule deleted")
+        with open(os.path.join(self.world.root, "csm.yaml")) as f:
+            self.assertIn("# browser test workspace", f.read(), "comments kept")
+
     def test_06_create_session_through_the_form(self):
         self.open("#/new")
         name = self.one("#name")
@@ -351,6 +375,10 @@ class DashboardTests(unittest.TestCase):
         time.sleep(0.3)
         self.no_xss()
         self.wait_for(lambda: "next" in self.one("#comments").text, "the comments")
+        state = self.one("#issue-state-change")
+        self.wait_for(lambda: state.find_elements(By.CSS_SELECTOR, "option"), "the states")
+        state.find_element(By.CSS_SELECTOR, 'option[value="st-done"]').click()
+        self.world.wait(lambda: self.world.linear.find("ENG-1")["stateId"] == "st-done", what="the state changed in Linear")
         self.one("#comment-body").send_keys("Looking into it")
         self.click("#comment-submit")
         self.wait_for(lambda: self.css("#comments .comment") and "Looking into it" in self.css("#comments .comment")[0].text, "the new comment first")
