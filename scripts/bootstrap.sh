@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what csm needs on a fresh Debian machine and builds it. Safe to run again: it only installs
 # what is missing. Used by `make run`, `make test` and CI.
-#   - Debian packages: tmux, git, libyaml-dev, libgit2-dev, pkg-config (and python3-pip when pip is absent)
+#   - Debian packages: tmux, git, libyaml-dev, libgit2-dev, pkg-config (and python3-pip when pip is absent),
+#     openssh-client and openssh-server (remote hosts; the tests run their own sshd on loopback)
 #   - the real Claude Code binary, from PyPI's claude-agent-sdk wheel, cached outside the repo
 #   - a debug build of csm
 set -euo pipefail
@@ -19,6 +20,9 @@ pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev)
 pkg-config --exists libgit2 2>/dev/null || need+=(libgit2-dev)
 command -v python3 >/dev/null || need+=(python3)
 python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+# Remote hosts (issue 6): the ssh client, and sshd for the realSSH tests (no daemon is started).
+command -v ssh >/dev/null || need+=(openssh-client)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "==> installing Debian packages: ${need[*]}"
   sudo_cmd=()

@@ -35,8 +35,27 @@ struct CommandContext {
 
     var tmux: TmuxCLI { TmuxCLI(socketName: tmuxSocket) }
 
+    /// Extra OpenSSH `-o` options from `CSM_SSH_OPTIONS` (separated by `;`), e.g.
+    /// `StrictHostKeyChecking=accept-new;UserKnownHostsFile=/path`; `~/.ssh/config` is the usual place.
+    var sshOptions: SSHOptions {
+        let extra = (environment["CSM_SSH_OPTIONS"] ?? "").split(separator: ";")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return SSHOptions(extraOptions: extra)
+    }
+
+    /// The SSH side: one multiplexed connection per host, shared through the state dir's control sockets.
+    func makeRemoteHosts() -> RemoteHosts {
+        RemoteHosts(transport: SSHTransport(stateDirectory: stateLayout.root, options: sshOptions), tmuxSocket: tmuxSocket)
+    }
+
     func makeEngine() -> Engine {
-        Engine(tmux: tmux, git: LibGit2Driver(), launch: AgentLaunch(layout: stateLayout, csmExecutable: Self.executablePath(), environment: environment))
+        makeEngine(remote: makeRemoteHosts())
+    }
+
+    func makeEngine(remote: RemoteHosts) -> Engine {
+        Engine(tmux: tmux, git: LibGit2Driver(),
+               launch: AgentLaunch(layout: stateLayout, csmExecutable: Self.executablePath(), environment: environment),
+               remote: remote)
     }
 
     /// Where the configuration is, following `-f`, then `./csm.yaml` and parents, then the global file,

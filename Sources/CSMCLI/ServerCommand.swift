@@ -45,8 +45,13 @@ struct ServerCommand: AsyncParsableCommand {
             defer { serverLock.release() }
             let credentials = try ServerCredentials.loadOrCreate(path: layout.tokenFile)
             let options = ServerOptions(listen: address, credentials: credentials, workspace: workspace.name)
+            let remote = context.makeRemoteHosts()
+            let configPath = document.path
+            let loader = context.loader
+            // Hooks of agents on SSH hosts come back through a reverse forward per host (docs/remote.md).
+            let forwarder = HookForwarder(remote: remote, workspace: { try? loader.load(file: configPath) })
             let dependencies = ServerDependencies.standard(
-                configPath: document.path, loader: context.loader, layout: layout, engine: context.makeEngine(),
+                configPath: document.path, loader: context.loader, layout: layout, engine: context.makeEngine(remote: remote),
                 messenger: context.tmux, workspace: workspace.name,
                 eventSettings: EventStoreSettings(maxFileBytes: eventsMaxSize, keptFiles: eventsKeep))
             let output = context.output
@@ -61,10 +66,12 @@ struct ServerCommand: AsyncParsableCommand {
                 let host = bound.isWildcard ? "127.0.0.1" : bound.host
                 let json = #"{"host":"\#(host)","port":\#(bound.port)}"# + "\n"
                 try? Data(json.utf8).write(to: URL(fileURLWithPath: addressFile), options: .atomic)
+                Task { await forwarder.start(localPort: bound.port) }
                 output.line("csm server for workspace '\(workspace.name)' (\(document.path)) on \(bound.url())")
                 output.line("Dashboard (one-time login link): \(bound.url(path: "/?login=\(code)"))")
                 output.line("API token: \(layout.tokenFile)   Stop with Ctrl-C.")
             }
+            await forwarder.stop()
         }
     }
 }

@@ -176,7 +176,9 @@ struct SessionsController {
                 .conflict, "agent_waiting",
                 "session '\(name)' is waiting (\(view.statusReason ?? "a prompt")); decide it first (…/approve-tool or tmux)")
         }
-        let messenger = dependencies.messenger ?? dependencies.engine.observer.tmux
+        let observer = dependencies.engine.observer
+        let messenger = await observer.remote?.isRemote(view.host) == true
+            ? await observer.tmuxDriver(forHost: view.host) : (dependencies.messenger ?? observer.tmux)
         try await messenger.paste(body.text, session: tmuxName, window: "claude")
         try await dependencies.events.append(
             NewEvent(session: name, type: "message.sent", data: .object(["text": .string(body.text)])))
