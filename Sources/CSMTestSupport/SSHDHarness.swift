@@ -28,7 +28,7 @@ public struct SSHDInstance: Sendable {
     }
 
     /// Client options for the throwaway host key.
-    public var clientOptions: [String] { ["StrictHostKeyChecking=no", "UserKnownHostsFile=\(knownHosts)", "LogLevel=ERROR"] }
+    public var clientOptions: [String] { ["StrictHostKeyChecking=no", "UserKnownHostsFile=/dev/null", "LogLevel=ERROR"] }
 
     /// The csm.yaml lines declaring this host (under `hosts:`).
     public var yaml: String {

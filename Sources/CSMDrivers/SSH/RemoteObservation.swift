@@ -45,7 +45,7 @@ public enum RemoteObservation {
         printf 'curl\t%s\n' "$(command -v curl 2>/dev/null)"
         printf 'git\t%s\n' "$(command -v git 2>/dev/null)"
         printf 'tmux\t%s\n' "$(command -v tmux 2>/dev/null)"
-        if [ -n "$sock" ]; then tm() { tmux -L "$sock" "$@"; }; else tm() { tmux "$@"; }; fi
+        if [ -n "$sock" ]; then tm() { tmux -u -L "$sock" "$@"; }; else tm() { tmux -u "$@"; }; fi
         if command -v tmux >/dev/null 2>&1; then
           err=${TMPDIR:-/tmp}/csm-observe-$$.err
           out=$(tm list-sessions -F '#{session_name}	#{session_created}	#{session_attached}	#{session_windows}	#{@csm-workspace}	#{@csm-session}	#{@csm-spec}	#{pane_dead}' \; list-windows -a -F 'window	#{session_name}	#{window_name}	#{pane_dead}' 2>"$err"); rc=$?
