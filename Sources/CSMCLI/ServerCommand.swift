@@ -61,17 +61,30 @@ struct ServerCommand: AsyncParsableCommand {
             }
             let addressFile = layout.serverAddressFile(workspace: workspace.name)
             defer { try? FileManager.default.removeItem(atPath: addressFile) }
-            try await ServerRunner.run(dependencies, options: options) { bound in
+            do {
+                try await serve(dependencies, options, forwarder: forwarder, addressFile: addressFile, output: output,
+                                code: code, workspace: workspace.name, documentPath: document.path, layout: layout)
+            } catch {
+                await forwarder.stop()
+                throw error
+            }
+            await forwarder.stop()
+        }
+    }
+
+    private func serve(
+        _ dependencies: ServerDependencies, _ options: ServerOptions, forwarder: HookForwarder, addressFile: String,
+        output: Output, code: String, workspace: String, documentPath: String, layout: StateLayout
+    ) async throws {
+        try await ServerRunner.run(dependencies, options: options) { bound in
                 // `csm hook` reads this to reach the server over loopback.
                 let host = bound.isWildcard ? "127.0.0.1" : bound.host
                 let json = #"{"host":"\#(host)","port":\#(bound.port)}"# + "\n"
                 try? Data(json.utf8).write(to: URL(fileURLWithPath: addressFile), options: .atomic)
                 Task { await forwarder.start(localPort: bound.port) }
-                output.line("csm server for workspace '\(workspace.name)' (\(document.path)) on \(bound.url())")
+                output.line("csm server for workspace '\(workspace)' (\(documentPath)) on \(bound.url())")
                 output.line("Dashboard (one-time login link): \(bound.url(path: "/?login=\(code)"))")
                 output.line("API token: \(layout.tokenFile)   Stop with Ctrl-C.")
-            }
-            await forwarder.stop()
         }
     }
 }
