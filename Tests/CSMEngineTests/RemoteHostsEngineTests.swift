@@ -1,3 +1,4 @@
+import CSMAgent
 import CSMConfig
 import CSMDrivers
 import CSMEngine
@@ -170,6 +171,38 @@ struct RemoteHostsEngineTests {
             #expect(plan.actions.map { "\($0.kind.rawValue) \($0.session)@\($0.host)" } == ["destroy a@remote1"])
             let rows = try await setup.engine.list(try setup.workspace())
             #expect(rows.allSatisfy { $0.host != "remote2" || $0.status == .unreachable })
+        }
+    }
+}
+
+/// Transcripts of remote agents are tailed through the host's connection.
+@Suite("remote transcripts", .tags(.realSSH), .timeLimit(.minutes(2)))
+struct RemoteTranscriptTests {
+    @Test("a transcript on an SSH host is followed as it grows, a half-written line kept until it ends")
+    func tailsRemoteFile() async throws {
+        try await withSSHHosts(["remote1"]) { hosts in
+            try await withTemporaryDirectory { state in
+                let transport = SSHTransport(
+                    stateDirectory: state.path, options: SSHOptions(connectTimeout: 5, extraOptions: hosts[0].clientOptions))
+                await transport.configure([hosts[0].hostSpec])
+                defer { Task { await transport.disconnectAll() } }
+                let file = hosts[0].home + "/it's a transcript.jsonl"
+                let reader = RemoteTranscriptReader(
+                    runner: SSHProcessRunner(transport: transport, host: "remote1"), minimumInterval: .zero)
+                let tailer = TranscriptTailer(path: file, reader: reader)
+                #expect(await tailer.poll().isEmpty, "no file yet")
+                let handle = try FileHandle(forWritingTo: {
+                    FileManager.default.createFile(atPath: file, contents: nil)
+                    return URL(fileURLWithPath: file)
+                }())
+                try handle.write(contentsOf: Data(#"{"type":"user","uuid":"u1","message":{"content":"hel"#.utf8))
+                #expect(await tailer.poll().isEmpty)
+                try handle.write(contentsOf: Data((#"lo ✓"}}"# + "\n").utf8))
+                #expect(await tailer.poll().map(\.event) == [.userPrompt(text: "hello ✓")])
+                #expect(await tailer.poll().isEmpty, "nothing new")
+                try handle.close()
+                await transport.disconnect("remote1")
+            }
         }
     }
 }

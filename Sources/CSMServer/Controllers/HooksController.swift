@@ -44,7 +44,8 @@ struct HooksController {
             throw APIError.invalidBody("the payload has no 'hook_event_name'")
         }
         try await record(session: name, type: "agent.hook", hook.payload)
-        await dependencies.agents.receive(hook, session: name, events: dependencies.events)
+        await dependencies.agents.receive(
+            hook, session: name, events: dependencies.events, reader: await transcriptReader(for: name, in: workspace))
         guard hook.name == "PreToolUse" || hook.name == "PermissionRequest" else {
             return Self.answer(request, DecisionBody())
         }
@@ -131,6 +132,15 @@ struct HooksController {
 
     static func modelJSON(_ value: JSONValue) -> JSONValue {
         (try? JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))) ?? .null
+    }
+
+    /// For a session on an SSH host, a reader of its transcript over the host's connection; nil for local.
+    func transcriptReader(for session: String, in workspace: Workspace) async -> (any TranscriptReader)? {
+        guard let remote = dependencies.engine.observer.remote,
+            let host = workspace.resolvedSessions().first(where: { $0.name == session })?.host,
+            await remote.isRemote(host)
+        else { return nil }
+        return RemoteTranscriptReader(runner: remote.runner(host))
     }
 
     /// 401 without a secret, 403 when it is not this session's.
