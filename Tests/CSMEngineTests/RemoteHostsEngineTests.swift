@@ -106,6 +106,14 @@ struct RemoteHostsEngineTests {
 
             let rows = try await setup.engine.list(workspace)
             #expect(rows.first { $0.name == "a" }?.host == "remote1" && rows.first { $0.name == "a" }?.status == .running)
+
+            // The dashboard's git changes of a remote session, read on the host.
+            try Data("note\n".utf8).write(to: URL(fileURLWithPath: worktree + "/notes $1.txt"))
+            try Data("# app\nchanged\n".utf8).write(to: URL(fileURLWithPath: worktree + "/README.md"))
+            let changes = try await setup.remote.git("remote1").changes(worktreePath: worktree, maxDiffBytes: 1 << 20)
+            #expect(changes.branch == "csm/a")
+            #expect(changes.files.map { "\($0.status) \($0.path)" }.sorted() == ["modified README.md", "untracked notes $1.txt"])
+            #expect(changes.diff.contains("+changed") && changes.diff.contains("+note"), "\(changes.diff)")
         }
     }
 
