@@ -39,15 +39,19 @@ extension AgentLaunch {
     /// The hook command line for a session on a host: `csm hook` when csm is installed there, else the relay.
     static func remoteHookCommand(for session: DesiredSession, facts: RemoteHostFacts, root: String) -> String {
         if let csm = facts.csmPath {
-            return ShellQuote.command([csm, "hook", "--workspace", session.workspace, "--session", session.name,
-                                       "--state-dir", root])
+            return ShellQuote.command([
+                csm, "hook", "--workspace", session.workspace, "--session", session.name,
+                "--state-dir", root,
+            ])
         }
         return ShellQuote.command(["/bin/sh", Paths.join(root, "hook-relay.sh"), session.workspace, session.name])
     }
 
     /// Writes the session's files on the host through `runner` and returns the tmux request (paths are
     /// the host's, `~` expanded against its home).
-    public func prepareRemote(_ session: DesiredSession, mode: LaunchMode, facts: RemoteHostFacts, runner: SSHProcessRunner)
+    public func prepareRemote(
+        _ session: DesiredSession, mode: LaunchMode, facts: RemoteHostFacts, runner: SSHProcessRunner
+    )
         async throws -> TmuxSessionRequest
     {
         let ws = session.workspace
@@ -60,13 +64,16 @@ extension AgentLaunch {
         let secret = try hookSecret(for: session)
         let settings = try remote.settingsJSON(
             for: expanded, hookCommand: Self.remoteHookCommand(for: session, facts: facts, root: root))
-        let (agentBody, terminalBody) = remote.scriptBodies(for: expanded, agentLine: remote.remoteAgentLine(expanded, mode: mode))
+        let (agentBody, terminalBody) = remote.scriptBodies(
+            for: expanded, agentLine: remote.remoteAgentLine(expanded, mode: mode))
         let layout = remote.layout
         let files: [(String, String, String)] = [
             (Paths.join(root, "hook-relay.sh"), "755", Self.hookRelayScript),
             (layout.hookSecretFile(workspace: ws, session: session.name), "600", secret + "\n"),
-            (Paths.join(layout.sessionDirectory(workspace: ws, session: session.name), "hook-header"), "600",
-             "X-CSM-Hook-Secret: \(secret)\n"),
+            (
+                Paths.join(layout.sessionDirectory(workspace: ws, session: session.name), "hook-header"), "600",
+                "X-CSM-Hook-Secret: \(secret)\n"
+            ),
             (layout.settingsFile(workspace: ws, session: session.name), "600", settings),
             (layout.agentScript(workspace: ws, session: session.name), "700", agentBody),
             (layout.terminalScript(workspace: ws, session: session.name), "700", terminalBody),
@@ -75,9 +82,11 @@ extension AgentLaunch {
         return TmuxSessionRequest(
             name: session.tmuxName, workingDirectory: expanded.worktreePath,
             windows: [
-                TmuxWindow(name: "claude", command: ["/bin/sh", layout.agentScript(workspace: ws, session: session.name)],
-                           remainOnExit: true),
-                TmuxWindow(name: "terminal", command: ["/bin/sh", layout.terminalScript(workspace: ws, session: session.name)]),
+                TmuxWindow(
+                    name: "claude", command: ["/bin/sh", layout.agentScript(workspace: ws, session: session.name)],
+                    remainOnExit: true),
+                TmuxWindow(
+                    name: "terminal", command: ["/bin/sh", layout.terminalScript(workspace: ws, session: session.name)]),
             ],
             environment: [:],
             options: ["@csm-workspace": ws, "@csm-session": session.name, "@csm-spec": session.specHash]
@@ -92,7 +101,8 @@ extension AgentLaunch {
             return "exec " + ShellQuote.command(agentArguments(for: session, mode: mode))
         }
         let folder = ClaudeHome.projectFolderName(for: session.worktreePath)
-        return "if ls \"${CLAUDE_CONFIG_DIR:-$HOME/.claude}/projects/\"\(ShellQuote.quote(folder))/*.jsonl >/dev/null 2>&1; then\n"
+        return
+            "if ls \"${CLAUDE_CONFIG_DIR:-$HOME/.claude}/projects/\"\(ShellQuote.quote(folder))/*.jsonl >/dev/null 2>&1; then\n"
             + "  exec " + ShellQuote.command(agentArguments(for: session, mode: mode)) + "\nfi\n"
             + "exec " + ShellQuote.command(agentArguments(for: session, mode: .new(sessionID: fallbackSessionID)))
     }
@@ -110,8 +120,9 @@ extension AgentLaunch {
             """#
         let result = try await runner.runScript(script, arguments: files.flatMap { [$0.0, $0.1, $0.2] })
         guard result.succeeded else {
-            throw SSHError.remoteCommandFailed(host: runner.host, what: "writing the launch files", status: result.status,
-                                               stderr: result.stderrTail)
+            throw SSHError.remoteCommandFailed(
+                host: runner.host, what: "writing the launch files", status: result.status,
+                stderr: result.stderrTail)
         }
     }
 }

@@ -36,33 +36,37 @@ extension Applier {
         guard let host = remoteHost, let remote else { return }
         let runner = remote.runner(host)
         if isNew, !session.copy.isEmpty {
-            let result = try await runner.runScript(Self.copyScript, arguments: [session.repoPath, session.worktreePath] + session.copy)
+            let result = try await runner.runScript(
+                Self.copyScript, arguments: [session.repoPath, session.worktreePath] + session.copy)
             guard result.succeeded else {
-                throw SSHError.remoteCommandFailed(host: host, what: "copying files into \(session.worktreePath)",
-                                                   status: result.status, stderr: result.stderrTail)
+                throw SSHError.remoteCommandFailed(
+                    host: host, what: "copying files into \(session.worktreePath)",
+                    status: result.status, stderr: result.stderrTail)
             }
         }
         try await writeRemoteContext(session, runner: runner)
         try await runRemoteSetup(session, runner: remote.runner(host, timeout: .seconds(3600)), remote: remote)
     }
 
-    static let copyScript = RemoteGitCLI.prelude + #"""
-        src=$(expand "$1"); dst=$(expand "$2"); shift 2
-        cd "$src" || exit 1
-        IFS=
-        for pattern in "$@"; do
-          for f in $pattern; do
-            [ -e "$f" ] || continue
-            [ -e "$dst/$f" ] && continue
-            mkdir -p "$dst/$(dirname "$f")" && cp -R "$f" "$dst/$f" || exit 1
-          done
-        done
-        """#
+    static let copyScript =
+        RemoteGitCLI.prelude + #"""
+            src=$(expand "$1"); dst=$(expand "$2"); shift 2
+            cd "$src" || exit 1
+            IFS=
+            for pattern in "$@"; do
+              for f in $pattern; do
+                [ -e "$f" ] || continue
+                [ -e "$dst/$f" ] && continue
+                mkdir -p "$dst/$(dirname "$f")" && cp -R "$f" "$dst/$f" || exit 1
+              done
+            done
+            """#
 
     private func writeRemoteContext(_ session: DesiredSession, runner: SSHProcessRunner) async throws {
         let file = session.worktreePath + "/" + ContextFile.fileName
-        let read = try await runner.runScript(RemoteGitCLI.prelude + "f=$(expand \"$1\"); [ -f \"$f\" ] && cat \"$f\"; exit 0",
-                                              arguments: [file])
+        let read = try await runner.runScript(
+            RemoteGitCLI.prelude + "f=$(expand \"$1\"); [ -f \"$f\" ] && cat \"$f\"; exit 0",
+            arguments: [file])
         let existing = read.stdout.isEmpty ? nil : read.stdout
         let section = ContextFile.section(for: session)
         guard section != nil || existing?.contains(ContextFile.startMarker) == true else { return }
@@ -72,24 +76,26 @@ extension Applier {
         let write = try await runner.runScript(
             RemoteGitCLI.prelude + "f=$(expand \"$1\"); printf '%s' \"$2\" > \"$f\"", arguments: [file, updated])
         guard write.succeeded else {
-            throw SSHError.remoteCommandFailed(host: runner.host, what: "writing \(file)", status: write.status,
-                                               stderr: write.stderrTail)
+            throw SSHError.remoteCommandFailed(
+                host: runner.host, what: "writing \(file)", status: write.status,
+                stderr: write.stderrTail)
         }
     }
 
-    static let setupScript = RemoteGitCLI.prelude + #"""
-        wt=$(expand "$1"); hash=$2; log=$3; script=$4
-        gd=$(git -C "$wt" rev-parse --absolute-git-dir) || exit 90
-        st="$gd/csm-setup.json"
-        if [ -f "$st" ] && grep -q "\"hash\" : \"$hash\"" "$st" && grep -q '"exitStatus" : 0,' "$st"; then
-          echo csm-setup-skip; exit 0
-        fi
-        mkdir -p "$(dirname "$log")" && printf '%s' "$script" > "$log.sh" || exit 91
-        /bin/sh "$log.sh"
-        printf 'csm-setup-status\t%s\n' "$?"
-        printf 'csm-setup-gitdir\t%s\n' "$gd"
-        tail -n 16 "$log" 2>/dev/null
-        """#
+    static let setupScript =
+        RemoteGitCLI.prelude + #"""
+            wt=$(expand "$1"); hash=$2; log=$3; script=$4
+            gd=$(git -C "$wt" rev-parse --absolute-git-dir) || exit 90
+            st="$gd/csm-setup.json"
+            if [ -f "$st" ] && grep -q "\"hash\" : \"$hash\"" "$st" && grep -q '"exitStatus" : 0,' "$st"; then
+              echo csm-setup-skip; exit 0
+            fi
+            mkdir -p "$(dirname "$log")" && printf '%s' "$script" > "$log.sh" || exit 91
+            /bin/sh "$log.sh"
+            printf 'csm-setup-status\t%s\n' "$?"
+            printf 'csm-setup-gitdir\t%s\n' "$gd"
+            tail -n 16 "$log" 2>/dev/null
+            """#
 
     private func runRemoteSetup(_ session: DesiredSession, runner: SSHProcessRunner, remote: RemoteHosts) async throws {
         guard let hash = session.setupHash else { return }
@@ -100,29 +106,35 @@ extension Applier {
         let log = layout.setupLog(workspace: session.workspace, session: session.name)
         await setupProgress?(.started(session: session.name, logPath: "\(runner.host):\(log)"))
         let result = try await runner.runScript(
-            Self.setupScript, arguments: [session.worktreePath, hash, log, WorktreePreparation.setupScript(for: expanded, log: log)])
+            Self.setupScript,
+            arguments: [session.worktreePath, hash, log, WorktreePreparation.setupScript(for: expanded, log: log)])
         if result.stdout.hasPrefix("csm-setup-skip") { return }
         var lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let statusLine = lines.firstIndex(where: { $0.hasPrefix("csm-setup-status\t") }),
             let status = Int32(lines[statusLine].dropFirst("csm-setup-status\t".count)),
             statusLine + 1 < lines.count, lines[statusLine + 1].hasPrefix("csm-setup-gitdir\t")
         else {
-            throw SSHError.remoteCommandFailed(host: runner.host, what: "the setup of \(session.name)", status: result.status,
-                                               stderr: result.stderrTail)
+            throw SSHError.remoteCommandFailed(
+                host: runner.host, what: "the setup of \(session.name)", status: result.status,
+                stderr: result.stderrTail)
         }
         let gitDirectory = String(lines[statusLine + 1].dropFirst("csm-setup-gitdir\t".count))
         lines = Array(lines[(statusLine + 2)...])
-        let tail = lines.suffix(SetupStamp.tailLines + 1).joined(separator: "\n").trimmingCharacters(in: CharacterSet.newlines)
-        let stamp = SetupStamp(hash: hash, exitStatus: status, finishedAt: now(), logTail: tail,
-                               logPath: "\(runner.host):\(log)")
+        let tail = lines.suffix(SetupStamp.tailLines + 1).joined(separator: "\n").trimmingCharacters(
+            in: CharacterSet.newlines)
+        let stamp = SetupStamp(
+            hash: hash, exitStatus: status, finishedAt: now(), logTail: tail,
+            logPath: "\(runner.host):\(log)")
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         let json = String(decoding: try encoder.encode(stamp), as: UTF8.self)
-        try await AgentLaunch.writeRemoteFiles([(Paths.join(gitDirectory, "csm-setup.json"), "644", json)], runner: runner)
+        try await AgentLaunch.writeRemoteFiles(
+            [(Paths.join(gitDirectory, "csm-setup.json"), "644", json)], runner: runner)
         await setupProgress?(.finished(session: session.name, exitStatus: status, tail: tail))
         guard stamp.succeeded else {
-            throw PreparationError.setupFailed(session: session.name, status: status, logPath: stamp.logPath, tail: tail)
+            throw PreparationError.setupFailed(
+                session: session.name, status: status, logPath: stamp.logPath, tail: tail)
         }
     }
 }

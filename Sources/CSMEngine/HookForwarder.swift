@@ -33,7 +33,8 @@ public actor HookForwarder {
     private let logger = Logger(label: "csm.ssh")
 
     public init(
-        remote: RemoteHosts, workspace: @escaping @Sendable () async -> Workspace?, checkInterval: Duration = .seconds(5),
+        remote: RemoteHosts, workspace: @escaping @Sendable () async -> Workspace?,
+        checkInterval: Duration = .seconds(5),
         initialBackoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(60)
     ) {
         self.remote = remote
@@ -65,9 +66,12 @@ public actor HookForwarder {
         loop = nil
         guard let localPort else { return }
         for (host, status) in statuses {
-            guard let port = status.remotePort, let spec = try? await remote.transport.host(named: host) else { continue }
+            guard let port = status.remotePort, let spec = try? await remote.transport.host(named: host) else {
+                continue
+            }
             _ = try? await SpawnProcessRunner().run(
-                "ssh", remote.transport.commonArguments(for: spec)
+                "ssh",
+                remote.transport.commonArguments(for: spec)
                     + ["-O", "cancel", "-R", "\(port):127.0.0.1:\(localPort)", spec.destination])
         }
     }
@@ -88,7 +92,9 @@ public actor HookForwarder {
     private func check(_ host: String, workspace: String, localPort: Int) async {
         do {
             let master = try await masterPID(host)
-            if let status = statuses[host], status.remotePort != nil, status.masterPID == master, master != nil { return }
+            if let status = statuses[host], status.remotePort != nil, status.masterPID == master, master != nil {
+                return
+            }
             let port = try await remote.transport.addReverseForward(host, localPort: localPort)
             let facts = try await remote.facts(host)
             let path = Paths.join(AgentLaunch.remoteRoot(home: facts.home), "workspaces", workspace, "server.json")
@@ -96,15 +102,18 @@ public actor HookForwarder {
                 [(path, "600", #"{"host":"127.0.0.1","port":\#(port)}"# + "\n")], runner: remote.runner(host))
             statuses[host] = Status(remotePort: port, masterPID: try await masterPID(host), lastError: nil, failures: 0)
             retryAt[host] = nil
-            logger.notice("hook forward open", metadata: [
-                "host": "\(host)", "port": "\(port)", "relay": "\(facts.hookRelay)",
-            ])
+            logger.notice(
+                "hook forward open",
+                metadata: [
+                    "host": "\(host)", "port": "\(port)", "relay": "\(facts.hookRelay)",
+                ])
         } catch {
             let failures = (statuses[host]?.failures ?? 0) + 1
             statuses[host] = Status(remotePort: nil, masterPID: nil, lastError: "\(error)", failures: failures)
             let delay = min(maxBackoff, initialBackoff * (1 << min(failures - 1, 16)))
             retryAt[host] = ContinuousClock.now + delay
-            logger.warning("hook forward failed", metadata: ["host": "\(host)", "error": "\(error)", "retryIn": "\(delay)"])
+            logger.warning(
+                "hook forward failed", metadata: ["host": "\(host)", "error": "\(error)", "retryIn": "\(delay)"])
         }
     }
 

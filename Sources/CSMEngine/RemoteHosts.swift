@@ -41,8 +41,9 @@ public struct RemoteHosts: Sendable {
             RemoteObservation.script,
             arguments: RemoteObservation.arguments(tmuxSocket: tmuxSocket, folders: [], repositories: []))
         guard result.succeeded else {
-            throw SSHError.remoteCommandFailed(host: host, what: "observing the host", status: result.status,
-                                               stderr: result.stderrTail)
+            throw SSHError.remoteCommandFailed(
+                host: host, what: "observing the host", status: result.status,
+                stderr: result.stderrTail)
         }
         let facts = try RemoteObservation.parse(result.stdout, host: host)
         await cache.store(facts, for: host)
@@ -53,14 +54,17 @@ public struct RemoteHosts: Sendable {
     /// of the workspace on that host and every declared repository.
     public func observe(host: String, workspace: Workspace) async -> Result<RemoteHostFacts, any Error> {
         let folder = Paths.join(workspace.worktreeBase(forHost: host), workspace.name)
-        let repositories = workspace.repos.values.filter { ($0.host ?? workspace.defaults.host) == host }.map(\.path).sorted()
+        let repositories = workspace.repos.values.filter { ($0.host ?? workspace.defaults.host) == host }.map(\.path)
+            .sorted()
         do {
             let result = try await runner(host, timeout: observationTimeout).runScript(
                 RemoteObservation.script,
-                arguments: RemoteObservation.arguments(tmuxSocket: tmuxSocket, folders: [folder], repositories: repositories))
+                arguments: RemoteObservation.arguments(
+                    tmuxSocket: tmuxSocket, folders: [folder], repositories: repositories))
             guard result.succeeded else {
-                throw SSHError.remoteCommandFailed(host: host, what: "the observation script", status: result.status,
-                                                   stderr: result.stderrTail)
+                throw SSHError.remoteCommandFailed(
+                    host: host, what: "the observation script", status: result.status,
+                    stderr: result.stderrTail)
             }
             let facts = try RemoteObservation.parse(result.stdout, host: host)
             await cache.store(facts, for: host)
@@ -92,7 +96,9 @@ public struct RemoteHosts: Sendable {
                     sessions += facts.tmuxSessions
                     worktrees += facts.worktrees
                     if !facts.hasTmux || !facts.hasGit {
-                        unreachable[name] = "host '\(name)' has no " + [facts.hasTmux ? nil : "tmux", facts.hasGit ? nil : "git"]
+                        unreachable[name] =
+                            "host '\(name)' has no "
+                            + [facts.hasTmux ? nil : "tmux", facts.hasGit ? nil : "git"]
                             .compactMap { $0 }.joined(separator: " or ") + " on its PATH; install it there"
                     }
                 case let .failure(error):

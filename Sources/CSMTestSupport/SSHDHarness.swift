@@ -28,7 +28,9 @@ public struct SSHDInstance: Sendable {
     }
 
     /// Client options for the throwaway host key.
-    public var clientOptions: [String] { ["StrictHostKeyChecking=no", "UserKnownHostsFile=/dev/null", "LogLevel=ERROR"] }
+    public var clientOptions: [String] {
+        ["StrictHostKeyChecking=no", "UserKnownHostsFile=/dev/null", "LogLevel=ERROR"]
+    }
 
     /// The csm.yaml lines declaring this host (under `hosts:`).
     public var yaml: String {
@@ -86,8 +88,9 @@ func startSSHD(name: String) throws -> SSHDInstance {
     let directory = try makeTemporaryDirectory(prefix: "csm-sshd").path
     let home = directory + "/home"
     try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-    try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true,
-                                             attributes: [.posixPermissions: 0o755])
+    try? FileManager.default.createDirectory(
+        atPath: "/run/sshd", withIntermediateDirectories: true,
+        attributes: [.posixPermissions: 0o755])
     _ = try runTool("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", directory + "/host_key"])
     _ = try runTool("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", directory + "/user_key"])
     try FileManager.default.copyItem(atPath: directory + "/user_key.pub", toPath: directory + "/authorized_keys")
@@ -119,10 +122,12 @@ func startSSHD(name: String) throws -> SSHDInstance {
     process.arguments = ["-D", "-e", "-f", directory + "/sshd_config"]
     process.standardInput = FileHandle.nullDevice
     process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle(forWritingAtPath: directory + "/sshd.log") ?? {
-        FileManager.default.createFile(atPath: directory + "/sshd.log", contents: nil)
-        return FileHandle(forWritingAtPath: directory + "/sshd.log") ?? FileHandle.nullDevice
-    }()
+    process.standardError =
+        FileHandle(forWritingAtPath: directory + "/sshd.log")
+        ?? {
+            FileManager.default.createFile(atPath: directory + "/sshd.log", contents: nil)
+            return FileHandle(forWritingAtPath: directory + "/sshd.log") ?? FileHandle.nullDevice
+        }()
     try process.run()
     let pid = process.processIdentifier
     // Ready when the port accepts a connection (sshd binds before it forks anything).
@@ -137,8 +142,9 @@ func startSSHD(name: String) throws -> SSHDInstance {
         throw ToolFailure(command: "sshd -D -e -f \(directory)/sshd_config", status: -1, stderr: log)
     }
     let user = String(cString: getpwuid(getuid()).pointee.pw_name)
-    return SSHDInstance(name: name, port: port, directory: directory, pid: pid, home: home,
-                        userKey: directory + "/user_key", knownHosts: directory + "/known_hosts", user: user)
+    return SSHDInstance(
+        name: name, port: port, directory: directory, pid: pid, home: home,
+        userKey: directory + "/user_key", knownHosts: directory + "/known_hosts", user: user)
 }
 
 /// A TCP port on 127.0.0.1 that nothing listens on right now.
@@ -168,6 +174,8 @@ func canConnect(port: Int) -> Bool {
     address.sin_port = in_port_t(UInt16(port)).bigEndian
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     return withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
     } == 0
 }

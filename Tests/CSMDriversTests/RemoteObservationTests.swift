@@ -1,13 +1,15 @@
-@testable import CSMDrivers
 import CSMModel
 import Foundation
 import Testing
+
+@testable import CSMDrivers
 
 /// The parser of the remote observation is defensive: anything but a complete answer is an error (the
 /// host is then unreachable), never a partial picture.
 @Suite("remote observation parser")
 struct RemoteObservationTests {
-    static let marker = #"{"agentSessionID":"s1","branch":"csm\/a","createdAt":"2026-01-01T00:00:00Z","repoPath":"\/r","session":"a","workspace":"w"}"#
+    static let marker =
+        #"{"agentSessionID":"s1","branch":"csm\/a","createdAt":"2026-01-01T00:00:00Z","repoPath":"\/r","session":"a","workspace":"w"}"#
 
     static var complete: String {
         "begin\tcsm-observe-1\nhome\t/home/u\ncsm\t\ncurl\t/usr/bin/curl\ngit\t/usr/bin/git\ntmux\t/usr/bin/tmux\n"
@@ -24,7 +26,8 @@ struct RemoteObservationTests {
         #expect(facts.home == "/home/u" && facts.csmPath == nil && facts.curlPath == "/usr/bin/curl")
         #expect(facts.hookRelay.hasPrefix("sh + curl"))
         #expect(facts.tmuxSessions.map(\.tmuxName) == ["csm-a"])
-        #expect(facts.tmuxSessions.first?.host == "remote1" && facts.tmuxSessions.first?.windows == ["claude", "terminal"])
+        #expect(
+            facts.tmuxSessions.first?.host == "remote1" && facts.tmuxSessions.first?.windows == ["claude", "terminal"])
         #expect(facts.worktrees.count == 2)
         let owned = try #require(facts.worktrees.first { $0.path == "~/wt/w/a" })
         #expect(owned.marker?.session == "a" && owned.branch == "csm/a")
@@ -44,12 +47,14 @@ struct RemoteObservationTests {
         }
     }
 
-    @Test("garbage, a foreign banner and a failed tmux are errors", arguments: [
-        "", "hello\n", "Welcome to host!\nbegin\tcsm-observe-1\nend\tcsm-observe-1\n",
-        "begin\tcsm-observe-1\nbogus\tx\nend\tcsm-observe-1\n",
-        "begin\tcsm-observe-1\ntmux-status\t1\tprotocol version mismatch\nend\tcsm-observe-1\n",
-        "begin\tcsm-observe-1\nfolder\t/f\nwt\ta\nblob\tmarker\t999\n{}\nend\tcsm-observe-1\n",
-    ])
+    @Test(
+        "garbage, a foreign banner and a failed tmux are errors",
+        arguments: [
+            "", "hello\n", "Welcome to host!\nbegin\tcsm-observe-1\nend\tcsm-observe-1\n",
+            "begin\tcsm-observe-1\nbogus\tx\nend\tcsm-observe-1\n",
+            "begin\tcsm-observe-1\ntmux-status\t1\tprotocol version mismatch\nend\tcsm-observe-1\n",
+            "begin\tcsm-observe-1\nfolder\t/f\nwt\ta\nblob\tmarker\t999\n{}\nend\tcsm-observe-1\n",
+        ])
     func garbageIsError(_ output: String) {
         #expect(throws: SSHError.self) { try RemoteObservation.parse(output, host: "h") }
     }
@@ -63,7 +68,8 @@ struct RemoteObservationTests {
 
     @Test("no tmux server yet is an empty list, not an error")
     func noServer() throws {
-        let text = "begin\tcsm-observe-1\ntmux\t/usr/bin/tmux\ntmux-status\t1\tno server running on /tmp/tmux-0/x\nend\tcsm-observe-1\n"
+        let text =
+            "begin\tcsm-observe-1\ntmux\t/usr/bin/tmux\ntmux-status\t1\tno server running on /tmp/tmux-0/x\nend\tcsm-observe-1\n"
         #expect(try RemoteObservation.parse(text, host: "h").tmuxSessions.isEmpty)
     }
 }

@@ -43,7 +43,8 @@ struct SSHTransportTests {
                 spec.identityFile = state.path + "/no-such-key"
                 let transport = SSHTransport(
                     stateDirectory: state.path,
-                    options: SSHOptions(connectTimeout: 5, extraOptions: hosts[0].clientOptions + ["IdentityAgent=none"]))
+                    options: SSHOptions(
+                        connectTimeout: 5, extraOptions: hosts[0].clientOptions + ["IdentityAgent=none"]))
                 await transport.configure([spec])
                 do {
                     _ = try await transport.run("remote1", "true")
@@ -84,7 +85,9 @@ struct SSHTransportTests {
             try await withTemporaryDirectory { state in
                 let transport = await Self.transport(hosts[0], state: state.path)
                 defer { Task { await transport.disconnectAll() } }
-                await #expect(throws: SSHError.self) { _ = try await transport.run("remote1", "sleep 30", timeout: .seconds(1)) }
+                await #expect(throws: SSHError.self) {
+                    _ = try await transport.run("remote1", "sleep 30", timeout: .seconds(1))
+                }
                 await transport.disconnect("remote1")
             }
         }

@@ -50,7 +50,8 @@ struct RemoteHostsEngineTests {
 
                 """
             for host in hosts {
-                text += "  app-\(host.name):\n    path: \(world.repo.path)\n    host: \(host.name)\n    baseBranch: main\n"
+                text +=
+                    "  app-\(host.name):\n    path: \(world.repo.path)\n    host: \(host.name)\n    baseBranch: main\n"
             }
             return text + "sessions:\n" + sessions
         }
@@ -74,7 +75,8 @@ struct RemoteHostsEngineTests {
         }
     }
 
-    static let threeSessions = "  l:\n    repo: app\n  a:\n    repo: app-remote1\n    prompt: \"it's $HOME; `date` \\\"q\\\"\\nline 2\"\n  b:\n    repo: app-remote2\n"
+    static let threeSessions =
+        "  l:\n    repo: app\n  a:\n    repo: app-remote1\n    prompt: \"it's $HOME; `date` \\\"q\\\"\\nline 2\"\n  b:\n    repo: app-remote2\n"
 
     @Test("a workspace spanning this machine and two SSH hosts converges with one apply")
     func mixedWorkspaceConverges() async throws {
@@ -83,8 +85,9 @@ struct RemoteHostsEngineTests {
             let workspace = try setup.workspace()
             let (plan, actual) = try await setup.engine.plan(workspace)
             #expect(actual.unreachableHosts.isEmpty, "\(actual.unreachableHosts)")
-            #expect(plan.actions.map { "\($0.kind.rawValue) \($0.session)@\($0.host)" }
-                == ["create a@remote1", "create b@remote2", "create l@local"])
+            #expect(
+                plan.actions.map { "\($0.kind.rawValue) \($0.session)@\($0.host)" }
+                    == ["create a@remote1", "create b@remote2", "create l@local"])
             let report = await setup.engine.applier.apply(plan)
             #expect(report.isComplete, "\(report.failures)")
 
@@ -105,14 +108,18 @@ struct RemoteHostsEngineTests {
             #expect(prompts.contains("it's $HOME; `date` \"q\""), "\(setup.world.agentLaunches())")
 
             let rows = try await setup.engine.list(workspace)
-            #expect(rows.first { $0.name == "a" }?.host == "remote1" && rows.first { $0.name == "a" }?.status == .running)
+            #expect(
+                rows.first { $0.name == "a" }?.host == "remote1" && rows.first { $0.name == "a" }?.status == .running)
 
             // The dashboard's git changes of a remote session, read on the host.
             try Data("note\n".utf8).write(to: URL(fileURLWithPath: worktree + "/notes $1.txt"))
             try Data("# app\nchanged\n".utf8).write(to: URL(fileURLWithPath: worktree + "/README.md"))
             let changes = try await setup.remote.git("remote1").changes(worktreePath: worktree, maxDiffBytes: 1 << 20)
             #expect(changes.branch == "csm/a")
-            #expect(changes.files.map { "\($0.status) \($0.path)" }.sorted() == ["modified README.md", "untracked notes $1.txt"])
+            #expect(
+                changes.files.map { "\($0.status) \($0.path)" }.sorted() == [
+                    "modified README.md", "untracked notes $1.txt",
+                ])
             #expect(changes.diff.contains("+changed") && changes.diff.contains("+note"), "\(changes.diff)")
         }
     }
@@ -123,11 +130,15 @@ struct RemoteHostsEngineTests {
             try setup.world.writeConfig(setup.config(sessions: Self.threeSessions))
             let workspace = try setup.workspace()
             _ = try await setup.engine.observer.observe(workspace)
-            let before = [await setup.remote.transport.commandCount(host: "remote1"),
-                          await setup.remote.transport.commandCount(host: "remote2")]
+            let before = [
+                await setup.remote.transport.commandCount(host: "remote1"),
+                await setup.remote.transport.commandCount(host: "remote2"),
+            ]
             _ = try await setup.engine.observer.observe(workspace)
-            let after = [await setup.remote.transport.commandCount(host: "remote1"),
-                         await setup.remote.transport.commandCount(host: "remote2")]
+            let after = [
+                await setup.remote.transport.commandCount(host: "remote1"),
+                await setup.remote.transport.commandCount(host: "remote2"),
+            ]
             #expect(after == before.map { $0 + 1 })
         }
     }
@@ -154,7 +165,8 @@ struct RemoteHostsEngineTests {
     func remoteWorkBlocksDestroy() async throws {
         try await Self.withSetup { setup in
             try setup.world.writeConfig(setup.config(sessions: "  b:\n    repo: app-remote2\n"))
-            #expect(await setup.engine.applier.apply(try await setup.engine.plan(try setup.workspace()).plan).isComplete)
+            #expect(
+                await setup.engine.applier.apply(try await setup.engine.plan(try setup.workspace()).plan).isComplete)
             try Data("work\n".utf8).write(to: URL(fileURLWithPath: setup.base("remote2") + "/e2e/b/notes.txt"))
             try setup.world.writeConfig(setup.config(sessions: ""))
             let plan = try await setup.engine.plan(try setup.workspace(), options: PlanOptions(prune: true)).plan
@@ -167,7 +179,8 @@ struct RemoteHostsEngineTests {
     func hostDown() async throws {
         try await Self.withSetup { setup in
             try setup.world.writeConfig(setup.config(sessions: Self.threeSessions))
-            #expect(await setup.engine.applier.apply(try await setup.engine.plan(try setup.workspace()).plan).isComplete)
+            #expect(
+                await setup.engine.applier.apply(try await setup.engine.plan(try setup.workspace()).plan).isComplete)
 
             stopSSHD(setup.hosts[1])
             await setup.remote.transport.disconnect("remote2")
@@ -191,7 +204,8 @@ struct RemoteTranscriptTests {
         try await withSSHHosts(["remote1"]) { hosts in
             try await withTemporaryDirectory { state in
                 let transport = SSHTransport(
-                    stateDirectory: state.path, options: SSHOptions(connectTimeout: 5, extraOptions: hosts[0].clientOptions))
+                    stateDirectory: state.path,
+                    options: SSHOptions(connectTimeout: 5, extraOptions: hosts[0].clientOptions))
                 await transport.configure([hosts[0].hostSpec])
                 defer { Task { await transport.disconnectAll() } }
                 let file = hosts[0].home + "/it's a transcript.jsonl"
@@ -199,10 +213,11 @@ struct RemoteTranscriptTests {
                     runner: SSHProcessRunner(transport: transport, host: "remote1"), minimumInterval: .zero)
                 let tailer = TranscriptTailer(path: file, reader: reader)
                 #expect(await tailer.poll().isEmpty, "no file yet")
-                let handle = try FileHandle(forWritingTo: {
-                    FileManager.default.createFile(atPath: file, contents: nil)
-                    return URL(fileURLWithPath: file)
-                }())
+                let handle = try FileHandle(
+                    forWritingTo: {
+                        FileManager.default.createFile(atPath: file, contents: nil)
+                        return URL(fileURLWithPath: file)
+                    }())
                 try handle.write(contentsOf: Data(#"{"type":"user","uuid":"u1","message":{"content":"hel"#.utf8))
                 #expect(await tailer.poll().isEmpty)
                 try handle.write(contentsOf: Data((#"lo ✓"}}"# + "\n").utf8))

@@ -14,7 +14,8 @@ struct RemoteHostsEndToEndTests {
         var repoLines = ""
         for host in hosts {
             hostLines += host.yaml + "    worktreeBase: \(world.root.path)/\(host.name)-worktrees\n"
-            repoLines += "  app-\(host.name):\n    path: \(world.repo.path)\n    host: \(host.name)\n    baseBranch: main\n"
+            repoLines +=
+                "  app-\(host.name):\n    path: \(world.repo.path)\n    host: \(host.name)\n    baseBranch: main\n"
         }
         text = text.replacingOccurrences(of: "repos:\n", with: hostLines + "repos:\n" + repoLines)
         return text
@@ -37,14 +38,17 @@ struct RemoteHostsEndToEndTests {
                 let lines = listing.stdout.split(separator: "\n").map(String.init)
                 for name in ["remote1", "remote2"] {
                     let line = lines.first { $0.hasPrefix(name) } ?? ""
-                    #expect(line.contains("reachable") && line.contains(" ms") && line.contains("sh + curl"), "\(listing.stdout)")
+                    #expect(
+                        line.contains("reachable") && line.contains(" ms") && line.contains("sh + curl"),
+                        "\(listing.stdout)")
                 }
 
                 let created = try await world.csm("create", "r", "--repo", "app-remote1", "--prompt", "say 'hi' $there")
                 #expect(created.status == 0, "\(created.combined)")
                 let list = try await world.csm("list", "--host", "remote1", "--json")
                 #expect(list.status == 0, "\(list.combined)")
-                #expect(list.stdout.contains(#""name" : "r""#) || list.stdout.contains(#""name":"r""#), "\(list.stdout)")
+                #expect(
+                    list.stdout.contains(#""name" : "r""#) || list.stdout.contains(#""name":"r""#), "\(list.stdout)")
                 #expect(!list.stdout.contains(#""l""#))
                 let worktree = world.root.path + "/remote1-worktrees/e2e/r"
                 #expect(FileManager.default.fileExists(atPath: worktree + "/README.md"))
@@ -53,6 +57,11 @@ struct RemoteHostsEndToEndTests {
                 #expect(apply.status == 0, "\(apply.combined)")
                 let plan = try await world.csm("plan", "--detailed-exitcode")
                 #expect(plan.status == 0, "apply then plan: no changes\n\(plan.combined)")
+
+                let reconnect = try await world.csm("reconnect", "r")
+                #expect(reconnect.status == 0, "\(reconnect.combined)")
+                let merge = try await world.csm("merge", "r")
+                #expect(merge.status != 0 && merge.stderr.contains("SSH host 'remote1'"), "\(merge.combined)")
 
                 let killed = try await world.csm("kill", "r")
                 #expect(killed.status == 0, "\(killed.combined)")
@@ -80,19 +89,24 @@ struct RemoteHostsEndToEndTests {
                 let baseURL = try #require(server.baseURL)
                 let root = host.home + "/.local/state/csm-remote"
                 let settings = root + "/workspaces/e2e/sessions/r/settings.json"
-                #expect(await eventually(timeout: .seconds(60)) {
-                    FileManager.default.fileExists(atPath: root + "/workspaces/e2e/server.json")
-                        && FileManager.default.fileExists(atPath: settings)
-                }, "\(server.text)")
+                #expect(
+                    await eventually(timeout: .seconds(60)) {
+                        FileManager.default.fileExists(atPath: root + "/workspaces/e2e/server.json")
+                            && FileManager.default.fileExists(atPath: settings)
+                    }, "\(server.text)")
 
                 // The hook command Claude Code would run on the host, run there over ssh with a PreToolUse payload.
-                let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: settings))) as? [String: Any]
+                let json =
+                    try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: settings)))
+                    as? [String: Any]
                 let hooks = json?["hooks"] as? [String: Any]
                 let entry = (hooks?["PreToolUse"] as? [[String: Any]])?.first?["hooks"] as? [[String: Any]]
                 let command = try #require(entry?.first?["command"] as? String)
                 #expect(command.contains("hook-relay.sh"))
-                let payload = #"{"hook_event_name":"PreToolUse","session_id":"s1","tool_name":"Bash","tool_input":{"command":"touch x"},"tool_use_id":"t1","cwd":"/tmp"}"#
-                let ssh = ["-o", "BatchMode=yes", "-i", host.userKey, "-p", String(host.port)]
+                let payload =
+                    #"{"hook_event_name":"PreToolUse","session_id":"s1","tool_name":"Bash","tool_input":{"command":"touch x"},"tool_use_id":"t1","cwd":"/tmp"}"#
+                let ssh =
+                    ["-o", "BatchMode=yes", "-i", host.userKey, "-p", String(host.port)]
                     + host.clientOptions.flatMap { ["-o", $0] } + ["\(host.user)@127.0.0.1", command]
                 let hook = Task { try await SpawnProcessRunner().run("ssh", ssh, input: payload, environment: nil) }
 
@@ -107,10 +121,13 @@ struct RemoteHostsEndToEndTests {
                 let id = try #require(requestID)
                 let token = try String(contentsOf: world.stateDir.appendingPathComponent("token"), encoding: .utf8)
                     .trimmingCharacters(in: .whitespacesAndNewlines)
-                let decided = try runTool("curl", [
-                    "-s", "-X", "POST", "\(baseURL)/api/sessions/r/approve-tool", "-H", "Authorization: Bearer \(token)",
-                    "-H", "Content-Type: application/json", "-d", #"{"requestId":"\#(id)","action":"allow"}"#,
-                ])
+                let decided = try runTool(
+                    "curl",
+                    [
+                        "-s", "-X", "POST", "\(baseURL)/api/sessions/r/approve-tool", "-H",
+                        "Authorization: Bearer \(token)",
+                        "-H", "Content-Type: application/json", "-d", #"{"requestId":"\#(id)","action":"allow"}"#,
+                    ])
                 #expect(decided.contains(#""success":true"#), "\(decided)")
                 let answer = try await hook.value
                 #expect(answer.status == 0, "\(answer.stderr)")

@@ -4,23 +4,25 @@ import Foundation
 /// `git status` and `git diff HEAD` (untracked files as new files) of a worktree on an SSH host, in one
 /// call, shaped as `LibGit2Driver` shapes them for local worktrees.
 extension RemoteGitCLI: WorktreeChangesReader {
-    static let changesScript = prelude + #"""
-        wt=$(expand "$1")
-        cd "$wt" 2>/dev/null || exit 3
-        printf '%s\n' "$(git symbolic-ref --short -q HEAD)"
-        git status --porcelain=v1 -z -uall || exit 1
-        printf '\n--csm-diff--\n'
-        if git rev-parse -q --verify HEAD >/dev/null; then git diff HEAD --no-color --no-ext-diff
-        else git diff --cached --no-color --no-ext-diff; git diff --no-color --no-ext-diff; fi
-        git ls-files -o --exclude-standard -z | xargs -0 -n 1 git diff --no-index --no-color -- /dev/null 2>/dev/null
-        exit 0
-        """#
+    static let changesScript =
+        prelude + #"""
+            wt=$(expand "$1")
+            cd "$wt" 2>/dev/null || exit 3
+            printf '%s\n' "$(git symbolic-ref --short -q HEAD)"
+            git status --porcelain=v1 -z -uall || exit 1
+            printf '\n--csm-diff--\n'
+            if git rev-parse -q --verify HEAD >/dev/null; then git diff HEAD --no-color --no-ext-diff
+            else git diff --cached --no-color --no-ext-diff; git diff --no-color --no-ext-diff; fi
+            git ls-files -o --exclude-standard -z | xargs -0 -n 1 git diff --no-index --no-color -- /dev/null 2>/dev/null
+            exit 0
+            """#
 
     public func changes(worktreePath path: String, maxDiffBytes: Int) async throws -> WorktreeChanges {
         let result = try await runner.runScript(Self.changesScript, arguments: [path])
         guard result.succeeded else {
-            throw SSHError.remoteCommandFailed(host: host, what: "reading the changes of \(path)", status: result.status,
-                                               stderr: result.stderrTail)
+            throw SSHError.remoteCommandFailed(
+                host: host, what: "reading the changes of \(path)", status: result.status,
+                stderr: result.stderrTail)
         }
         return try Self.parseChanges(result.stdout, host: host, maxDiffBytes: maxDiffBytes)
     }
@@ -62,10 +64,13 @@ extension RemoteGitCLI: WorktreeChangesReader {
         var isTruncated = false
         if diff.utf8.count > maxDiffBytes {
             var cut = diff.utf8.index(diff.utf8.startIndex, offsetBy: max(0, maxDiffBytes))
-            while cut > diff.startIndex, !diff.unicodeScalars.indices.contains(cut) { cut = diff.utf8.index(before: cut) }
+            while cut > diff.startIndex, !diff.unicodeScalars.indices.contains(cut) {
+                cut = diff.utf8.index(before: cut)
+            }
             diff = String(diff[..<cut])
             isTruncated = true
         }
-        return WorktreeChanges(branch: branch.isEmpty ? nil : branch, files: files, diff: diff, isTruncated: isTruncated)
+        return WorktreeChanges(
+            branch: branch.isEmpty ? nil : branch, files: files, diff: diff, isTruncated: isTruncated)
     }
 }

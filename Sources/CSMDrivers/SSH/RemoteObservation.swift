@@ -105,7 +105,9 @@ public enum RemoteObservation {
     /// Parses the script's output for `host`. Throws `SSHError.unreadableOutput` for anything but a
     /// complete, well-formed answer.
     public static func parse(_ output: String, host: String) throws -> RemoteHostFacts {
-        func fail(_ detail: String) -> SSHError { .unreadableOutput(host: host, what: "the observation", detail: detail) }
+        func fail(_ detail: String) -> SSHError {
+            .unreadableOutput(host: host, what: "the observation", detail: detail)
+        }
         let bytes = Array(output.utf8)
         var index = 0
         func line() -> String? {
@@ -117,8 +119,9 @@ public enum RemoteObservation {
             return text
         }
         guard line() == "begin\tcsm-observe-1" else { throw fail("it does not start with the csm header") }
-        var facts = RemoteHostFacts(home: "", csmPath: nil, curlPath: nil, hasTmux: false, hasGit: false,
-                                    tmuxSessions: [], worktrees: [], repositories: [:])
+        var facts = RemoteHostFacts(
+            home: "", csmPath: nil, curlPath: nil, hasTmux: false, hasGit: false,
+            tmuxSessions: [], worktrees: [], repositories: [:])
         var tmuxLines: [String] = []
         var folder: String?
         var current: PendingWorktree?
@@ -152,7 +155,9 @@ public enum RemoteObservation {
                 folder = value
             case "wt":
                 finish()
-                guard let folder, !value.isEmpty, !value.contains("/") else { throw fail("worktree entry outside a folder") }
+                guard let folder, !value.isEmpty, !value.contains("/") else {
+                    throw fail("worktree entry outside a folder")
+                }
                 current = PendingWorktree(path: Paths.join(folder, value))
             case "linked": current?.isLinked = true
             case "branch": current?.branch = value.isEmpty ? nil : value
@@ -173,7 +178,11 @@ public enum RemoteObservation {
                 index += length
                 guard index < bytes.count, bytes[index] == 10 else { throw fail("file contents not terminated") }
                 index += 1
-                if fields[1] == "marker" { current?.marker = data } else if fields[1] == "setup" { current?.setup = data }
+                if fields[1] == "marker" {
+                    current?.marker = data
+                } else if fields[1] == "setup" {
+                    current?.setup = data
+                }
             default:
                 throw fail("unknown record '\(fields[0].prefix(20))'")
             }

@@ -20,8 +20,9 @@ public struct SSHProcessRunner: ProcessRunner {
     public func run(_ executable: String, _ arguments: [String], input: String?, environment: [String: String]?)
         async throws -> ProcessResult
     {
-        try await transport.run(host, Self.commandLine(executable, arguments, environment: environment), input: input,
-                                timeout: timeout)
+        try await transport.run(
+            host, Self.commandLine(executable, arguments, environment: environment), input: input,
+            timeout: timeout)
     }
 
     /// `exec [env K=V…] program args…`, every word quoted. With an environment the variables are added

@@ -71,7 +71,8 @@ public enum SSHError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .connectionFailed(host, destination, stderr):
             var hint = "check that 'ssh \(destination)' works without a password prompt"
             if stderr.contains("Permission denied") || stderr.contains("publickey") {
-                hint = "csm uses BatchMode=yes and never prompts: load the key into ssh-agent or set "
+                hint =
+                    "csm uses BatchMode=yes and never prompts: load the key into ssh-agent or set "
                     + "'identityFile' for host '\(host)' in csm.yaml"
             } else if stderr.contains("Host key verification failed") {
                 hint = "the host key is unknown or changed: run 'ssh \(destination)' once to accept it"
@@ -113,7 +114,9 @@ public actor SSHTransport {
 
     /// `stateDirectory` is csm's state dir; sockets go to `<state>/ssh`, or `/tmp/csm-<uid>` when that
     /// path is too long for a socket name.
-    public init(stateDirectory: String, options: SSHOptions = SSHOptions(), runner: any ProcessRunner = SpawnProcessRunner()) {
+    public init(
+        stateDirectory: String, options: SSHOptions = SSHOptions(), runner: any ProcessRunner = SpawnProcessRunner()
+    ) {
         self.options = options
         self.runner = runner
         controlDirectory = Self.controlDirectory(stateDirectory: stateDirectory)
@@ -185,11 +188,13 @@ public actor SSHTransport {
             try? FileManager.default.removeItem(atPath: capture + ".out")
             try? FileManager.default.removeItem(atPath: capture + ".err")
         }
-        let script = "exec " + ShellQuote.command(ssh) + " >" + ShellQuote.quote(capture + ".out") + " 2>"
+        let script =
+            "exec " + ShellQuote.command(ssh) + " >" + ShellQuote.quote(capture + ".out") + " 2>"
             + ShellQuote.quote(capture + ".err")
         calls[hostName, default: 0] += 1
-        let wrapper = try await runner.run("timeout", ["-k", "5", String(seconds), "/bin/sh", "-c", script], input: input,
-                                           environment: nil)
+        let wrapper = try await runner.run(
+            "timeout", ["-k", "5", String(seconds), "/bin/sh", "-c", script], input: input,
+            environment: nil)
         let result = ProcessResult(
             status: wrapper.status,
             stdout: Self.contents(capture + ".out"), stderr: Self.contents(capture + ".err") + wrapper.stderr)
@@ -197,7 +202,8 @@ public actor SSHTransport {
             throw SSHError.timedOut(host: hostName, seconds: seconds, command: String(command.prefix(80)))
         }
         if result.status == 255 {
-            throw SSHError.connectionFailed(host: hostName, destination: host.destination, stderr: Self.sshReason(result.stderr))
+            throw SSHError.connectionFailed(
+                host: hostName, destination: host.destination, stderr: Self.sshReason(result.stderr))
         }
         return result
     }
@@ -223,22 +229,26 @@ public actor SSHTransport {
             atPath: controlDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let log = path + ".log"
         try? FileManager.default.removeItem(atPath: log)
-        let argv = ["ssh"] + commonArguments(for: host) + [
-            "-o", "ControlMaster=auto", "-o", "ControlPersist=\(options.controlPersist)", "-N", "-f", "-E", log,
-            host.destination,
-        ]
+        let argv =
+            ["ssh"] + commonArguments(for: host) + [
+                "-o", "ControlMaster=auto", "-o", "ControlPersist=\(options.controlPersist)", "-N", "-f", "-E", log,
+                host.destination,
+            ]
         // stdio on /dev/null: the backgrounded master must not hold our pipes (see the type's comment).
         let script = ShellQuote.command(argv) + " </dev/null >/dev/null 2>&1"
         let seconds = options.connectTimeout + 5
-        let result = try await runner.run("timeout", ["-k", "2", String(seconds), "/bin/sh", "-c", script], input: nil, environment: nil)
+        let result = try await runner.run(
+            "timeout", ["-k", "2", String(seconds), "/bin/sh", "-c", script], input: nil, environment: nil)
         guard result.succeeded else {
             let reason = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             logger.info("ssh master failed", metadata: ["host": "\(host.name)", "error": "\(reason)"])
             if result.status == 124 || result.status == 137, reason.isEmpty {
-                throw SSHError.connectionFailed(host: host.name, destination: host.destination,
-                                                stderr: "no answer within \(seconds) s")
+                throw SSHError.connectionFailed(
+                    host: host.name, destination: host.destination,
+                    stderr: "no answer within \(seconds) s")
             }
-            throw SSHError.connectionFailed(host: host.name, destination: host.destination, stderr: Self.sshReason(reason))
+            throw SSHError.connectionFailed(
+                host: host.name, destination: host.destination, stderr: Self.sshReason(reason))
         }
         logger.debug("ssh master started", metadata: ["host": "\(host.name)"])
     }
