@@ -111,6 +111,16 @@ struct RemoteHostsEngineTests {
             #expect(
                 rows.first { $0.name == "a" }?.host == "remote1" && rows.first { $0.name == "a" }?.status == .running)
 
+            // A message pasted into a remote pane arrives whole (stdin through ssh), and the pane reads back.
+            let tmux1 = setup.remote.tmux("remote1")
+            try await tmux1.paste("echo 'it''s' \"$((6*7))\" `true` ✓", session: "csm-a", window: "terminal")
+            let echoed = await eventually(timeout: .seconds(20)) {
+                let text = (try? await tmux1.capturePane(session: "csm-a", window: "terminal")) ?? ""
+                return text.contains("its 42 ✓")
+            }
+            let pane = (try? await tmux1.capturePane(session: "csm-a", window: "terminal")) ?? ""
+            #expect(echoed, "\(pane)")
+
             // The dashboard's git changes of a remote session, read on the host.
             try Data("note\n".utf8).write(to: URL(fileURLWithPath: worktree + "/notes $1.txt"))
             try Data("# app\nchanged\n".utf8).write(to: URL(fileURLWithPath: worktree + "/README.md"))
@@ -215,7 +225,7 @@ struct RemoteTranscriptTests {
                 #expect(await tailer.poll().isEmpty, "no file yet")
                 let handle = try FileHandle(
                     forWritingTo: {
-                        FileManager.default.createFile(atPath: file, contents: nil)
+                        _ = FileManager.default.createFile(atPath: file, contents: nil)
                         return URL(fileURLWithPath: file)
                     }())
                 try handle.write(contentsOf: Data(#"{"type":"user","uuid":"u1","message":{"content":"hel"#.utf8))
