@@ -77,14 +77,14 @@ struct ServerCommand: AsyncParsableCommand {
         output: Output, code: String, workspace: String, documentPath: String, layout: StateLayout
     ) async throws {
         try await ServerRunner.run(dependencies, options: options) { bound in
-                // `csm hook` reads this to reach the server over loopback.
-                let host = bound.isWildcard ? "127.0.0.1" : bound.host
-                let json = #"{"host":"\#(host)","port":\#(bound.port)}"# + "\n"
-                try? Data(json.utf8).write(to: URL(fileURLWithPath: addressFile), options: .atomic)
-                Task { await forwarder.start(localPort: bound.port) }
-                output.line("csm server for workspace '\(workspace)' (\(documentPath)) on \(bound.url())")
-                output.line("Dashboard (one-time login link): \(bound.url(path: "/?login=\(code)"))")
-                output.line("API token: \(layout.tokenFile)   Stop with Ctrl-C.")
+            // `csm hook` reads this to reach the server over loopback.
+            let host = bound.isWildcard ? "127.0.0.1" : bound.host
+            let json = #"{"host":"\#(host)","port":\#(bound.port)}"# + "\n"
+            try? Data(json.utf8).write(to: URL(fileURLWithPath: addressFile), options: .atomic)
+            Task { await forwarder.start(localPort: bound.port) }
+            output.line("csm server for workspace '\(workspace)' (\(documentPath)) on \(bound.url())")
+            output.line("Dashboard (one-time login link): \(bound.url(path: "/?login=\(code)"))")
+            output.line("API token: \(layout.tokenFile)   Stop with Ctrl-C.")
         }
     }
 }
