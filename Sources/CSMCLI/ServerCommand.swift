@@ -1,5 +1,6 @@
 import ArgumentParser
 import CSMEngine
+import CSMIntegrations
 import CSMServer
 import Foundation
 
@@ -50,10 +51,13 @@ struct ServerCommand: AsyncParsableCommand {
             let loader = context.loader
             // Hooks of agents on SSH hosts come back through a reverse forward per host (docs/remote.md).
             let forwarder = HookForwarder(remote: remote, workspace: { try? loader.load(file: configPath) })
-            let dependencies = ServerDependencies.standard(
+            var dependencies = ServerDependencies.standard(
                 configPath: document.path, loader: context.loader, layout: layout, engine: context.makeEngine(remote: remote),
                 messenger: context.tmux, workspace: workspace.name,
                 eventSettings: EventStoreSettings(maxFileBytes: eventsMaxSize, keptFiles: eventsKeep))
+            // Session costs use integrations.prices as the server starts (a change needs a restart).
+            dependencies.agents = AgentMonitor(prices: workspace.integrations.priceTable)
+            dependencies.integrations = IntegrationHub(environment: context.environment)
             let output = context.output
             let code = credentials.makeLoginCode()
             if !address.isLoopback {

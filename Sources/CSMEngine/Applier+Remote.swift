@@ -68,7 +68,9 @@ extension Applier {
             RemoteGitCLI.prelude + "f=$(expand \"$1\"); [ -f \"$f\" ] && cat \"$f\"; exit 0",
             arguments: [file])
         let existing = read.stdout.isEmpty ? nil : read.stdout
-        let section = ContextFile.section(for: session)
+        var issue: IssueContext?
+        if let linear = session.linear, !linear.isEmpty, let lookup = launch.issueLookup { issue = await lookup(linear) }
+        let section = ContextFile.section(for: session, issue: issue)
         guard section != nil || existing?.contains(ContextFile.startMarker) == true else { return }
         let updated = ContextFile.merged(existing ?? "", section: section)
         guard updated != existing else { return }
