@@ -3,6 +3,8 @@
 # what is missing. Used by `make run`, `make test` and CI.
 #   - Debian packages: tmux, git, libyaml-dev, libgit2-dev, pkg-config (and python3-pip when pip is absent),
 #     openssh-client and openssh-server (remote hosts; the tests run their own sshd on loopback)
+#   - for the web dashboard: libjs-marked, libjs-sortable (served by csm from /usr/share);
+#     for its browser tests: chromium, chromium-driver and Python selenium
 #   - the real Claude Code binary, from PyPI's claude-agent-sdk wheel, cached outside the repo
 #   - a debug build of csm
 set -euo pipefail
@@ -23,6 +25,12 @@ python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
 # Remote hosts (issue 6): the ssh client, and sshd for the realSSH tests (no daemon is started).
 command -v ssh >/dev/null || need+=(openssh-client)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+# Web dashboard: browser libraries csm serves from /usr/share (never copied into the repo) …
+[ -e /usr/share/javascript/marked/marked.umd.min.js ] || [ -e /usr/share/javascript/marked/marked.min.js ] || need+=(libjs-marked)
+[ -e /usr/share/javascript/sortable/Sortable.min.js ] || need+=(libjs-sortable)
+# … and headless Chromium for its browser tests.
+command -v chromium >/dev/null || need+=(chromium)
+command -v chromedriver >/dev/null || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
   echo "==> installing Debian packages: ${need[*]}"
   sudo_cmd=()
@@ -51,6 +59,13 @@ os.replace(target + ".part", target)
 PY
 fi
 ln -sfn "$claude_dir" "$CACHE_DIR/claude-current"
+
+# Selenium drives Chromium in the dashboard's browser tests (Tests/Browser).
+if ! python3 -c "import selenium" >/dev/null 2>&1; then
+  echo "==> installing Python selenium (browser tests)"
+  python3 -m pip install --quiet "selenium>=4.20" 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages "selenium>=4.20"
+fi
 echo "==> Claude Code: $("$claude_dir/claude" --version 2>/dev/null || echo "at $claude_dir/claude")"
 
 echo "==> building csm"

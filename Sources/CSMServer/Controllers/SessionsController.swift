@@ -54,6 +54,10 @@ struct SessionsController {
         var prompt: String?
         var model: String?
         var linear: String?
+        /// Where the session's branch starts (commit-ish); the repo's `baseBranch` when absent.
+        var base: String?
+        /// Claude Code's `--effort`: low, medium, high, xhigh or max.
+        var effort: String?
     }
 
     struct ActionResultBody: Encodable {
@@ -90,9 +94,9 @@ struct SessionsController {
             var fields = [YAMLEntry("repo", .string(repo))]
             for (key, value) in [
                 ("host", body.host), ("branch", body.branch), ("model", body.model),
-                ("prompt", body.prompt), ("linear", body.linear),
+                ("prompt", body.prompt), ("linear", body.linear), ("base", body.base), ("effort", body.effort),
             ] {
-                if let value { fields.append(YAMLEntry(key, .string(value))) }
+                if let value, !value.isEmpty { fields.append(YAMLEntry(key, .string(value))) }
             }
             return try ConfigEditor(text: document.text, file: document.path)
                 .setValue(path: ["sessions", body.name], value: .mapping(fields))
