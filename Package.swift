@@ -132,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CSMEngineTests",
-            dependencies: ["CSMEngine", "CSMModel", "CSMPlanner", "CSMDrivers", "CSMConfig", "CSMTestSupport"],
+            dependencies: ["CSMEngine", "CSMModel", "CSMPlanner", "CSMDrivers", "CSMConfig", "CSMAgent", "CSMTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what csm needs on a fresh Debian machine and builds it. Safe to run again: it only installs
 # what is missing. Used by `make run`, `make test` and CI.
-#   - Debian packages: tmux, git, libyaml-dev, libgit2-dev, pkg-config (and python3-pip when pip is absent)
+#   - Debian packages: tmux, git, libyaml-dev, libgit2-dev, pkg-config (and python3-pip when pip is absent),
+#     openssh-client and openssh-server (remote hosts; the tests run their own sshd on loopback)
 #   - for the web dashboard: libjs-marked, libjs-sortable (served by csm from /usr/share);
 #     for its browser tests: chromium, chromium-driver and Python selenium
 #   - the real Claude Code binary, from PyPI's claude-agent-sdk wheel, cached outside the repo
@@ -32,6 +33,9 @@ if [ "$bench" = 1 ]; then
   command -v curl >/dev/null || need+=(curl)
   command -v gcc >/dev/null || need+=(gcc)
 fi
+# Remote hosts (issue 6): the ssh client, and sshd for the realSSH tests (no daemon is started).
+command -v ssh >/dev/null || need+=(openssh-client)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
 # Web dashboard: browser libraries csm serves from /usr/share (never copied into the repo) …
 [ -e /usr/share/javascript/marked/marked.umd.min.js ] || [ -e /usr/share/javascript/marked/marked.min.js ] || need+=(libjs-marked)
 [ -e /usr/share/javascript/sortable/Sortable.min.js ] || need+=(libjs-sortable)

@@ -17,11 +17,19 @@ public actor TranscriptTailer {
     private var fileNumber: UInt64?
     private var partial = Data()
     private var seenRecords: Set<String> = []
+    /// Where the transcript is read from; nil reads this machine's files.
+    private var reader: (any TranscriptReader)?
     private let logger = Logger(label: "csm.agent")
 
-    public init(path: String? = nil, prices: PriceTable = .standard) {
+    public init(path: String? = nil, prices: PriceTable = .standard, reader: (any TranscriptReader)? = nil) {
         self.path = path
+        self.reader = reader
         usage = SessionUsage(prices: prices)
+    }
+
+    /// Reads the transcript through `reader` from now on (a session on an SSH host), or locally (nil).
+    public func read(through reader: (any TranscriptReader)?) {
+        self.reader = reader
     }
 
     /// Switches to `path` (hook payloads name the current transcript); the same path changes nothing.
@@ -34,8 +42,21 @@ public actor TranscriptTailer {
     }
 
     /// Reads what was appended since the last call and returns its events, oldest first.
-    public func poll() -> [TranscriptEntry] {
-        guard let path, let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return [] }
+    public func poll() async -> [TranscriptEntry] {
+        guard let path else { return [] }
+        if let reader {
+            guard let chunk = await reader.read(path: path, from: offset) else { return [] }
+            if (fileNumber != nil && chunk.fileNumber != fileNumber) || chunk.size < offset {
+                // Replaced or truncated: read again from the start next time.
+                offset = 0
+                partial = Data()
+                fileNumber = chunk.fileNumber
+                return []
+            }
+            fileNumber = chunk.fileNumber
+            return consume(chunk.data)
+        }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return [] }
         let size = (attributes[.size] as? NSNumber)?.uint64Value ?? 0
         let number = (attributes[.systemFileNumber] as? NSNumber)?.uint64Value
         if (fileNumber != nil && number != fileNumber) || size < offset {
@@ -53,6 +74,11 @@ public actor TranscriptTailer {
             logger.warning("cannot read transcript", metadata: ["path": "\(path)", "error": "\(error)"])
             return []
         }
+        return consume(data)
+    }
+
+    /// Folds newly read bytes in and returns the events of the lines they complete.
+    private func consume(_ data: Data) -> [TranscriptEntry] {
         offset += UInt64(data.count)
         partial.append(data)
         guard let lastNewline = partial.lastIndex(of: UInt8(ascii: "\n")) else { return [] }
@@ -87,4 +113,26 @@ public actor TranscriptTailer {
             continuation.onTermination = { _ in task.cancel() }
         }
     }
+}
+
+/// Bytes of a transcript appended since an offset, with what identifies the file.
+public struct TranscriptChunk: Sendable, Equatable {
+    /// The file's size now.
+    public var size: UInt64
+    /// The file's inode (a replaced file has another).
+    public var fileNumber: UInt64?
+    /// The bytes from the asked offset on (possibly fewer than `size - offset`, in pieces).
+    public var data: Data
+
+    public init(size: UInt64, fileNumber: UInt64?, data: Data) {
+        self.size = size
+        self.fileNumber = fileNumber
+        self.data = data
+    }
+}
+
+/// Reads transcripts that are not on this machine (a session on an SSH host). nil: the file does not
+/// exist (yet) or cannot be read now.
+public protocol TranscriptReader: Sendable {
+    func read(path: String, from offset: UInt64) async -> TranscriptChunk?
 }

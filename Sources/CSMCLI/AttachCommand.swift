@@ -23,6 +23,9 @@ struct AttachCommand: AsyncParsableCommand {
         let context = CommandContext(global)
         try await context.guarded {
             guard CSMName.isValid(name) else { throw CLIError.invalidName(name, what: "session") }
+            if let workspace = try? context.loadWorkspace(), let host = Self.remoteHost(of: name, in: workspace) {
+                try await attachRemote(context, host: host)
+            }
             let tmux = context.tmux
             let tmuxName = CSMName.tmuxSessionName(for: name)
             guard try await tmux.listSessions().contains(where: { $0.tmuxName == tmuxName }) else {
@@ -34,6 +37,31 @@ struct AttachCommand: AsyncParsableCommand {
             let argv = ["tmux"] + tmux.attachArguments(tmuxName: tmuxName, window: terminal ? "terminal" : "claude", insideTmux: inside)
             try Self.exec(argv)
         }
+    }
+
+    /// The SSH host a session runs on (declared there), or nil for the local machine.
+    static func remoteHost(of name: String, in workspace: Workspace) -> HostSpec? {
+        guard let session = workspace.resolvedSessions().first(where: { $0.name == name }),
+            let host = workspace.hosts[session.host], !host.isLocal
+        else { return nil }
+        return host
+    }
+
+    /// `ssh -t HOST tmux [-L SOCKET] attach-session -t =csm-NAME:WINDOW` over the shared connection.
+    func attachRemote(_ context: CommandContext, host spec: HostSpec) async throws -> Never {
+        let remote = context.makeRemoteHosts()
+        await remote.transport.configure([spec])
+        guard let host = SSHHost(spec) else { throw CLIError.refused("host '\(spec.name)' has no ssh address") }
+        let tmuxName = CSMName.tmuxSessionName(for: name)
+        let sessions = try await remote.tmux(spec.name).listSessions()
+        guard sessions.contains(where: { $0.tmuxName == tmuxName }) else {
+            throw CLIError.refused("no tmux session \(tmuxName) is running on host '\(spec.name)'; run 'csm apply'.")
+        }
+        let tmuxArgv = ["tmux"] + TmuxCLI(socketName: context.tmuxSocket).attachArguments(
+            tmuxName: tmuxName, window: terminal ? "terminal" : "claude", insideTmux: false)
+        let argv = ["ssh", "-t"] + remote.transport.commonArguments(for: host) + [host.destination,
+                   ShellQuote.command(tmuxArgv)]
+        try Self.exec(argv)
     }
 
     /// Whether `$TMUX` points at the server csm uses (its socket file is named after the `-L` name).

@@ -36,11 +36,28 @@ struct CommandContext {
 
     var tmux: TmuxCLI { TmuxCLI(socketName: tmuxSocket) }
 
+    /// Extra OpenSSH `-o` options from `CSM_SSH_OPTIONS` (separated by `;`), e.g.
+    /// `StrictHostKeyChecking=accept-new;UserKnownHostsFile=/path`; `~/.ssh/config` is the usual place.
+    var sshOptions: SSHOptions {
+        let extra = (environment["CSM_SSH_OPTIONS"] ?? "").split(separator: ";")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return SSHOptions(extraOptions: extra)
+    }
+
+    /// The SSH side: one multiplexed connection per host, shared through the state dir's control sockets.
+    func makeRemoteHosts() -> RemoteHosts {
+        RemoteHosts(transport: SSHTransport(stateDirectory: stateLayout.root, options: sshOptions), tmuxSocket: tmuxSocket)
+    }
+
     func makeEngine() -> Engine {
+        makeEngine(remote: makeRemoteHosts())
+    }
+
+    func makeEngine(remote: RemoteHosts) -> Engine {
         let launch = AgentLaunch(
             layout: stateLayout, csmExecutable: Self.executablePath(), environment: environment,
             issueLookup: issueLookup())
-        return Engine(tmux: tmux, git: LibGit2Driver(), launch: launch)
+        return Engine(tmux: tmux, git: LibGit2Driver(), launch: launch, remote: remote)
     }
 
     /// Reads a linked issue for CLAUDE.md with the `integrations:` settings of csm.yaml as it is when the

@@ -46,8 +46,13 @@ struct ServerCommand: AsyncParsableCommand {
             defer { serverLock.release() }
             let credentials = try ServerCredentials.loadOrCreate(path: layout.tokenFile)
             let options = ServerOptions(listen: address, credentials: credentials, workspace: workspace.name)
+            let remote = context.makeRemoteHosts()
+            let configPath = document.path
+            let loader = context.loader
+            // Hooks of agents on SSH hosts come back through a reverse forward per host (docs/remote.md).
+            let forwarder = HookForwarder(remote: remote, workspace: { try? loader.load(file: configPath) })
             var dependencies = ServerDependencies.standard(
-                configPath: document.path, loader: context.loader, layout: layout, engine: context.makeEngine(),
+                configPath: document.path, loader: context.loader, layout: layout, engine: context.makeEngine(remote: remote),
                 messenger: context.tmux, workspace: workspace.name,
                 eventSettings: EventStoreSettings(maxFileBytes: eventsMaxSize, keptFiles: eventsKeep))
             // Session costs use integrations.prices as the server starts (a change needs a restart).
@@ -60,15 +65,30 @@ struct ServerCommand: AsyncParsableCommand {
             }
             let addressFile = layout.serverAddressFile(workspace: workspace.name)
             defer { try? FileManager.default.removeItem(atPath: addressFile) }
-            try await ServerRunner.run(dependencies, options: options) { bound in
-                // `csm hook` reads this to reach the server over loopback.
-                let host = bound.isWildcard ? "127.0.0.1" : bound.host
-                let json = #"{"host":"\#(host)","port":\#(bound.port)}"# + "\n"
-                try? Data(json.utf8).write(to: URL(fileURLWithPath: addressFile), options: .atomic)
-                output.line("csm server for workspace '\(workspace.name)' (\(document.path)) on \(bound.url())")
-                output.line("Dashboard (one-time login link): \(bound.url(path: "/?login=\(code)"))")
-                output.line("API token: \(layout.tokenFile)   Stop with Ctrl-C.")
+            do {
+                try await serve(dependencies, options, forwarder: forwarder, addressFile: addressFile, output: output,
+                                code: code, workspace: workspace.name, documentPath: document.path, layout: layout)
+            } catch {
+                await forwarder.stop()
+                throw error
             }
+            await forwarder.stop()
+        }
+    }
+
+    private func serve(
+        _ dependencies: ServerDependencies, _ options: ServerOptions, forwarder: HookForwarder, addressFile: String,
+        output: Output, code: String, workspace: String, documentPath: String, layout: StateLayout
+    ) async throws {
+        try await ServerRunner.run(dependencies, options: options) { bound in
+            // `csm hook` reads this to reach the server over loopback.
+            let host = bound.isWildcard ? "127.0.0.1" : bound.host
+            let json = #"{"host":"\#(host)","port":\#(bound.port)}"# + "\n"
+            try? Data(json.utf8).write(to: URL(fileURLWithPath: addressFile), options: .atomic)
+            Task { await forwarder.start(localPort: bound.port) }
+            output.line("csm server for workspace '\(workspace)' (\(documentPath)) on \(bound.url())")
+            output.line("Dashboard (one-time login link): \(bound.url(path: "/?login=\(code)"))")
+            output.line("API token: \(layout.tokenFile)   Stop with Ctrl-C.")
         }
     }
 }

@@ -30,7 +30,9 @@ public struct TmuxCLI: TmuxDriver {
 
     public func listSessions() async throws -> [ObservedTmuxSession] {
         // One invocation, two commands: the sessions, then every window (names and the agent pane's state).
-        let result = try await tmux(["list-sessions", "-F", Self.listFormat, ";", "list-windows", "-a", "-F", Self.windowFormat])
+        // `-u`: without a UTF-8 locale (an ssh login often has none) tmux prints the tabs as `_`.
+        let result = try await runner.run(
+            "tmux", ["-u"] + baseArguments + ["list-sessions", "-F", Self.listFormat, ";", "list-windows", "-a", "-F", Self.windowFormat])
         guard result.succeeded else {
             // No server yet is the normal empty state, not an error.
             if Self.isNoServer(result.stderr) { return [] }

@@ -14,6 +14,7 @@ extension Applier {
     /// setup throws `PreparationError.setupFailed`, so the agent is never started in a half-prepared worktree.
     func prepareWorktree(_ session: DesiredSession, isNew: Bool) async throws {
         try await step(session.name, "prepare worktree") {
+            if remoteHost != nil { return try await prepareRemoteWorktree(session, isNew: isNew) }
             try await preparation.prepare(session, isNewWorktree: isNew)
         }
     }
@@ -22,11 +23,11 @@ extension Applier {
     /// gets the current env).
     func restoreWindows(_ names: [String], of session: DesiredSession, fallbackSessionID: String) async throws {
         let request = try await step(session.name, "write launch files") {
-            try launch.prepare(session, mode: .resume(fallbackSessionID: fallbackSessionID))
+            try await launchRequest(session, mode: .resume(fallbackSessionID: fallbackSessionID))
         }
         let windows = request.windows.filter { names.contains($0.name) }
         try await step(session.name, "restore windows") {
-            try await tmux.addWindows(windows, toSession: session.tmuxName, workingDirectory: session.worktreePath)
+            try await tmux.addWindows(windows, toSession: session.tmuxName, workingDirectory: request.workingDirectory)
         }
     }
 }

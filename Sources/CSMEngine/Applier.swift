@@ -64,6 +64,10 @@ public struct Applier: Sendable {
     public var now: @Sendable () -> Date
     /// Where setup progress goes (the server streams it as events); nil: only the setup log.
     public var setupProgress: SetupProgressSink?
+    /// SSH hosts: actions on them run through that host's drivers (Applier+Remote.swift).
+    public var remote: RemoteHosts?
+    /// Set on the copy that performs an action on an SSH host: that host's name.
+    var remoteHost: String?
     private let repoLock = KeyedLock()
     /// Sessions started at about the same time share one tmux invocation.
     private let tmuxBatch: TmuxCreationBatcher
@@ -72,8 +76,9 @@ public struct Applier: Sendable {
     public init(
         tmux: any TmuxDriver, git: any GitDriver, launch: AgentLaunch, parallelism: Int = 4,
         makeSessionID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, remote: RemoteHosts? = nil
     ) {
+        self.remote = remote
         self.tmux = tmux
         self.git = git
         self.launch = launch
@@ -124,6 +129,7 @@ public struct Applier: Sendable {
 
     /// Performs one action.
     func perform(_ action: PlannedAction, workspace: String) async throws {
+        if let routed = await routed(for: action) { return try await routed.perform(action, workspace: workspace) }
         logger.info("applying", metadata: ["session": "\(action.session)", "action": "\(action.kind.rawValue)"])
         switch action.kind {
         case .create:
@@ -175,8 +181,13 @@ public struct Applier: Sendable {
     }
 
     func startTmux(_ session: DesiredSession, mode: LaunchMode) async throws {
-        let request = try await step(session.name, "write launch files") { try launch.prepare(session, mode: mode) }
-        try await step(session.name, "start tmux session") { try await tmuxBatch.create(request) }
+        let request = try await step(session.name, "write launch files") { try await launchRequest(session, mode: mode) }
+        // Local creations share tmux invocations; an SSH host's tmux runs each over the shared connection.
+        if remoteHost != nil {
+            try await step(session.name, "start tmux session") { try await tmux.createSession(request) }
+        } else {
+            try await step(session.name, "start tmux session") { try await tmuxBatch.create(request) }
+        }
     }
 
     private func destroy(_ action: PlannedAction, workspace: String) async throws {
@@ -205,6 +216,7 @@ public struct Applier: Sendable {
             }
         }
         launch.removeFiles(workspace: workspace, session: name)
+        if remoteHost != nil { await removeRemoteFiles(workspace: workspace, session: name) }
     }
 
     /// Runs one step, wrapping its error with the session and step name.

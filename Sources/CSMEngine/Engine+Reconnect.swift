@@ -33,7 +33,10 @@ extension Engine {
         }
         let marker = actual.worktrees.first { $0.marker?.workspace == workspace.name && $0.marker?.session == name }?
             .marker
-        let request = try applier.launch.prepare(
+        // A session on an SSH host: that host's drivers and launch files (Applier+Remote.swift).
+        let applier = await applier.routed(for: PlannedAction(kind: .restart, session: name, host: session.host, reason: ""))
+            ?? applier
+        let request = try await applier.launchRequest(
             session, mode: .resume(fallbackSessionID: marker?.agentSessionID ?? applier.makeSessionID()))
         guard let agentWindow = request.windows.first, let command = agentWindow.command else { return }
         try await applier.tmux.respawnWindow(session: session.tmuxName, window: agentWindow.name, command: command)

@@ -8,9 +8,9 @@ public struct Engine: Sendable {
     public var observer: Observer
     public var applier: Applier
 
-    public init(tmux: any TmuxDriver, git: any GitDriver, launch: AgentLaunch, parallelism: Int = 4) {
-        observer = Observer(tmux: tmux, git: git)
-        applier = Applier(tmux: tmux, git: git, launch: launch, parallelism: parallelism)
+    public init(tmux: any TmuxDriver, git: any GitDriver, launch: AgentLaunch, parallelism: Int = 4, remote: RemoteHosts? = nil) {
+        observer = Observer(tmux: tmux, git: git, remote: remote)
+        applier = Applier(tmux: tmux, git: git, launch: launch, parallelism: parallelism, remote: remote)
     }
 
     public init(observer: Observer, applier: Applier) {

@@ -16,6 +16,8 @@ public enum LifecycleError: Error, Sendable, Equatable, CustomStringConvertible 
     case applyFailed(session: String, messages: [String])
     case renameFailed(from: String, to: String, step: String, underlying: String)
     case invalidPath(String)
+    /// The operation works on this machine's sessions only, and the session runs on an SSH host.
+    case remoteSession(session: String, host: String)
 
     public var description: String {
         switch self {
@@ -34,6 +36,9 @@ public enum LifecycleError: Error, Sendable, Equatable, CustomStringConvertible 
                     : "; declared: \(available.joined(separator: ", ")).")
         case let .notRunning(session):
             return "session '\(session)' is not running; run 'csm apply' first."
+        case let .remoteSession(session, host):
+            return "session '\(session)' runs on SSH host '\(host)'; run, merge, diff, archive, restore and rename work "
+                + "on sessions of this machine only. Attach with 'csm attach \(session)' and use git there."
         case let .windowMissing(session, window):
             return "session '\(session)' has no '\(window)' window; run 'csm apply' to restore it."
         case let .noWorktree(session):

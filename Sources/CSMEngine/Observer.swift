@@ -18,10 +18,13 @@ public enum WorkCounting: Sendable, Equatable {
 public struct Observer: Sendable {
     public var tmux: any TmuxDriver
     public var git: any GitDriver
+    /// SSH hosts (Observer+Remote.swift); nil reports every SSH host unreachable.
+    public var remote: RemoteHosts?
 
-    public init(tmux: any TmuxDriver, git: any GitDriver) {
+    public init(tmux: any TmuxDriver, git: any GitDriver, remote: RemoteHosts? = nil) {
         self.tmux = tmux
         self.git = git
+        self.remote = remote
     }
 
     /// The folders that hold this workspace's worktrees on local hosts (`<worktreeBase>/<workspace>`).
@@ -35,10 +38,12 @@ public struct Observer: Sendable {
         return folders
     }
 
-    /// Observes every local host. SSH hosts are reported unreachable with the reason, so the planner
-    /// leaves their sessions alone instead of planning creates or destroys for them. Worktrees whose work
-    /// is not counted (see `counting`) say so with `workCounted == false`.
+    /// Observes every host: the local one directly, each SSH host in one ssh round trip (in parallel).
+    /// A host that cannot be observed is reported unreachable with the reason, so the planner leaves its
+    /// sessions alone instead of planning creates or destroys for them. Local worktrees whose work is not
+    /// counted (see `counting`) say so with `workCounted == false`; the remote script always counts.
     public func observe(_ workspace: Workspace, counting: WorkCounting = .all) async throws -> ActualState {
+        async let remoteState = observeRemoteHosts(workspace)
         async let sessions = tmux.listSessions()
         var worktrees: [ObservedWorktree] = []
         for (host, folder) in Self.worktreeFolders(of: workspace) {
@@ -49,16 +54,18 @@ public struct Observer: Sendable {
         if counting == .destroyCandidates {
             worktrees = try await countingDestroyCandidates(worktrees, of: workspace)
         }
-        var unreachable: [String: String] = [:]
-        for (name, host) in workspace.hosts where !host.isLocal {
-            unreachable[name] = "SSH hosts are not managed by this version of csm"
-        }
-        return ActualState(tmuxSessions: try await sessions, worktrees: worktrees, unreachableHosts: unreachable)
+        let remote = await remoteState
+        return ActualState(tmuxSessions: try await sessions + remote.sessions, worktrees: worktrees + remote.worktrees,
+                           unreachableHosts: remote.unreachable)
     }
 
     /// Observes one worktree again (just before a destroy, so work written since the plan is seen).
     public func observeWorktree(at path: String, host: String) async throws -> ObservedWorktree? {
-        try await git.observeWorktree(at: path, host: host)
+        if let remote, await remote.isRemote(host) {
+            let folder = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+            return try await remote.git(host).observeWorktrees(in: folder, host: host).first { $0.path == path }
+        }
+        return try await git.observeWorktree(at: path, host: host)
     }
 
     /// `worktrees` with the work of those owned by `workspace` but no longer declared counted. One that

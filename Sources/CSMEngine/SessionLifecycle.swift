@@ -41,6 +41,9 @@ public struct SessionLifecycle: Sendable {
         guard let session = workspace.resolvedSessions().first(where: { $0.name == name }) else {
             throw LifecycleError.unknownSession(name, declared: workspace.sessions.keys.sorted())
         }
+        if let host = workspace.hosts[session.host], !host.isLocal {
+            throw LifecycleError.remoteSession(session: name, host: session.host)
+        }
         return session
     }
 

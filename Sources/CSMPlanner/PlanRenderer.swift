@@ -169,19 +169,3 @@ public enum PlanRenderer {
         return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
     }
 }
-
-/// POSIX shell quoting. Used to write launch scripts and to show commands; csm never runs user text
-/// through a shell unquoted.
-public enum ShellQuote {
-    /// `word` in single quotes when it needs quoting (`'` becomes `'\''`), as is otherwise.
-    public static func displayWord(_ word: String) -> String {
-        let safe = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./=:,+@%")
-        if !word.isEmpty, word.allSatisfy({ safe.contains($0) }) { return word }
-        return quote(word)
-    }
-
-    /// Always single-quoted.
-    public static func quote(_ word: String) -> String {
-        "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
-}

@@ -42,10 +42,13 @@ public actor AgentMonitor {
         agents[session].map { Snapshot(state: $0.tracker.hookState, usage: $0.usage, lastMessage: $0.lastMessage) }
     }
 
-    /// Folds one hook in: status (an `agent.status` event when it changes) and the transcript to follow.
-    public func receive(_ hook: HookEvent, session: String, events: EventStore) async {
+    /// Folds one hook in: status (an `agent.status` event when it changes) and the transcript to follow,
+    /// read through `reader` when the agent runs on an SSH host.
+    public func receive(_ hook: HookEvent, session: String, events: EventStore, reader: (any TranscriptReader)? = nil) async {
+        let isNew = agents[session] == nil
         var agent =
             agents[session] ?? Agent(tailer: TranscriptTailer(prices: prices), usage: SessionUsage(prices: prices))
+        if isNew { await agent.tailer.read(through: reader) }
         if hook.name == "SessionStart" { agent.tracker.reset() }
         if agent.tracker.apply(hook), let state = agent.tracker.hookState {
             var data: [String: JSONValue] = ["status": .string(state.status.rawValue)]

@@ -137,7 +137,8 @@ actor WorkspaceService {
             // No hook fires while Claude Code shows a prompt such as the trust question: a session still
             // "starting" gets its pane read, so a question nobody answers shows as waiting, with the reason.
             if views[index].status == "starting", let tmuxName = views[index].tmuxSession,
-                let text = try? await engine.observer.tmux.capturePane(session: tmuxName, window: "claude"),
+                let text = try? await engine.observer.tmuxDriver(forHost: views[index].host)
+                    .capturePane(session: tmuxName, window: "claude"),
                 let reason = PanePrompt.detect(text)
             {
                 views[index].status = "waiting"

@@ -13,6 +13,8 @@ public let fixturesDirectory: URL = packageRoot.appendingPathComponent("Tests/Fi
 public struct CSMWorld: Sendable {
     public let root: URL
     public let tmuxSocket: String
+    /// Added to the environment of every `csm` run (e.g. `CSM_SSH_OPTIONS` for the test's sshd).
+    public var extraEnvironment: [String: String] = [:]
     public var repo: URL { root.appendingPathComponent("repo") }
     public var configFile: URL { root.appendingPathComponent("csm.yaml") }
     public var stateDir: URL { root.appendingPathComponent("state") }
@@ -65,6 +67,7 @@ public struct CSMWorld: Sendable {
         environment["TMUX"] = nil
         // The terminal window runs $SHELL: a plain sh starts at once, without the machine's rc files.
         environment["SHELL"] = "/bin/sh"
+        environment.merge(extraEnvironment) { _, new in new }
         return try await SpawnProcessRunner().run(
             "/usr/bin/env", ["--chdir=\(root.path)", Self.binary] + arguments, input: input, environment: environment)
     }

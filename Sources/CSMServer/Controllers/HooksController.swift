@@ -44,15 +44,18 @@ struct HooksController {
             throw APIError.invalidBody("the payload has no 'hook_event_name'")
         }
         try await record(session: name, type: "agent.hook", hook.payload)
-        await dependencies.agents.receive(hook, session: name, events: dependencies.events)
+        await dependencies.agents.receive(
+            hook, session: name, events: dependencies.events, reader: await transcriptReader(for: name, in: workspace))
         guard hook.name == "PreToolUse" || hook.name == "PermissionRequest" else {
-            return JSONResponse.make(DecisionBody())
+            return Self.answer(request, DecisionBody())
         }
         let home = homeDirectory(of: name, in: workspace)
-        guard let toolRequest = hook.toolRequest(home: home) else { return JSONResponse.make(DecisionBody()) }
+        guard let toolRequest = hook.toolRequest(home: home) else { return Self.answer(request, DecisionBody()) }
         let rules = try? ToolRuleSet(workspace.rules)
         guard let match = rules?.decide(toolRequest), match.action != .ask else {
-            return try await awaitPerson(hook, toolRequest, session: name, timeout: workspace.server.approvalTimeout)
+            return Self.answer(
+                request,
+                try await awaitPerson(hook, toolRequest, session: name, timeout: workspace.server.approvalTimeout))
         }
         let decision: ToolDecision = match.action == .allow ? .allow : .deny
         let rule = match.rule.pattern.map { "\(match.rule.tool)(\($0))" } ?? match.rule.tool
@@ -68,13 +71,25 @@ struct HooksController {
             hook.name == "PreToolUse"
             ? HookResponse.preToolUse(decision, reason: reason)
             : HookResponse.permissionRequest(decision, message: reason)
-        return JSONResponse.make(DecisionBody(decision: decision.rawValue, reason: reason, output: output))
+        return Self.answer(request, DecisionBody(decision: decision.rawValue, reason: reason, output: output))
     }
+
+    /// The answer as JSON, or, when the request carries `X-CSM-Hook-Output: text` (the sh + curl relay on
+    /// SSH hosts, which cannot parse JSON), as the bare text Claude Code reads from the hook's stdout.
+    static func answer(_ request: Request, _ body: DecisionBody) -> Response {
+        guard request.headers[outputHeader] == "text" else { return JSONResponse.make(body) }
+        let text = body.output.map { $0 + "\n" } ?? ""
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .contentLength: "\(text.utf8.count)"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static let outputHeader = HTTPField.Name("X-CSM-Hook-Output")!
 
     /// No rule decided: a pending approval that waits up to `timeout` seconds for
     /// `POST /api/sessions/:name/approve-tool`, then answers `ask` (Claude Code shows its own prompt).
     func awaitPerson(_ hook: HookEvent, _ toolRequest: ToolRequest, session: String, timeout: Double) async throws
-        -> Response
+        -> DecisionBody
     {
         let broker = dependencies.approvals
         let approval = await broker.open(session: session, request: toolRequest, toolUseID: hook.toolUseID)
@@ -102,7 +117,7 @@ struct HooksController {
             case ("PreToolUse", _): HookResponse.preToolUse(decision, reason: reason)
             default: HookResponse.permissionRequest(decision, message: reason)
             }
-        return JSONResponse.make(DecisionBody(decision: decision.rawValue, reason: reason, output: output))
+        return DecisionBody(decision: decision.rawValue, reason: reason, output: output)
     }
 
     /// An approval as `GET /api/sessions` and its event show it.
@@ -117,6 +132,15 @@ struct HooksController {
 
     static func modelJSON(_ value: JSONValue) -> JSONValue {
         (try? JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))) ?? .null
+    }
+
+    /// For a session on an SSH host, a reader of its transcript over the host's connection; nil for local.
+    func transcriptReader(for session: String, in workspace: Workspace) async -> (any TranscriptReader)? {
+        guard let remote = dependencies.engine.observer.remote,
+            let host = workspace.resolvedSessions().first(where: { $0.name == session })?.host,
+            await remote.isRemote(host)
+        else { return nil }
+        return RemoteTranscriptReader(runner: remote.runner(host))
     }
 
     /// 401 without a secret, 403 when it is not this session's.

@@ -146,6 +146,7 @@ struct LifecycleController {
         case .applyFailed: return APIError(.internalServerError, "apply_failed", message)
         case .renameFailed: return APIError(.internalServerError, "rename_failed", message)
         case .damagedArchive: return APIError(.internalServerError, "archive_damaged", message)
+        case .remoteSession: return APIError(.conflict, "remote_session", message)
         }
     }
 }

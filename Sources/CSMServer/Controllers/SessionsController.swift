@@ -183,7 +183,9 @@ struct SessionsController {
                 .conflict, "agent_waiting",
                 "session '\(name)' is waiting (\(view.statusReason ?? "a prompt")); decide it first (…/approve-tool or tmux)")
         }
-        let messenger = dependencies.messenger ?? dependencies.engine.observer.tmux
+        let observer = dependencies.engine.observer
+        let messenger = await observer.remote?.isRemote(view.host) == true
+            ? await observer.tmuxDriver(forHost: view.host) : (dependencies.messenger ?? observer.tmux)
         try await messenger.paste(body.text, session: tmuxName, window: "claude")
         try await dependencies.events.append(
             NewEvent(session: name, type: "message.sent", data: .object(["text": .string(body.text)])))
@@ -277,17 +279,23 @@ struct SessionsController {
         let name = try Self.name(context)
         let workspace = try await service.document().workspace
         let view = try await service.sessionView(name, in: workspace)
-        guard workspace.hosts[view.host]?.isLocal ?? true else {
-            // The observer reports SSH hosts unreachable (nothing is planned there), so there is no worktree to read.
-            throw APIError(
-                .conflict, "host_unreachable",
-                "session '\(name)' is on SSH host '\(view.host)', which this version of csm reports as unreachable")
+        let limit = request.uri.queryParameters["maxBytes"].flatMap { Int(String($0)) } ?? (1 << 20)
+        if let remote = dependencies.engine.observer.remote, await remote.isRemote(view.host) {
+            // Read on the host, through its shared connection; an unreachable host answers 409.
+            guard let worktree = view.worktree else {
+                throw APIError(
+                    .conflict, "worktree_missing", "session '\(name)' has no worktree yet (POST /api/apply creates it)")
+            }
+            do {
+                return JSONResponse.make(try await remote.git(view.host).changes(worktreePath: worktree, maxDiffBytes: limit))
+            } catch let error as SSHError {
+                throw APIError(.conflict, "host_unreachable", "session '\(name)' is on SSH host '\(view.host)': \(error)")
+            }
         }
         guard let worktree = view.worktree, FileManager.default.fileExists(atPath: worktree) else {
             throw APIError(
                 .conflict, "worktree_missing", "session '\(name)' has no worktree yet (POST /api/apply creates it)")
         }
-        let limit = request.uri.queryParameters["maxBytes"].flatMap { Int(String($0)) } ?? (1 << 20)
         return JSONResponse.make(try await dependencies.changes.changes(worktreePath: worktree, maxDiffBytes: limit))
     }
 }

@@ -1,3 +1,4 @@
+import CSMDrivers
 import CSMModel
 import Foundation
 
@@ -13,6 +14,20 @@ enum Attacher {
             + environment.tmux.attachArguments(
                 tmuxName: CSMName.tmuxSessionName(for: session), window: window.rawValue,
                 insideTmux: environment.isInsideSessionServer)
+    }
+
+    /// For a session declared on an SSH host: `ssh -t HOST tmux attach-session -t =csm-NAME:WINDOW` over the
+    /// host's shared connection; nil for a session of this machine.
+    static func remoteArguments(_ environment: TUIEnvironment, session: String, window: AttachWindow) async -> [String]? {
+        guard let remote = environment.engine.observer.remote, let workspace = try? environment.loadWorkspace(),
+            let desired = workspace.resolvedSessions().first(where: { $0.name == session }),
+            let spec = workspace.hosts[desired.host], let host = SSHHost(spec)
+        else { return nil }
+        await remote.transport.configure([spec])
+        let tmux = ["tmux"]
+            + environment.tmux.attachArguments(
+                tmuxName: CSMName.tmuxSessionName(for: session), window: window.rawValue, insideTmux: false)
+        return ["ssh", "-t"] + remote.transport.commonArguments(for: host) + [host.destination, ShellQuote.command(tmux)]
     }
 
     /// Spawns `argv` with this process's terminal and waits on a separate thread for it to exit. Signals csm

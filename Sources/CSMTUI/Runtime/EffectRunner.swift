@@ -28,12 +28,12 @@ public struct WorkspaceEffectRunner: EffectRunner {
                 let path = environment.stateLayout.hookLog(workspace: workspace.name, session: session)
                 emit(.data(.sessionEvents(session: session, HookLog.read(path: path))))
             case let .loadPreview(session):
-                let (desired, git) = try previewTarget(session)
+                let (desired, git) = try await previewTarget(session)
                 let base = await git.mergeBase(worktree: desired.worktreePath, session: desired)
                 let (uncommitted, committed) = try await git.changes(worktree: desired.worktreePath, mergeBase: base)
                 emit(.effect(.changes(session: session, uncommitted: uncommitted, committed: committed)))
             case let .loadDiff(session, file):
-                let (desired, git) = try previewTarget(session)
+                let (desired, git) = try await previewTarget(session)
                 let base =
                     file.isCommitted ? await git.mergeBase(worktree: desired.worktreePath, session: desired) : nil
                 let lines = try await git.diff(worktree: desired.worktreePath, file: file, mergeBase: base)
@@ -65,16 +65,24 @@ public struct WorkspaceEffectRunner: EffectRunner {
         }
     }
 
-    /// The declared session on this machine whose worktree the preview reads.
-    private func previewTarget(_ name: String) throws -> (DesiredSession, GitChanges) {
+    /// The declared session whose worktree the preview reads, and the git that reads it (on its SSH host
+    /// through the shared connection, paths expanded against the host's home).
+    private func previewTarget(_ name: String) async throws -> (DesiredSession, GitChanges) {
         let workspace = try environment.loadWorkspace()
         guard let desired = workspace.resolvedSessions().first(where: { $0.name == name }) else {
             throw TUIError.previewUnavailable(
                 "'\(name)' is no longer declared in csm.yaml; its worktree is not previewed.")
         }
-        guard workspace.hosts[desired.host]?.isLocal ?? true else {
-            throw TUIError.previewUnavailable(
-                "the preview of sessions on remote hosts is not available yet ('\(name)' runs on \(desired.host)).")
+        if let host = workspace.hosts[desired.host], !host.isLocal {
+            guard let remote = environment.engine.observer.remote else {
+                throw TUIError.previewUnavailable("'\(name)' runs on \(desired.host), and no SSH transport is set up.")
+            }
+            await remote.transport.configure([host])
+            let facts = try await remote.facts(desired.host)
+            var expanded = desired
+            expanded.worktreePath = AgentLaunch.expand(desired.worktreePath, home: facts.home)
+            expanded.repoPath = AgentLaunch.expand(desired.repoPath, home: facts.home)
+            return (expanded, GitChanges(runner: remote.runner(desired.host)))
         }
         return (desired, GitChanges(runner: environment.processRunner))
     }

@@ -84,8 +84,9 @@ public struct TUIApp {
     /// Hands the terminal to `tmux attach` and takes it back when tmux returns. Inside the same tmux server
     /// the client is switched instead, and the dashboard stays where it is.
     private func attach(session: String, window: AttachWindow, input: InputReader) async -> EffectResult {
-        let argv = Attacher.arguments(environment, session: session, window: window)
-        if environment.isInsideSessionServer {
+        let remoteArgv = await Attacher.remoteArguments(environment, session: session, window: window)
+        let argv = remoteArgv ?? Attacher.arguments(environment, session: session, window: window)
+        if remoteArgv == nil, environment.isInsideSessionServer {
             if case let .failure(failure) = await Attacher.run(argv, unsetTMUX: false) {
                 return .attachReturned(session: session, error: failure.message)
             }
