@@ -16,7 +16,7 @@ final class ServerProcess: Sendable {
         let text = Mutex("")
     }
 
-    init(world: CSMWorld, arguments: [String]) throws {
+    init(world: CSMWorld, arguments: [String], environment extra: [String: String] = [:]) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: CSMWorld.binary)
         process.arguments = arguments
@@ -27,6 +27,7 @@ final class ServerProcess: Sendable {
         environment["NO_COLOR"] = "1"
         environment["TMUX"] = nil
         environment["SHELL"] = "/bin/sh"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let pipe = Pipe()
         process.standardOutput = pipe
