@@ -66,13 +66,14 @@ done
 token="$(cat "$work/state/token")"
 
 status=0
-schemathesis run "http://127.0.0.1:$port/api/openapi.json" \
+# Run from the throwaway folder: Schemathesis keeps a cache (.schemathesis/) in its working directory.
+(cd "$work" && schemathesis run "http://127.0.0.1:$port/api/openapi.json" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
   --header "Authorization: Bearer $token" \
   --exclude-path /api/events --exclude-path '/api/sessions/{name}/stream' --exclude-path /api/ws \
   --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-15}" --max-time "${SCHEMATHESIS_MAX_TIME:-180}" \
   --request-timeout 20 --workers 2 --seed "${SCHEMATHESIS_SEED:-4242}" \
-  --generation-database none --no-color --report-dir "$work/report" --report junit "$@" || status=$?
+  --generation-database none --no-color --report-dir "$work/report" --report junit "$@") || status=$?
 if [ "$status" -ne 0 ]; then
   echo "==> schemathesis found problems; the server's log:" >&2
   mkdir -p .build && cp "$work/server.log" .build/schemathesis-server.log
