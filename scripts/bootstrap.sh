@@ -3,6 +3,7 @@
 # what is missing. Used by `make run`, `make test` and CI.
 #   - Debian packages: tmux, git, libyaml-dev, libgit2-dev, pkg-config (and python3-pip when pip is absent)
 #   - the real Claude Code binary, from PyPI's claude-agent-sdk wheel, cached outside the repo
+#   - Schemathesis (PyPI), for scripts/schemathesis.sh
 #   - a debug build of csm
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,13 @@ if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# Schemathesis: scripts/schemathesis.sh (part of `make test`) checks a live server against its OpenAPI document.
+SCHEMATHESIS_VERSION="${SCHEMATHESIS_VERSION:-4.32.5}"
+if ! command -v schemathesis >/dev/null; then
+  echo "==> installing schemathesis $SCHEMATHESIS_VERSION from PyPI"
+  python3 -m pip install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
 claude_dir="$CACHE_DIR/claude-agent-sdk-$CLAUDE_AGENT_SDK_VERSION"

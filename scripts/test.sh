@@ -11,4 +11,11 @@ unset TMUX CSM_TMUX_SOCKET CSM_STATE_DIR
 # (an interactive bash here runs `pyenv rehash`, which waits on a lock when many start at once).
 export SHELL=/bin/sh
 swift test --parallel --disable-xctest "$@" 2>&1 | grep -vE '^◇ Test case passing|^◇ Test .* started\.$'
-exit "${PIPESTATUS[0]}"
+status="${PIPESTATUS[0]}"
+# The whole suite also holds a live server to its OpenAPI document (Schemathesis, bounded); a focused run
+# (--filter X) skips it.
+if [ "$#" -eq 0 ]; then
+  echo "==> schemathesis against a live csm server"
+  SCHEMATHESIS_MAX_TIME="${SCHEMATHESIS_MAX_TIME:-120}" scripts/schemathesis.sh || status=1
+fi
+exit "$status"

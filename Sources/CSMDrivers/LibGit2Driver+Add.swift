@@ -8,6 +8,13 @@ extension LibGit2Driver {
         let path = LibGit2.absolutePath(request.path)
         // The remains of a creation killed half-way (see `PendingWorktree`) are csm's own: start over.
         if LibGit2.somethingExists(at: path), PendingWorktree.isInterrupted(path: path) {
+            // Its registration goes too (whatever its name), so git does not list a prunable worktree.
+            if let link = try? String(contentsOfFile: path + "/.git", encoding: .utf8), link.hasPrefix("gitdir: ") {
+                let admin = String(link.dropFirst("gitdir: ".count)).trimmingCharacters(in: .whitespacesAndNewlines)
+                if admin.contains("/worktrees/"), LibGit2.somethingExists(at: admin + "/gitdir") {
+                    try? FileManager.default.removeItem(atPath: admin)
+                }
+            }
             try FileManager.default.removeItem(atPath: path)
             logger.notice(
                 "removed an interrupted worktree creation",

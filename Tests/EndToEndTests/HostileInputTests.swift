@@ -14,7 +14,7 @@ struct HostileInputTests {
         [
             "$(touch \(marker))", "`touch \(marker)`", "; touch \(marker)", "| touch \(marker)",
             "&& touch \(marker)", "'; touch \(marker); '", "\"; touch \(marker); \"", "\ntouch \(marker)\n",
-            "\\\"$(touch \(marker))\\\"", "${IFS}touch${IFS}\(marker)",
+            "\\\"$(touch \(marker))\\\"", "$IFS touch$IFS\(marker)",
         ]
     }
 
@@ -123,7 +123,10 @@ struct HostileInputTests {
     func api() async throws {
         try await withCSMWorld { world in
             let marker = world.root.appendingPathComponent("pwned").path
-            try world.writeConfig(FaultTests.config(world, sessions: ["a"]))
+            // A tool request no rule decides waits for a person: keep that wait short.
+            try world.writeConfig(
+                FaultTests.config(world, sessions: ["a"]).replacingOccurrences(
+                    of: "server:\n", with: "server:\n  approvalTimeout: 1s\n"))
             let server = try ServerProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
             defer { server.stop() }
             #expect(await eventually(timeout: .seconds(90)) { server.baseURL != nil }, "\(server.text)")

@@ -40,7 +40,8 @@ struct SecretsTests {
 
             func call(_ method: String, _ path: String, _ headers: [String] = [], _ body: String? = nil) async throws {
                 let (status, text) = try await AuthMatrixCurl.curl(method, base + path, headers: headers, body: body)
-                produced.append("\(method) \(path) → \(status)\n\(text)")
+                // The request line itself is left out: some requests carry a secret on purpose.
+                produced.append("\(status)\n\(text)")
             }
             // Every kind of request, right and wrong: hooks with the right secret, another session's, a
             // guessed one; the token in the header, the query, a cookie; wrong tokens.

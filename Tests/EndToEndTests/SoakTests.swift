@@ -46,47 +46,13 @@ struct SoakTests {
 
             let traffic = try BackgroundProgram(flood, [base, "\(Self.duration)", "50"] + pairs)
             defer { traffic.stop() }
-            var generator = SystemRandomNumberGenerator()
-            var visitors: [(client: SSEClient, from: UInt64, leaveAt: ContinuousClock.Instant)] = []
-            var finished: [(ids: [UInt64], from: UInt64)] = []
-            var drift = 0
-            let clock = ContinuousClock()
-            let end = clock.now + .seconds(Self.duration)
-            while clock.now < end {
-                let name = names.randomElement(using: &generator)!
-                switch Int.random(in: 0..<10, using: &generator) {
-                case 0..<6:
-                    try? await world.tmux.killSession(named: "csm-\(name)")
-                case 6..<9:
-                    // The agent exits: its window stays (remain-on-exit) and the pass restarts it.
-                    _ = try? runTool("tmux", ["-L", world.tmuxSocket, "respawn-window", "-k", "-t", "csm-\(name):claude", "true"])
-                default:
-                    try? FileManager.default.removeItem(at: world.worktreeBase.appendingPathComponent("e2e/\(name)"))
-                }
-                drift += 1
-                let latest = jsonObject(httpGet(base + "/api/health"))["lastEventId"] as? Int ?? 0
-                let from = UInt64(max(0, latest - Int.random(in: 0...200, using: &generator)))
-                let leaveAt = clock.now + .milliseconds(Int64.random(in: 300...3000, using: &generator))
-                visitors.append((try SSEClient(url: base + "/api/events", lastEventID: from), from, leaveAt))
-                for visitor in visitors where visitor.leaveAt <= clock.now {
-                    visitor.client.stop()
-                    finished.append((visitor.client.ids, visitor.from))
-                }
-                visitors.removeAll { $0.leaveAt <= clock.now }
-                try await Task.sleep(for: .seconds(1))
-            }
-            for visitor in visitors {
-                visitor.client.stop()
-                finished.append((visitor.client.ids, visitor.from))
-            }
+            let run = try await Self.injectDrift(world: world, base: base, names: names)
+            let drift = run.drift
+            let finished = run.finished
             _ = await eventually(timeout: .seconds(60)) { !traffic.process.isRunning }
 
             // Back to rest: every session running again, then measure.
-            #expect(
-                await eventually(timeout: .seconds(180)) {
-                    let plan = try? await world.csm("plan", "--detailed-exitcode")
-                    return plan?.status == 0
-                }, "the workspace converges after the drift stops")
+            #expect(await Self.converges(world), "the workspace converges after the drift stops")
             try await Task.sleep(for: .seconds(3))
             let rssAfter = try #require(residentKilobytes(of: pid))
             let descriptorsAfter = try #require(openDescriptorCount(of: pid))
@@ -118,5 +84,70 @@ struct SoakTests {
             #expect(descriptorsAfter <= descriptorsBefore + 2, "\(report)")
             #expect(server.process.isRunning)
         }
+    }
+
+    /// A visitor: an SSE client resumed from `from`, leaving at `leaveAt`.
+    struct Visitor {
+        let client: SSEClient
+        let from: UInt64
+        let leaveAt: ContinuousClock.Instant
+    }
+
+    /// Drift once a second until the soak's end: a killed tmux session, an exited agent or a deleted worktree,
+    /// and a new SSE visitor each time. Returns the number of injections and what each visitor received.
+    static func injectDrift(world: CSMWorld, base: String, names: [String]) async throws -> (
+        drift: Int, finished: [(ids: [UInt64], from: UInt64)]
+    ) {
+        var generator = SystemRandomNumberGenerator()
+        var visitors: [Visitor] = []
+        var finished: [(ids: [UInt64], from: UInt64)] = []
+        var drift = 0
+        let clock = ContinuousClock()
+        let end = clock.now.advanced(by: .seconds(duration))
+        while clock.now < end {
+            let name = names[Int.random(in: 0..<names.count, using: &generator)]
+            let kind = Int.random(in: 0..<10, using: &generator)
+            if kind < 6 {
+                try? await world.tmux.killSession(named: "csm-\(name)")
+            } else if kind < 9 {
+                // The agent exits: its window stays (remain-on-exit) and the pass restarts it.
+                _ = try? runTool(
+                    "tmux", ["-L", world.tmuxSocket, "respawn-window", "-k", "-t", "csm-\(name):claude", "true"])
+            } else {
+                try? FileManager.default.removeItem(at: world.worktreeBase.appendingPathComponent("e2e/\(name)"))
+            }
+            drift += 1
+            let latest = jsonObject(httpGet(base + "/api/health"))["lastEventId"] as? Int ?? 0
+            let from = UInt64(max(0, latest - Int.random(in: 0...200, using: &generator)))
+            let stay = Int64.random(in: 300...3000, using: &generator)
+            let client = try SSEClient(url: base + "/api/events", lastEventID: from)
+            visitors.append(Visitor(client: client, from: from, leaveAt: clock.now.advanced(by: .milliseconds(stay))))
+            let now = clock.now
+            var staying: [Visitor] = []
+            for visitor in visitors {
+                if visitor.leaveAt <= now {
+                    visitor.client.stop()
+                    finished.append((visitor.client.ids, visitor.from))
+                } else {
+                    staying.append(visitor)
+                }
+            }
+            visitors = staying
+            try await Task.sleep(for: .seconds(1))
+        }
+        for visitor in visitors {
+            visitor.client.stop()
+            finished.append((visitor.client.ids, visitor.from))
+        }
+        return (drift, finished)
+    }
+
+    /// Whether `csm plan` finds nothing to do within three minutes.
+    static func converges(_ world: CSMWorld) async -> Bool {
+        for _ in 0..<180 {
+            if let plan = try? await world.csm("plan", "--detailed-exitcode"), plan.status == 0 { return true }
+            try? await Task.sleep(for: .seconds(1))
+        }
+        return false
     }
 }
