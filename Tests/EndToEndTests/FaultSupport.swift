@@ -31,8 +31,10 @@ final class BackgroundProgram: Sendable {
 
     var text: String { output.text.withLock { $0 } }
 
+    /// Ends the program with SIGKILL: children of the test process may inherit a blocked SIGTERM (curl then
+    /// never ends, and its connection stays open on the server under test).
     func stop() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
 

@@ -32,7 +32,9 @@ struct SoakTests {
             let expected = names.map { "csm-\($0)" }
             #expect(await eventually(timeout: .seconds(300)) { await world.tmuxSessionNames() == expected })
             #expect(await eventually(timeout: .seconds(60)) { names.allSatisfy { world.hookSecret($0) != nil } })
-            let pairs = names.prefix(10).map { "\($0)=\(world.hookSecret($0) ?? "")" }
+            // Every session's channel gets events from the start, so the event files' descriptors (one per
+            // channel, kept open) are all in the baseline.
+            let pairs = names.map { "\($0)=\(world.hookSecret($0) ?? "")" }
             let flood = fixturesDirectory.appendingPathComponent("bin/hook-flood").path
 
             // One client stays for the whole run (from the first event on); the others come and go.
@@ -74,7 +76,8 @@ struct SoakTests {
                 soak: \(Self.duration) s, 50 sessions, \(drift) drift injections, \(finished.count) SSE visitors, \
                 \(stored.count) events (ids up to \(highest)); hook traffic \(traffic.text.trimmingCharacters(in: .whitespacesAndNewlines)); \
                 RSS \(rssBefore) KiB -> \(rssAfter) KiB (\(String(format: "%+.1f", growth))%); \
-                fds \(descriptorsBefore) -> \(descriptorsAfter)
+                fds \(descriptorsBefore) -> \(descriptorsAfter) (now \(Self.descriptorKinds(of: pid))); \
+                connections \(Self.connectionStates(port: base.split(separator: ":").last.map(String.init) ?? ""))
                 """
             print(report)
             if let path = ProcessInfo.processInfo.environment["CSM_SOAK_REPORT"], !path.isEmpty {
@@ -149,5 +152,37 @@ struct SoakTests {
             try? await Task.sleep(for: .seconds(1))
         }
         return false
+    }
+
+    /// Open descriptors of `pid` by kind (socket, pipe, event file, other file), for the report.
+    static func descriptorKinds(of pid: Int32) -> String {
+        let folder = "/proc/\(pid)/fd"
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        var kinds: [String: Int] = [:]
+        for entry in entries {
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(folder)/\(entry)")) ?? "?"
+            let kind =
+                target.hasPrefix("socket:") ? "sockets" : target.hasPrefix("pipe:") ? "pipes"
+                : target.hasSuffix(".jsonl") ? "event files" : "other"
+            kinds[kind, default: 0] += 1
+        }
+        return kinds.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+    }
+
+    /// TCP connections of the server's port by state (`ss`), for the report.
+    static func connectionStates(port: String) -> String {
+        let output = (try? runTool("ss", ["-tn", "state", "all", "( sport = :\(port) )"])) ?? ""
+        var states: [String: Int] = [:]
+        for line in output.split(separator: "\n").dropFirst() {
+            if let state = line.split(separator: " ").first { states[String(state), default: 0] += 1 }
+        }
+        let peers = (try? runTool("ss", ["-tnpH", "state", "established", "( dport = :\(port) )"])) ?? ""
+        var owners: [String: Int] = [:]
+        for line in peers.split(separator: "\n") {
+            let owner = line.range(of: #"users:\(\("[^"]+""#, options: .regularExpression).map { String(line[$0]) } ?? "?"
+            owners[owner, default: 0] += 1
+        }
+        return states.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            + " (clients: " + owners.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"
     }
 }
