@@ -1,8 +1,9 @@
 // swift-tools-version:6.2
 // libFuzzer targets for csm, kept out of the main package so `swift build` / `swift test` never build
 // them. Build and run (Linux):
-//   cd Fuzz && swift build -c debug -Xswiftc -sanitize=fuzzer,address
-//   .build/debug/ConfigFuzzer Corpus/config -max_total_time=600 -timeout=10 -rss_limit_mb=4096
+//   cd Fuzz && swift build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+//   mkdir -p /tmp/fz && .build/debug/ConfigFuzzer /tmp/fz Corpus/config -max_total_time=600 -timeout=10
+// (ld.gold crashes on the sanitizer build; lld ships with the toolchain.)
 // See docs/reliability.md.
 import PackageDescription
 
