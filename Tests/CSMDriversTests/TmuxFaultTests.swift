@@ -13,4 +13,19 @@ struct TmuxFaultTests {
             #expect(try await tmux.listSessions().isEmpty)
         }
     }
+
+    @Test("pasting into a session of a server that has none left is 'no such session', not a tmux failure")
+    func pasteIntoEmptyServer() async throws {
+        try await withTmuxServer { tmux, socket in
+            try runTool("tmux", ["-L", socket, "start-server", ";", "set-option", "-g", "exit-empty", "off"])
+            await #expect(throws: TmuxError.self) { try await tmux.paste("hi", session: "csm-gone", window: "claude") }
+            do {
+                try await tmux.paste("hi", session: "csm-gone", window: "claude")
+            } catch TmuxError.noSuchSession {
+                // expected
+            } catch {
+                Issue.record("expected noSuchSession, got \(error)")
+            }
+        }
+    }
 }
