@@ -122,7 +122,15 @@ enum OpenAPIDocument {
             Operation(
                 method: "post", path: "/api/hooks/{session}",
                 summary: "Deliver a Claude Code hook payload (csm hook; X-CSM-Hook-Secret, not the API token)",
-                body: ["type": "object", "required": ["hook_event_name"]],
+                body: [
+                    "type": "object", "required": ["hook_event_name"],
+                    "properties": [
+                        "hook_event_name": ["type": "string"], "session_id": ["type": "string"],
+                        "tool_name": ["type": "string"], "tool_input": ["type": "object"],
+                        "tool_use_id": ["type": "string"], "transcript_path": ["type": "string"],
+                        "cwd": ["type": "string"],
+                    ],
+                ],
                 responses: [200: "recorded; decision for PreToolUse/PermissionRequest", 401: "no secret",
                             403: "not this session's secret"],
                 parameters: [
