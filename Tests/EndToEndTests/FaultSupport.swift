@@ -122,7 +122,7 @@ func killHard(_ process: Process) async {
 
 /// `GET` through curl; the body (empty on failure).
 func httpGet(_ url: String) -> String {
-    (try? runTool("curl", ["-s", "--max-time", "10", url])) ?? ""
+    (try? runTool("curl", ["-s", "--max-time", "30", url])) ?? ""
 }
 
 /// The JSON object of a body, or an empty one.

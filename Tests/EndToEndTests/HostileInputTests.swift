@@ -199,7 +199,7 @@ enum AuthMatrixCurl {
     static func curl(_ method: String, _ url: String, headers: [String] = [], body: String? = nil) async throws -> (
         Int, String
     ) {
-        var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "10", "-X", method]
+        var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "--max-time", "60", "-X", method]
         for header in headers { arguments += ["-H", header] }
         if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
         arguments.append(url)
