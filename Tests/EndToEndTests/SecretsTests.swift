@@ -4,7 +4,7 @@ import CSMTestSupport
 import Foundation
 import Testing
 
-/// Secrets (the API token, every hook secret, the Linear key) never show in logs, events, API answers or
+/// Secrets (the API token, every hook secret, the Linear key, the Claude usage token) never show in logs, events, API answers or
 /// error messages: a whole end-to-end run at the most verbose log level, then a search for each of them in
 /// everything that run produced.
 @Suite("secrets stay secret", .tags(.realTmux, .realGit, .hostileInput), .timeLimit(.minutes(5)))
@@ -13,10 +13,16 @@ struct SecretsTests {
     func noSecretLeaks() async throws {
         try await withCSMWorld { world in
             let linearKey = "lin_api_" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+            // The Claude subscription usage token, read from the credentials file csm is pointed at.
+            let usageToken = "sk-ant-oat01-" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+            let credentials = world.root.appendingPathComponent("credentials.json")
+            try Data(#"{"claudeAiOauth":{"accessToken":"\#(usageToken)","expiresAt":4102444800000}}"#.utf8)
+                .write(to: credentials)
             let environment = ["CSM_LOG_LEVEL": "trace", "LINEAR_API_KEY": linearKey]
             try world.writeConfig(
                 FaultTests.config(world, sessions: ["a", "b"])
-                    + "integrations:\n  linear:\n    apiKey: ${LINEAR_API_KEY}\n    endpoint: http://127.0.0.1:9/graphql\n")
+                    + "integrations:\n  linear:\n    apiKey: ${LINEAR_API_KEY}\n    endpoint: http://127.0.0.1:9/graphql\n"
+                    + "  claude:\n    baseURL: http://127.0.0.1:9\n    credentialsFile: \(credentials.path)\n")
             var produced: [String] = []  // everything the run printed or answered
 
             func csm(_ arguments: String...) async throws -> String {
@@ -67,6 +73,14 @@ struct SecretsTests {
             ] {
                 try await call("GET", path)
             }
+            // The integrations talk to endpoints that refuse the connection: their errors must not carry keys.
+            for path in [
+                "/api/linear/issues", "/api/linear/issues/ENG-1", "/api/linear/issues/ENG-1/comments", "/api/linear/states",
+                "/api/linear/teams", "/api/claude-usage", "/api/usage",
+            ] {
+                try await call("GET", path, [auth])
+            }
+            try await call("POST", "/api/linear/issues/ENG-1/comments", [auth], #"{"body":"hi"}"#)
             try await call("DELETE", "/api/sessions/c?force=true", [auth])
             // `csm hook` as Claude Code runs it, and the CLI's read commands.
             let hookRun = try await SpawnProcessRunner().run(
@@ -91,7 +105,9 @@ struct SecretsTests {
                 let paths = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? []
                 for relative in paths {
                     let path = root.appendingPathComponent(relative).path
-                    if relative.hasSuffix("hook-secret") || path == world.stateDir.appendingPathComponent("token").path {
+                    if relative.hasSuffix("hook-secret") || path == world.stateDir.appendingPathComponent("token").path
+                        || path == credentials.path
+                    {
                         continue
                     }
                     if let data = FileManager.default.contents(atPath: path) {
@@ -104,7 +120,7 @@ struct SecretsTests {
             #expect(produced.joined().contains("hook_secret_mismatch"), "the wrong-secret requests were made")
 
             for (name, secret) in [("API token", token), ("hook secret of a", secretA), ("hook secret of b", secretB),
-                ("Linear key", linearKey)]
+                ("Linear key", linearKey), ("usage token", usageToken)]
             {
                 for (index, text) in produced.enumerated() {
                     #expect(!text.contains(secret), "the \(name) appears in output \(index): \(text.prefix(2000))")
