@@ -2,7 +2,7 @@
 # Runs Schemathesis against the OpenAPI document of a real `csm server` (in a throwaway workspace with the
 # fake agent on a private tmux server) and fails on any 500 or any answer the document does not describe.
 # Bounded: SCHEMATHESIS_MAX_EXAMPLES per operation (default 15) and SCHEMATHESIS_MAX_TIME seconds in all
-# (default 180). `make test` runs it after the Swift tests; run it alone with `scripts/schemathesis.sh`
+# (default 180; requests may wait up to 30 s for the apply lock, hence a 60 s request timeout). `make test` runs it after the Swift tests; run it alone with `scripts/schemathesis.sh`
 # after `swift build`. The SSE and WebSocket routes stream forever and are covered by the Swift tests; the
 # Linear and Claude-usage routes answer 502/503 by design without those services (their tests use fakes).
 set -euo pipefail
@@ -74,7 +74,7 @@ status=0
   --exclude-path /api/events --exclude-path '/api/sessions/{name}/stream' --exclude-path /api/ws \
   --exclude-path-regex '^/api/(linear|claude-usage)' \
   --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-15}" --max-time "${SCHEMATHESIS_MAX_TIME:-180}" \
-  --request-timeout 20 --workers 2 --seed "${SCHEMATHESIS_SEED:-4242}" \
+  --request-timeout 60 --workers 1 --seed "${SCHEMATHESIS_SEED:-4242}" \
   --generation-database none --no-color --report-dir "$work/report" --report junit "$@") || status=$?
 if [ "$status" -ne 0 ]; then
   echo "==> schemathesis found problems; the server's log:" >&2
