@@ -18,4 +18,10 @@ if [ "$#" -eq 0 ]; then
   echo "==> schemathesis against a live csm server"
   SCHEMATHESIS_MAX_TIME="${SCHEMATHESIS_MAX_TIME:-120}" scripts/schemathesis.sh || status=1
 fi
+# The web dashboard in headless Chromium against a real `csm server` (Tests/Browser), after the Swift tests.
+# A --filter run is a focused Swift run: the browser tests run with the whole suite (or CSM_BROWSER_TESTS=1).
+if [ "$#" -eq 0 ] || [ "${CSM_BROWSER_TESTS:-}" = 1 ]; then
+  echo "==> browser tests (headless Chromium; screenshots in .artifacts/screenshots)"
+  python3 -m unittest discover -s Tests/Browser -p 'test_*.py' -v || status=1
+fi
 exit "$status"

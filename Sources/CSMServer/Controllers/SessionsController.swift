@@ -36,8 +36,11 @@ struct SessionsController {
     }
 
     @Sendable func list(_ request: Request, _ context: ServerContext) async throws -> Response {
-        let workspace = try await service.document().workspace
-        return JSONResponse.make(["sessions": try await service.sessionViews(workspace)])
+        let body = try await service.sessionListBody()
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8", .contentLength: "\(body.readableBytes)"],
+            body: ResponseBody(byteBuffer: body))
     }
 
     @Sendable func show(_ request: Request, _ context: ServerContext) async throws -> Response {
@@ -54,6 +57,10 @@ struct SessionsController {
         var prompt: String?
         var model: String?
         var linear: String?
+        /// Where the session's branch starts (commit-ish); the repo's `baseBranch` when absent.
+        var base: String?
+        /// Claude Code's `--effort`: low, medium, high, xhigh or max.
+        var effort: String?
     }
 
     struct ActionResultBody: Encodable {
@@ -90,9 +97,9 @@ struct SessionsController {
             var fields = [YAMLEntry("repo", .string(repo))]
             for (key, value) in [
                 ("host", body.host), ("branch", body.branch), ("model", body.model),
-                ("prompt", body.prompt), ("linear", body.linear),
+                ("prompt", body.prompt), ("linear", body.linear), ("base", body.base), ("effort", body.effort),
             ] {
-                if let value { fields.append(YAMLEntry(key, .string(value))) }
+                if let value, !value.isEmpty { fields.append(YAMLEntry(key, .string(value))) }
             }
             return try ConfigEditor(text: document.text, file: document.path)
                 .setValue(path: ["sessions", body.name], value: .mapping(fields))
