@@ -11,7 +11,9 @@ let package = Package(
     name: "csm",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "csm", targets: ["csm"])
+        .executable(name: "csm", targets: ["csm"]),
+        // For the libFuzzer package in Fuzz/ (built on its own, never by `swift build` here).
+        .library(name: "CSMConfig", targets: ["CSMConfig"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -6,6 +6,7 @@
 #   - for the web dashboard: libjs-marked, libjs-sortable (served by csm from /usr/share);
 #     for its browser tests: chromium, chromium-driver and Python selenium
 #   - the real Claude Code binary, from PyPI's claude-agent-sdk wheel, cached outside the repo
+#   - Schemathesis (PyPI), for scripts/schemathesis.sh
 #   - a debug build of csm
 # With --bench (used by `make bench`): also the benchmark tools (hyperfine, wrk, curl, gcc from Debian;
 # tmuxp from PyPI), and no Claude Code download or debug build (the benchmarks build csm in release mode).
@@ -57,6 +58,13 @@ if [ "$bench" = 1 ]; then
     python3 -m pip install --quiet "tmuxp==$TMUXP_VERSION"
   fi
   exit 0
+fi
+
+# Schemathesis: scripts/schemathesis.sh (part of `make test`) checks a live server against its OpenAPI document.
+SCHEMATHESIS_VERSION="${SCHEMATHESIS_VERSION:-4.32.5}"
+if ! command -v schemathesis >/dev/null; then
+  echo "==> installing schemathesis $SCHEMATHESIS_VERSION from PyPI"
+  python3 -m pip install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
 claude_dir="$CACHE_DIR/claude-agent-sdk-$CLAUDE_AGENT_SDK_VERSION"

@@ -12,6 +12,12 @@ unset TMUX CSM_TMUX_SOCKET CSM_STATE_DIR
 export SHELL=/bin/sh
 swift test --parallel --disable-xctest "$@" 2>&1 | grep -vE '^◇ Test case passing|^◇ Test .* started\.$'
 status="${PIPESTATUS[0]}"
+# The whole suite also holds a live server to its OpenAPI document (Schemathesis, bounded); a focused run
+# (--filter X) skips it.
+if [ "$#" -eq 0 ]; then
+  echo "==> schemathesis against a live csm server"
+  SCHEMATHESIS_MAX_TIME="${SCHEMATHESIS_MAX_TIME:-120}" scripts/schemathesis.sh || status=1
+fi
 # The web dashboard in headless Chromium against a real `csm server` (Tests/Browser), after the Swift tests.
 # A --filter run is a focused Swift run: the browser tests run with the whole suite (or CSM_BROWSER_TESTS=1).
 if [ "$#" -eq 0 ] || [ "${CSM_BROWSER_TESTS:-}" = 1 ]; then

@@ -69,6 +69,21 @@ extension WorkspaceDecoder {
                     node, name: host, kind: "host", section: "hosts", declared: hostNames, usedBy: "repo '\(repoName)'")
             }
         }
+        // git checks a branch out in one worktree only: two sessions of a repo (on one host) cannot share one.
+        var branchOwners: [String: String] = [:]
+        for (sessionName, session) in sessions.sorted(by: { $0.key < $1.key }) {
+            let spec = session.spec
+            let host = spec.host ?? repos[spec.repo]?.spec.host ?? defaults.host
+            let branch = spec.branch ?? defaults.branchPrefix + sessionName
+            let key = "\(host)\u{0}\(spec.repo)\u{0}\(branch)"
+            if let owner = branchOwners[key], let node = session.branchNode {
+                error(
+                    node.start, "sessions '\(owner)' and '\(sessionName)' both use branch '\(branch)' of repo '\(spec.repo)'",
+                    hint: "git checks a branch out in one worktree only; give one of them another 'branch:'")
+            } else {
+                branchOwners[key] = sessionName
+            }
+        }
         for (sessionName, session) in sessions {
             if let host = session.spec.host, workspace.hosts[host] == nil, let node = session.hostNode {
                 unknownReference(
@@ -100,6 +115,10 @@ extension WorkspaceDecoder {
         guard let node, let map = fields(node, path: "defaults", allowed: Self.defaultsKeys) else { return defaults }
         if let value = path(map["worktreeBase"], path: "defaults.worktreeBase") { defaults.worktreeBase = value }
         if let value = optionalString(map["branchPrefix"], path: "defaults.branchPrefix") {
+            // The prefix is checked with a name after it, as it will be used.
+            if let node = map["branchPrefix"], let problem = GitBranchName.problem(value + "name") {
+                error(node.start, "invalid branchPrefix '\(value)': \(problem) (git's branch name rules)")
+            }
             defaults.branchPrefix = value
         }
         if let value = optionalString(map["host"], path: "defaults.host") { defaults.host = value }
@@ -178,6 +197,8 @@ extension WorkspaceDecoder {
     struct DecodedSession {
         var spec: SessionSpec
         var hostNode: YAMLNode?
+        /// Where a problem with the session's branch is reported: its `branch:` value, else its name.
+        var branchNode: YAMLNode?
     }
 
     mutating func decodeSessions(_ node: YAMLNode?, repos: [String: DecodedRepo]) -> [String: DecodedSession] {
@@ -205,7 +226,7 @@ extension WorkspaceDecoder {
             }
             let spec = SessionSpec(
                 name: entry.name, repo: repo, host: optionalString(map["host"], path: map.path("host")),
-                branch: optionalString(map["branch"], path: map.path("branch")),
+                branch: branchName(map["branch"], path: map.path("branch")),
                 base: optionalString(map["base"], path: map.path("base")),
                 prompt: optionalString(map["prompt"], path: map.path("prompt")),
                 model: optionalString(map["model"], path: map.path("model")), agent: agent,
@@ -219,7 +240,7 @@ extension WorkspaceDecoder {
                     $0.isNull ? nil : enumeration($0, path: map.path("effort"), as: Effort.self)
                 },
                 context: optionalString(map["context"], path: map.path("context")))
-            sessions[entry.name] = DecodedSession(spec: spec, hostNode: map["host"])
+            sessions[entry.name] = DecodedSession(spec: spec, hostNode: map["host"], branchNode: map["branch"] ?? entry.key)
         }
         return sessions
     }
@@ -377,6 +398,19 @@ extension WorkspaceDecoder {
             error(node.start, "invalid URL '\(value)' for '\(path)'",
                   hint: "write an http:// or https:// URL, for example \(example)")
             return nil
+        }
+        return value
+    }
+}
+
+extension WorkspaceDecoder {
+    /// An optional branch name that git accepts (`GitBranchName`); an invalid one is an error at its node.
+    mutating func branchName(_ node: YAMLNode?, path: String) -> String? {
+        guard let value = optionalString(node, path: path), let node else { return nil }
+        if let problem = GitBranchName.problem(value) {
+            error(
+                node.start, "invalid branch name '\(value)' in '\(path)': \(problem)",
+                hint: "use a name git accepts, such as 'feature/login-fix'")
         }
         return value
     }

@@ -6,6 +6,20 @@ import Foundation
 extension LibGit2Driver {
     func addWorktreeNow(_ request: WorktreeRequest) throws {
         let path = LibGit2.absolutePath(request.path)
+        // The remains of a creation killed half-way (see `PendingWorktree`) are csm's own: start over.
+        if LibGit2.somethingExists(at: path), PendingWorktree.isInterrupted(path: path) {
+            // Its registration goes too (whatever its name), so git does not list a prunable worktree.
+            if let link = try? String(contentsOfFile: path + "/.git", encoding: .utf8), link.hasPrefix("gitdir: ") {
+                let admin = String(link.dropFirst("gitdir: ".count)).trimmingCharacters(in: .whitespacesAndNewlines)
+                if admin.contains("/worktrees/"), LibGit2.somethingExists(at: admin + "/gitdir") {
+                    try? FileManager.default.removeItem(atPath: admin)
+                }
+            }
+            try FileManager.default.removeItem(atPath: path)
+            logger.notice(
+                "removed an interrupted worktree creation",
+                metadata: ["session": "\(request.marker.session)", "path": "\(path)"])
+        }
         // libgit2 refuses an existing target anyway, but only after leaving an admin entry behind.
         guard !LibGit2.somethingExists(at: path) else { throw GitError.pathOccupied(path: path) }
         let repository = try LibGit2.openMainRepository(at: request.repoPath)
@@ -14,6 +28,7 @@ extension LibGit2Driver {
         try pruneStaleRegistration(named: name, in: repository, request: request)
 
         var undo = Rollback()
+        defer { PendingWorktree.end(path: path) }
         do {
             let branch = try branchReference(for: request, in: repository, undo: &undo)
             defer { git_reference_free(branch) }
@@ -24,6 +39,7 @@ extension LibGit2Driver {
                         + "give this session another branch or remove that worktree")
             }
             try createParentFolders(of: path, undo: &undo)
+            try PendingWorktree.begin(path: path, marker: request.marker)
             try addAndMark(
                 name: name, path: path, branch: branch, request: request, repository: repository,
                 undo: &undo)

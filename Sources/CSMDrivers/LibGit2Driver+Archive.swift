@@ -23,12 +23,26 @@ extension LibGit2Driver {
         defer { git_tree_free(tree) }
 
         let files = try changedFiles(from: parent, to: tree, in: repository, path: path)
-        let message = archiveMessage(session: session, date: date, files: files, skipped: skipped)
+        // Stash entries made on the branch become further parents, so the archive ref keeps them reachable
+        // (restore one with `git stash apply <ref>^2`, `^3`, …).
+        let stashes = try stashEntries(of: repository, branch: headBranch(of: repository), path: path)
+        var stashCommits: [OpaquePointer?] = []
+        defer { stashCommits.forEach { git_commit_free($0) } }
+        for var entry in stashes {
+            var commit: OpaquePointer?
+            try LibGit2.check(git_commit_lookup(&commit, repository, &entry.id), "read stash entry", path: path)
+            stashCommits.append(commit)
+        }
+        var message = archiveMessage(session: session, date: date, files: files, skipped: skipped)
+        if !stashes.isEmpty {
+            message += "\nStash entries (parents 2…):\n"
+                + stashes.map { "  stash@{\($0.index)}: \($0.message)" }.joined(separator: "\n") + "\n"
+        }
         let signature = try archiveSignature(of: repository, date: date, path: path)
         defer { git_signature_free(signature) }
 
         var commitID = git_oid()
-        var parents: [OpaquePointer?] = parent.map { [$0] } ?? []
+        var parents: [OpaquePointer?] = (parent.map { [$0] } ?? []) + stashCommits
         try LibGit2.check(
             git_commit_create(
                 &commitID, repository, nil, signature, signature, "UTF-8", message, tree, parents.count, &parents),

@@ -11,7 +11,9 @@ extension LibGit2Driver {
         let folders = try FileManager.default.contentsOfDirectory(atPath: folder).sorted().compactMap { name -> String? in
             // Joined as the planner joins `<worktreeBase>/<workspace>/<session>`, so paths compare equal.
             let path = Paths.join(folder, name)
-            return LibGit2.isDirectory(path) ? path : nil
+            // A creation csm was killed in the middle of: not there yet (the next create starts it over).
+            guard LibGit2.isDirectory(path), !PendingWorktree.isInterrupted(path: path) else { return nil }
+            return path
         }
         // Worktrees are independent (each call opens its own repository handles), so status scans run
         // on every core; results land in their own slots.
@@ -44,9 +46,11 @@ extension LibGit2Driver {
             }
             let counts = try statusCounts(of: repository, path: path)
             let unique = try uniqueCommitCount(of: repository, branch: branch, path: path)
+            let stashes = try stashEntries(of: repository, branch: branch, path: path).count
             return ObservedWorktree(
                 host: host, path: path, marker: marker, branch: branch, uncommittedCount: counts.uncommitted,
-                untrackedCount: counts.untracked, uniqueCommitCount: unique, setup: SetupStamp.read(worktreePath: path))
+                untrackedCount: counts.untracked, uniqueCommitCount: unique, setup: SetupStamp.read(worktreePath: path),
+                stashCount: stashes)
         } catch {
             // Zero counts would read as "safe to destroy"; a nil marker makes the planner leave it alone.
             logger.warning(
@@ -128,7 +132,7 @@ extension LibGit2Driver {
     }
 
     /// Commits reachable from HEAD and from no ref other than the worktree's own branch: local and
-    /// remote branches, tags, `refs/csm/*` archives, everything. 0 when HEAD is unborn.
+    /// remote branches, tags, `refs/csm/*` archives, everything but the stash. 0 when HEAD is unborn.
     func uniqueCommitCount(of repository: OpaquePointer, branch: String?, path: String) throws -> Int {
         // An unborn branch has no commits at all (push_head would fail with a generic -1).
         if git_repository_head_unborn(repository) == 1 { return 0 }
@@ -147,7 +151,12 @@ extension LibGit2Driver {
             if code == GIT_ITEROVER.rawValue { break }
             try LibGit2.check(code, "list references", path: path)
             defer { git_reference_free(reference) }
-            if let name = git_reference_name(reference), String(cString: name) == ownBranch { continue }
+            // The stash is no safe place: `git stash drop` (or clear) ends it without a trace.
+            if let name = git_reference_name(reference),
+                [ownBranch, "refs/stash"].contains(String(cString: name))
+            {
+                continue
+            }
             // Tags of trees or blobs and dangling symbolic refs protect no commit: skip them.
             var commit: OpaquePointer?
             guard git_reference_peel(&commit, reference, GIT_OBJECT_COMMIT) == 0 else { continue }

@@ -19,7 +19,7 @@ extension TmuxCLI {
         let result = try await runner.run("tmux", baseArguments + args, input: message, environment: nil)
         guard result.succeeded else {
             let err = result.stderr
-            if Self.isNoServer(err) || err.contains("can't find") {
+            if Self.isNoServer(err) || err.contains("can't find") || err.contains("no current target") {
                 throw TmuxError.noSuchSession(name: "\(tmuxName):\(window)")
             }
             // The buffer may be left behind when the paste failed; it holds the message, so remove it.
@@ -38,7 +38,7 @@ extension TmuxCLI {
         let result = try await tmux(args)
         guard result.succeeded else {
             let err = result.stderr
-            if Self.isNoServer(err) || err.contains("can't find") {
+            if Self.isNoServer(err) || err.contains("can't find") || err.contains("no current target") {
                 throw TmuxError.noSuchSession(name: "\(tmuxName):\(window)")
             }
             throw TmuxError.commandFailed(
@@ -56,7 +56,7 @@ extension TmuxCLI {
         let result = try await tmux(args)
         guard result.succeeded else {
             let err = result.stderr
-            if Self.isNoServer(err) || err.contains("can't find") {
+            if Self.isNoServer(err) || err.contains("can't find") || err.contains("no current target") {
                 throw TmuxError.noSuchSession(name: "\(tmuxName):\(window)")
             }
             throw TmuxError.commandFailed(

@@ -36,6 +36,9 @@ public struct TmuxCLI: TmuxDriver {
         guard result.succeeded else {
             // No server yet is the normal empty state, not an error.
             if Self.isNoServer(result.stderr) { return [] }
+            // A server left without sessions (about to exit, or kept by `exit-empty off`): list-windows -a
+            // has nothing to list and says so.
+            if result.stderr.contains("no current target"), result.stdout.isEmpty { return [] }
             throw TmuxError.commandFailed(argv: ["tmux"] + baseArguments + ["list-sessions"], status: result.status, stderr: result.stderrTail)
         }
         return Self.attachingWindows(Self.parseWindows(result.stdout), to: Self.parseSessions(result.stdout, host: host))
@@ -94,6 +97,8 @@ public struct TmuxCLI: TmuxDriver {
 
     static func isNoServer(_ stderr: String) -> Bool {
         stderr.contains("no server running") || stderr.contains("error connecting to") || stderr.contains("No such file or directory")
+            // The server quit under the command (its last session ended meanwhile).
+            || stderr.contains("server exited unexpectedly")
     }
 
     /// tmux splits commands at any argument ending in `;`. Every value csm passes is a validated name,

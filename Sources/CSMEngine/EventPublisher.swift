@@ -60,18 +60,24 @@ public final class EventPublisher: Sendable {
     }
 
     /// Delivers `event` to every matching subscriber.
+    ///
+    /// Yields happen outside the lock: a yield can resume a waiting task, which takes that task's status
+    /// lock, while a cancelled stream's `onTermination` runs under its task's status lock and takes ours.
+    /// Holding ours across the yield deadlocked the server (a client leaving while events flowed).
     public func publish(_ event: EventRecord) {
-        let overflowing = state.withLock { state -> [AsyncStream<EventRecord>.Continuation] in
-            var overflowing: [AsyncStream<EventRecord>.Continuation] = []
-            for (id, subscriber) in state.subscribers where subscriber.filter.matches(event) {
-                if case .dropped = subscriber.continuation.yield(event) {
-                    state.subscribers[id] = nil
-                    overflowing.append(subscriber.continuation)
-                }
-            }
-            return overflowing
+        let matching = state.withLock { state in
+            state.subscribers.filter { $0.value.filter.matches(event) }.map { ($0.key, $0.value.continuation) }
         }
-        for continuation in overflowing { continuation.finish() }
+        var overflowing: [UUID] = []
+        for (id, continuation) in matching {
+            if case .dropped = continuation.yield(event) {
+                overflowing.append(id)
+                continuation.finish()
+            }
+        }
+        if !overflowing.isEmpty {
+            state.withLock { state in for id in overflowing { state.subscribers[id] = nil } }
+        }
     }
 
     /// The number of live subscribers.

@@ -110,7 +110,13 @@ public actor EventStore {
         line.append(UInt8(ascii: "\n"))
         var writer = try writer(for: path)
         let written = line.withUnsafeBytes { buffer in Self.writeAll(writer.descriptor, buffer) }
-        guard written else { throw .system(path: path, operation: "write", code: errno) }
+        guard written else {
+            // A short write (disk full) would leave half a line that the next append glues onto: cut the
+            // file back to its last complete line so it stays parseable line by line.
+            let code = errno
+            _ = ftruncate(writer.descriptor, off_t(writer.size))
+            throw .system(path: path, operation: "write", code: code)
+        }
         if event.session != nil { lastSessionID = nextID }
         nextID += 1
         writer.size += line.count

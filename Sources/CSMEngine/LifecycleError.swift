@@ -18,6 +18,10 @@ public enum LifecycleError: Error, Sendable, Equatable, CustomStringConvertible 
     case invalidPath(String)
     /// The operation works on this machine's sessions only, and the session runs on an SSH host.
     case remoteSession(session: String, host: String)
+    /// A rename would move the session's default branch onto a branch that already exists.
+    case branchExists(session: String, branch: String)
+    /// A restore needs a branch that another worktree has checked out (git allows one).
+    case branchInUse(session: String, branch: String, path: String)
 
     public var description: String {
         switch self {
@@ -62,6 +66,12 @@ public enum LifecycleError: Error, Sendable, Equatable, CustomStringConvertible 
         case let .invalidPath(path):
             return
                 "'\(path)' is not a file path inside the worktree: give it relative to the worktree, without '..' or '.git'."
+        case let .branchExists(session, branch):
+            return "renaming session '\(session)' would rename its branch to '\(branch)', which already exists; "
+                + "choose another name, or delete or rename that branch first. Nothing was changed."
+        case let .branchInUse(session, branch, path):
+            return "session '\(session)' needs branch '\(branch)', which the worktree at \(path) has checked out; "
+                + "remove or switch that worktree first. Nothing was changed."
         case let .renameFailed(from, to, step, underlying):
             return "renaming session '\(from)' to '\(to)' failed while trying to \(step): \(underlying). "
                 + "Every step already made was rolled back; csm.yaml, the branch, the worktree and the session are as before."

@@ -21,6 +21,8 @@ public actor Reconciler<C: Clock> where C.Duration == Duration {
     public let settings: ReconcilerSettings
     private let clock: C
     private let loadWorkspace: @Sendable () throws -> Workspace
+    /// The workspace of the last csm.yaml that loaded, used while the file is invalid or missing.
+    private var lastGoodWorkspace: Workspace?
     private let configPath: String?
     private let events: EventStore?
     private let applyLockPath: (@Sendable (Workspace) -> String)?
@@ -99,9 +101,23 @@ public actor Reconciler<C: Clock> where C.Duration == Duration {
         let start = clock.now
         var record = ReconcilePass(number: passCount, reason: reason, startedAt: now())
         do {
-            let workspace = try loadWorkspace()
+            // csm.yaml made invalid or deleted while the server runs: report it, and keep the sessions of
+            // the last csm.yaml that loaded running, never pruning on its word alone.
+            let workspace: Workspace
+            let prune: Bool
+            do {
+                workspace = try loadWorkspace()
+                prune = workspace.server.prune
+                lastGoodWorkspace = workspace
+            } catch {
+                guard let lastGoodWorkspace else { throw error }
+                record.error = "\(error)\n(keeping the last valid csm.yaml; nothing is pruned until it loads again)"
+                logger.warning("csm.yaml does not load; keeping the last valid one", metadata: ["error": "\(error)"])
+                workspace = lastGoodWorkspace
+                prune = false
+            }
             interval = .milliseconds(Int64(max(0.05, workspace.server.reconcileInterval) * 1000))
-            let options = PlanOptions(force: false, deleteBranch: false, prune: workspace.server.prune)
+            let options = PlanOptions(force: false, deleteBranch: false, prune: prune)
             var lock: WorkspaceLock?
             if let applyLockPath {
                 lock = try await WorkspaceLock.acquire(path: applyLockPath(workspace), timeout: settings.lockTimeout)
@@ -208,6 +224,17 @@ public actor Reconciler<C: Clock> where C.Duration == Duration {
         do {
             try await events.append(
                 NewEvent(session: nil, type: "reconcile.pass", data: try JSONValue.encoding(record)))
+            // Something that existed went away or changed behind csm's back (a killed tmux server, a
+            // deleted worktree): say so on the session's own channel, before the action that corrects it.
+            for action in record.plan?.actions ?? [] where [.start, .restart, .repair].contains(action.kind) {
+                try await events.append(
+                    NewEvent(
+                        session: action.session, type: "session.drift",
+                        data: .object([
+                            "action": .string(action.kind.rawValue), "reason": .string(action.reason),
+                            "pass": .number(Double(record.number)),
+                        ])))
+            }
             for result in record.results where result.outcome != .deferred {
                 var data: [String: JSONValue] = [
                     "action": .string(result.action.rawValue), "outcome": .string(result.outcome.rawValue),

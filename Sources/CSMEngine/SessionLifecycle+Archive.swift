@@ -29,12 +29,12 @@ extension SessionLifecycle {
                 work: (files.workDescription ?? "changes")
                     + " (or archive with --force, which records them under refs/csm/archive/\(name)/)")
         }
-        // Commits on no other branch are recorded now (the branch is kept, but the destroy's nothing-lost
+        // Commits on no other branch and stash entries of the branch are recorded now (the branch is kept, but the destroy's nothing-lost
         // check counts them). Files (only with --force) are archived by the destroy itself, after the agent
         // has stopped, so whatever it wrote last is in the archive too.
         var archiveRef: String?
         let hasFiles = (worktree?.uncommittedCount ?? 0) > 0 || (worktree?.untrackedCount ?? 0) > 0
-        if let worktree, worktree.uniqueCommitCount > 0, !hasFiles {
+        if let worktree, worktree.uniqueCommitCount > 0 || (worktree.stashCount ?? 0) > 0, !hasFiles {
             archiveRef = try await git.archiveWork(worktreePath: worktree.path, session: name, at: now())
         }
 
@@ -74,6 +74,11 @@ extension SessionLifecycle {
         guard workspace.sessions[name] == nil else { throw LifecycleError.sessionExists(name) }
         guard workspace.repos[record.repo] != nil else {
             throw LifecycleError.repoGone(session: name, repo: record.repo)
+        }
+        // git checks a branch out in one worktree only: refuse before csm.yaml is touched.
+        let actual = try await engine.observer.observe(workspace)
+        if let holder = actual.worktrees.first(where: { $0.branch == record.branch && $0.host == record.host }) {
+            throw LifecycleError.branchInUse(session: name, branch: record.branch, path: holder.path)
         }
         let fields = Self.declaration(of: record, defaultBranch: workspace.defaults.branchPrefix + name)
         let text = try ConfigEditor(text: document.text, file: document.path).setValue(

@@ -48,6 +48,14 @@ extension SessionLifecycle {
         let renamesBranch =
             workspace.sessions[old]?.branch == nil && currentBranch == before.branch && after.branch != currentBranch
 
+        // The branch rename would fail half-way through the steps; refuse before touching anything.
+        if renamesBranch {
+            let existing = try await runner.run(
+                "git", ["-C", before.repoPath, "rev-parse", "--verify", "--quiet", "refs/heads/\(after.branch)"],
+                input: nil, environment: nil)
+            if existing.succeeded { throw LifecycleError.branchExists(session: old, branch: after.branch) }
+        }
+
         var undo: [(String, () async -> Void)] = []
         func attempt(_ step: String, _ body: () async throws -> Void) async throws {
             do {

@@ -93,15 +93,21 @@ public struct ObservedWorktree: Sendable, Equatable, Codable {
     public var uniqueCommitCount: Int
     /// The last setup run recorded in the worktree's git directory; nil when none ran.
     public var setup: SetupStamp?
-    /// Whether the three counts were measured. False when the observer skipped them (a plan reads them
+    /// Stash entries made on the worktree's branch (`git stash` in the worktree); nil when there are none.
+    /// The stash list is shared by every worktree of a repository, so after the worktree is gone nobody
+    /// would know these belonged to it: they count as work.
+    public var stashCount: Int?
+    /// Whether the counts were measured. False when the observer skipped them (a plan reads them
     /// only for worktrees it might destroy, a list never): then the counts are 0 and say nothing.
     public var workCounted: Bool = true
 
     public init(
         host: String = HostSpec.localName, path: String, marker: WorktreeMarker?, branch: String? = nil,
-        uncommittedCount: Int = 0, untrackedCount: Int = 0, uniqueCommitCount: Int = 0, setup: SetupStamp? = nil
+        uncommittedCount: Int = 0, untrackedCount: Int = 0, uniqueCommitCount: Int = 0, setup: SetupStamp? = nil,
+        stashCount: Int? = nil
     ) {
         self.setup = setup
+        self.stashCount = stashCount.flatMap { $0 > 0 ? $0 : nil }
         self.host = host
         self.path = path
         self.marker = marker
@@ -113,7 +119,9 @@ public struct ObservedWorktree: Sendable, Equatable, Codable {
 
     /// Whether removing this worktree would lose work that exists nowhere else (assumed when the work
     /// was not counted).
-    public var holdsWork: Bool { !workCounted || uncommittedCount > 0 || untrackedCount > 0 || uniqueCommitCount > 0 }
+    public var holdsWork: Bool {
+        !workCounted || uncommittedCount > 0 || untrackedCount > 0 || uniqueCommitCount > 0 || (stashCount ?? 0) > 0
+    }
 
     /// Why removing it would lose work, in words, or nil.
     public var workDescription: String? {
@@ -123,6 +131,9 @@ public struct ObservedWorktree: Sendable, Equatable, Codable {
         if untrackedCount > 0 { parts.append("\(untrackedCount) untracked file\(untrackedCount == 1 ? "" : "s")") }
         if uniqueCommitCount > 0 {
             parts.append("\(uniqueCommitCount) commit\(uniqueCommitCount == 1 ? "" : "s") on no other branch")
+        }
+        if let stashCount, stashCount > 0 {
+            parts.append("\(stashCount) stash entr\(stashCount == 1 ? "y" : "ies") made on its branch")
         }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")
     }

@@ -123,10 +123,23 @@ enum OpenAPIDocument {
             Operation(
                 method: "post", path: "/api/hooks/{session}",
                 summary: "Deliver a Claude Code hook payload (csm hook; X-CSM-Hook-Secret, not the API token)",
-                body: ["type": "object", "required": ["hook_event_name"]],
+                body: [
+                    "type": "object", "required": ["hook_event_name"],
+                    "properties": [
+                        "hook_event_name": ["type": "string"], "session_id": ["type": "string"],
+                        "tool_name": ["type": "string"], "tool_input": ["type": "object"],
+                        "tool_use_id": ["type": "string"], "transcript_path": ["type": "string"],
+                        "cwd": ["type": "string"],
+                    ],
+                ],
                 responses: [200: "recorded; decision for PreToolUse/PermissionRequest", 401: "no secret",
                             403: "not this session's secret"],
-                parameters: [["name": "session", "in": "path", "required": true, "schema": ["type": "string"]]]),
+                parameters: [
+                    [
+                        "name": "session", "in": "path", "required": true,
+                        "schema": ["type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"],
+                    ]
+                ]),
             Operation(
                 method: "post", path: "/api/sessions/{name}/reconnect", summary: "Restart the agent with --continue",
                 body: nil, responses: [200: "restarted", 404: "not declared", 409: "could not restart"],
@@ -240,7 +253,7 @@ enum OpenAPIDocument {
         var paths: [String: [String: Any]] = [:]
         for operation in operations + lifecycleOperations + integrationOperations + dashboardOperations {
             var responses: [String: Any] = [:]
-            for (status, description) in operation.responses {
+            for (status, description) in operation.responses.merging(commonResponses(of: operation), uniquingKeysWith: { own, _ in own }) {
                 var response: [String: Any] = ["description": description]
                 if (200..<300).contains(status) {
                     response["content"] = [operation.successType: ["schema": operation.success]]
@@ -288,6 +301,25 @@ enum OpenAPIDocument {
                 ],
             ],
         ]
+    }
+
+    /// Answers any route of its kind can give, whatever the route: a name that breaks the naming rule
+    /// (400), a body over 1 MiB (413), csm.yaml that does not load (503).
+    static func commonResponses(of operation: Operation) -> [Int: String] {
+        var responses: [Int: String] = [:]
+        if operation.path.contains("{name}") || operation.path.contains("{session}") {
+            responses[400] = "invalid name (1 to 64 of A-Z a-z 0-9 . _ -)"
+        }
+        if operation.body != nil {
+            responses[400] = responses[400] ?? "invalid JSON or body"
+            responses[413] = "body over 1 MiB"
+        }
+        if !["/", "/api/health", "/api/openapi.json", "/api/plan", "/api/apply", "/api/events", "/api/ws"]
+            .contains(operation.path)
+        {
+            responses[503] = "csm.yaml does not load (the message has the diagnostics)"
+        }
+        return responses
     }
 
     static let json: Data =

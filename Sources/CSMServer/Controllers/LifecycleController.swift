@@ -1,3 +1,4 @@
+import CSMConfig
 import CSMDrivers
 import CSMEngine
 import CSMModel
@@ -126,6 +127,20 @@ struct LifecycleController {
         } catch let error as GitError {
             if case .mergeRefused = error { throw APIError(.conflict, "merge_refused", error.description) }
             throw error
+        } catch let error as ConfigWriteError {
+            // csm.yaml moved under the operation, or the edit it needs would break it (a restored session
+            // whose branch another session now uses): a conflict with the workspace's state, not a crash.
+            switch error {
+            case .changedOnDisk:
+                throw APIError(
+                    .conflict, "config_changed", "csm.yaml changed on disk during the operation; nothing was written, try again")
+            case .invalid:
+                throw APIError(.conflict, "config_conflict", error.description)
+            case .system:
+                throw error
+            }
+        } catch let error as ConfigEditError {
+            throw WorkspaceService.translate(error)
         }
     }
 
@@ -144,6 +159,8 @@ struct LifecycleController {
         case .repoGone: return APIError(.conflict, "repo_gone", message)
         case .pushFailed: return APIError(.badGateway, "push_failed", message)
         case .applyFailed: return APIError(.internalServerError, "apply_failed", message)
+        case .branchExists: return APIError(.conflict, "branch_exists", message)
+        case .branchInUse: return APIError(.conflict, "branch_in_use", message)
         case .renameFailed: return APIError(.internalServerError, "rename_failed", message)
         case .damagedArchive: return APIError(.internalServerError, "archive_damaged", message)
         case .remoteSession: return APIError(.conflict, "remote_session", message)

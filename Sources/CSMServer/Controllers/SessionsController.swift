@@ -186,7 +186,14 @@ struct SessionsController {
         let observer = dependencies.engine.observer
         let messenger = await observer.remote?.isRemote(view.host) == true
             ? await observer.tmuxDriver(forHost: view.host) : (dependencies.messenger ?? observer.tmux)
-        try await messenger.paste(body.text, session: tmuxName, window: "claude")
+        do {
+            try await messenger.paste(body.text, session: tmuxName, window: "claude")
+        } catch TmuxError.noSuchSession {
+            // Gone between the look and the paste (killed, or its agent window closed).
+            throw APIError(
+                .conflict, "session_not_running",
+                "session '\(name)' stopped running before the message could be typed; nothing was sent")
+        }
         try await dependencies.events.append(
             NewEvent(session: name, type: "message.sent", data: .object(["text": .string(body.text)])))
         return JSONResponse.make(["success": JSONValue.bool(true), "method": .string("tmux")])
