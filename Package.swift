@@ -55,7 +55,10 @@ let package = Package(
         ),
         .target(
             name: "CSMTUI",
-            dependencies: ["CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMEngine"],
+            dependencies: [
+                "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),

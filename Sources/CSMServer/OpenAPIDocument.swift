@@ -82,6 +82,7 @@ enum OpenAPIDocument {
                         "name": ["type": "string"], "repo": ["type": "string"], "host": ["type": "string"],
                         "branch": ["type": "string"], "prompt": ["type": "string"], "model": ["type": "string"],
                         "linear": ["type": "string"],
+                        "effort": ["type": "string", "enum": ["low", "medium", "high", "xhigh", "max"]],
                     ],
                 ],
                 responses: [

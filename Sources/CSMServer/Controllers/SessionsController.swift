@@ -54,6 +54,8 @@ struct SessionsController {
         var prompt: String?
         var model: String?
         var linear: String?
+        /// `low | medium | high | xhigh | max`, passed to Claude Code as `--effort`.
+        var effort: String?
     }
 
     struct ActionResultBody: Encodable {
@@ -90,7 +92,7 @@ struct SessionsController {
             var fields = [YAMLEntry("repo", .string(repo))]
             for (key, value) in [
                 ("host", body.host), ("branch", body.branch), ("model", body.model),
-                ("prompt", body.prompt), ("linear", body.linear),
+                ("prompt", body.prompt), ("linear", body.linear), ("effort", body.effort),
             ] {
                 if let value { fields.append(YAMLEntry(key, .string(value))) }
             }
