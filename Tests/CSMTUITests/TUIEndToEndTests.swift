@@ -121,9 +121,7 @@ struct TUIEndToEndTests {
                 try ui.press("c")
                 await ui.waitFor("New session")
                 try ui.type("made")
-                try ui.press("Tab")
-                try ui.press("Tab")
-                try ui.press("Tab")
+                for _ in 0..<5 { try ui.press("Tab") }  // repo, host, branch, effort, prompt
                 try ui.type("write the docs")
                 try ui.press("Enter")
                 await ui.waitFor("Created 'made'", timeout: .seconds(20))

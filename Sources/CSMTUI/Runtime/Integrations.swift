@@ -104,7 +104,15 @@ extension WorkspaceEffectRunner {
     func performLinear(_ effect: TUIEffect, emit: @escaping @Sendable (TUIEvent) -> Void) async throws {
         guard let linear = integrations() else {
             if case .searchIssues = effect { return }  // the form simply offers no results
-            emit(.data(.linear(.unavailable("Linear issues come through csm server: start 'csm server' for this workspace."))))
+            let configured = (try? environment.loadWorkspace())?.integrations.linearAPIKey != nil
+            emit(
+                .data(
+                    .linear(
+                        .unavailable(
+                            configured
+                                ? "Linear is configured; its issues come through csm server: start 'csm server' for this workspace."
+                                : "Linear is not configured: set integrations.linear.apiKey in csm.yaml (issues come through csm server)."
+                        ))))
             return
         }
         do {

@@ -92,7 +92,7 @@ enum SessionFormsView {
         if form.message.isEmpty {
             lines.append(label + StyledLine("csm's default for the strategy (reading the branch's commits…)", .dim))
         } else {
-            let room = max(1, height - 9)
+            let room = max(2, height - 7)
             for (index, text) in messageLines.suffix(room).enumerated() {
                 var line = index == 0 ? label : StyledLine(String(repeating: " ", count: 12))
                 line.append(text)
