@@ -153,7 +153,11 @@ struct ServerReducerTests {
     @Test("the create form searches Linear as the issue is typed and takes a result")
     func createWithIssue() {
         var state = Self.live()
-        _ = Reducer.reduce(&state, .data(.linear(.issues(Self.issues))))
+        Fixture.press(&state, .char("c"))
+        guard case let .create(plain) = state.mode else { Issue.record("no form"); return }
+        #expect(plain.focus == .name, "no Issue field without a Linear key")
+        Fixture.press(&state, .escape)
+        state.snapshot?.workspace.integrations.linearAPIKey = "lin_key"
         Fixture.press(&state, .char("c"))
         guard case let .create(form) = state.mode else { Issue.record("no form"); return }
         #expect(form.focus == .linear)

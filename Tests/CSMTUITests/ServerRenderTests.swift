@@ -121,6 +121,7 @@ struct ServerRenderTests {
     @Test("the create form with Linear search results")
     func createForm() throws {
         var state = Self.live(columns: 100, rows: 20)
+        state.snapshot?.workspace.integrations.linearAPIKey = "lin_key"
         Fixture.press(&state, .char("c"), .paste("lo"))
         _ = Reducer.reduce(&state, .data(.linear(.search(query: "lo", ServerReducerTests.issues))))
         try RenderTests.expectFrame(state, "live-create-100")

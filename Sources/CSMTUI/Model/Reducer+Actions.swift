@@ -37,7 +37,7 @@ extension Reducer {
             }
             var form = CreateForm(repos: repos, preferredRepo: session?.repo)
             form.hosts = state.snapshot?.workspace.hosts.keys.sorted() ?? []
-            form.offersLinear = state.server != nil && state.tasks.message == nil
+            form.offersLinear = state.offersLinear
             form.focus = form.fields[0]
             state.mode = .create(form)
         case "a", "t":

@@ -273,3 +273,10 @@ public struct TUIState: Sendable, Equatable {
         return visible.first { $0.name == selected } ?? visible.first
     }
 }
+
+extension TUIState {
+    /// Whether Linear can answer: csm.yaml has a key and a server (which talks to Linear) feeds the dashboard.
+    public var offersLinear: Bool {
+        server != nil && snapshot?.workspace.integrations.linearAPIKey != nil && tasks.message == nil
+    }
+}

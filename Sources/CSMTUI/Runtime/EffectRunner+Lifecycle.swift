@@ -105,7 +105,7 @@ extension WorkspaceEffectRunner {
         let git = GitChanges(runner: environment.processRunner)
         guard let base = await git.mergeBase(worktree: desired.worktreePath, session: desired) else { return "" }
         let subjects = try await git.subjects(worktree: desired.worktreePath, mergeBase: base)
-        if subjects.count == 1 { return subjects[0] }
+        if subjects.count <= 1 { return subjects.first ?? "" }
         return (["Merge \(desired.branch)", ""] + subjects.map { "- " + $0 }).joined(separator: "\n")
     }
 

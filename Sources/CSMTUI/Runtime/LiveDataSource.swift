@@ -191,7 +191,7 @@ public final class LiveDataSource: TUIDataSource {
             emit(.server(nil))
             emit(
                 .connection(
-                    "reconnecting to \(api.address) in \(Int(backoff)) s (r: now) · \(Self.short(failure))"))
+                    "reconnecting in \(Int(backoff)) s (r: now) · \(Self.short(failure))"))
             await streamWaker.wait(seconds: backoff)
             backoff = min(30, backoff * 2)
         }
@@ -207,7 +207,7 @@ public final class LiveDataSource: TUIDataSource {
 
     static func short(_ text: String) -> String {
         let line = text.split(separator: "\n").first.map(String.init) ?? text
-        return line.count > 60 ? String(line.prefix(59)) + "…" : line
+        return line.count > 40 ? String(line.prefix(39)) + "…" : line
     }
 
     /// One event of the stream as dashboard events.

@@ -159,11 +159,10 @@ public enum Screen {
     static func footer(_ state: TUIState, width: Int) -> StyledLine {
         let hints = StyledLine(" " + keyHints(state, width: width), .dim)
         let live = state.server != nil
-        let connection = StyledLine(
-            (live ? "● " : "○ ") + state.connection + " ", live ? .color(.green) : .dim)
-        // The connection state wins over the end of the hints when both do not fit.
+        // The connection state keeps up to half the line; the hints get the rest.
+        let connection = StyledLine((live ? "● " : "○ ") + state.connection, live ? .color(.green) : .dim)
+            .fitted(to: max(12, width / 2)) + StyledLine(" ")
         let room = width - connection.width - 1
-        guard room >= 20 else { return hints }
         return spread(hints.fitted(to: room), connection, width: width)
     }
 

@@ -3,12 +3,7 @@ enum TasksView {
     static func lines(_ state: TUIState, width: Int, height: Int) -> [StyledLine] {
         let tasks = state.tasks
         guard let issues = tasks.issues else {
-            return [
-                StyledLine(" " + (tasks.message ?? "Reading your Linear issues…"), tasks.message == nil ? .dim : .bold),
-                StyledLine(
-                    " Linear is configured with integrations.linearApiKey in csm.yaml; the issues come through csm server.",
-                    .dim),
-            ]
+            return [StyledLine(" " + (tasks.message ?? "Reading your Linear issues…"), tasks.message == nil ? .dim : .bold)]
         }
         if let picker = tasks.statePicker { return statePicker(picker, width: width) }
         if let issue = tasks.detail { return detail(issue, scroll: tasks.scroll, width: width, height: height) }
