@@ -187,8 +187,8 @@ public final class LiveDataSource: TUIDataSource {
                 failure = String(describing: error)
             }
             guard !Task.isCancelled else { return }
-            link.set(nil)
-            emit(.server(nil))
+            // The link stays while reconnecting: the server usually still answers (a dropped or lagging
+            // stream); if it is gone, the next discovery finds no server and falls back to polling.
             emit(
                 .connection(
                     "reconnecting in \(Int(backoff)) s (r: now) · \(Self.short(failure))"))

@@ -158,7 +158,7 @@ public enum Screen {
 
     static func footer(_ state: TUIState, width: Int) -> StyledLine {
         let hints = StyledLine(" " + keyHints(state, width: width), .dim)
-        let live = state.server != nil
+        let live = state.server != nil && state.connection.hasPrefix("live")
         // The connection state keeps up to half the line; the hints get the rest.
         let connection = StyledLine((live ? "● " : "○ ") + state.connection, live ? .color(.green) : .dim)
             .fitted(to: max(12, width / 2)) + StyledLine(" ")
