@@ -75,6 +75,28 @@ struct ServerReducerTests {
         #expect(state.status?.text == "Nothing changed.")
     }
 
+    @Test("R reconnects the selected session's agent, with or without a server")
+    func reconnect() {
+        var state = Fixture.state()
+        #expect(Fixture.press(&state, .char("R")) == [.reconnect(session: "feature")])
+        #expect(state.busy == "Reconnecting 'feature'…")
+        #expect(Fixture.press(&state, .char("R")).isEmpty, "busy")
+        _ = Reducer.reduce(&state, .effect(.succeeded("Reconnected.")))
+        #expect(state.busy == nil)
+    }
+
+    @Test("the footer shows the connection: live, reconnecting, observing")
+    func footer() {
+        var state = Self.live(columns: 100)
+        #expect(Screen.render(state).lines.last?.plainText.hasSuffix("● live · csm server 127.0.0.1:3917 ") == true)
+        _ = Reducer.reduce(&state, .data(.connection("reconnecting in 4 s (r: now) · connection refused")))
+        #expect(Screen.render(state).lines.last?.plainText.contains("○ reconnecting in 4 s") == true)
+        state.size = TerminalSize(columns: 60, rows: 24)
+        let line = Screen.render(state).lines.last
+        #expect(line.map { $0.width <= 60 } == true)
+        #expect(line?.plainText.contains("○ reconnecting") == true)
+    }
+
     @Test("x lists the session's scripts and runs the chosen one")
     func scripts() {
         var state = Self.live()
