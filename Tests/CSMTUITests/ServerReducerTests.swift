@@ -131,10 +131,10 @@ struct ServerReducerTests {
     }
 
     static let issues = [
-        LinearIssue(id: "u1", identifier: "ENG-1", title: "Fix login", state: "In Progress", stateType: "started",
+        TaskIssue(id: "u1", identifier: "ENG-1", title: "Fix login", state: "In Progress", stateType: "started",
                     url: "https://linear.app/x/ENG-1"),
-        LinearIssue(id: "u2", identifier: "ENG-2", title: "Write docs", state: "Todo", stateType: "unstarted"),
-        LinearIssue(id: "u3", identifier: "ENG-3", title: "Old idea", state: "Canceled", stateType: "canceled"),
+        TaskIssue(id: "u2", identifier: "ENG-2", title: "Write docs", state: "Todo", stateType: "unstarted"),
+        TaskIssue(id: "u3", identifier: "ENG-3", title: "Old idea", state: "Canceled", stateType: "canceled"),
     ]
 
     @Test("the Tasks tab loads my issues, filters, searches, opens one, changes its state and creates a session")
@@ -158,7 +158,7 @@ struct ServerReducerTests {
         _ = Reducer.reduce(&state, .data(.linear(.detail(detailed))))
         #expect(state.tasks.detail?.description != nil)
         #expect(Fixture.press(&state, .char("s")) == [.loadStates(issue: detailed)])
-        let states = [LinearState(id: "s1", name: "In Progress", type: "started"), LinearState(id: "s2", name: "Done", type: "completed")]
+        let states = [TaskIssueState(id: "s1", name: "In Progress", type: "started"), TaskIssueState(id: "s2", name: "Done", type: "completed")]
         _ = Reducer.reduce(&state, .data(.linear(.states(issue: "u1", states))))
         #expect(state.tasks.statePicker?.index == 0)
         Fixture.press(&state, .down)

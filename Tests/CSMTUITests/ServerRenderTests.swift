@@ -34,11 +34,11 @@ struct ServerRenderTests {
         return state
     }
 
-    static let usage = UsageReport(
+    static let usage = UsageBars(
         windows: [
-            UsageWindow(label: "5h", utilization: 0.62, resetsAt: Fixture.now.addingTimeInterval(2.5 * 3600), length: 5 * 3600),
-            UsageWindow(label: "week", utilization: 0.2, resetsAt: Fixture.now.addingTimeInterval(3.5 * 86400), length: 7 * 86400),
-            UsageWindow(label: "opus", utilization: 0.95, elapsed: 0.5),
+            UsageBar(label: "5h", utilization: 0.62, resetsAt: Fixture.now.addingTimeInterval(2.5 * 3600), length: 5 * 3600),
+            UsageBar(label: "week", utilization: 0.2, resetsAt: Fixture.now.addingTimeInterval(3.5 * 86400), length: 7 * 86400),
+            UsageBar(label: "opus", utilization: 0.95, elapsed: 0.5),
         ], fetchedAt: Fixture.now)
 
     @Test("sessions with agent states, turns, cost and the banner at 60, 100 and 200 columns", arguments: [60, 100, 200])
@@ -111,9 +111,9 @@ struct ServerRenderTests {
                     .states(
                         issue: "u1",
                         [
-                            LinearState(id: "a", name: "Todo", type: "unstarted"),
-                            LinearState(id: "b", name: "In Progress", type: "started"),
-                            LinearState(id: "c", name: "Done", type: "completed"),
+                            TaskIssueState(id: "a", name: "Todo", type: "unstarted"),
+                            TaskIssueState(id: "b", name: "In Progress", type: "started"),
+                            TaskIssueState(id: "c", name: "Done", type: "completed"),
                         ]))))
         try RenderTests.expectFrame(state, "live-task-states-100")
     }

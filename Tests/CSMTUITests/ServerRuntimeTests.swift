@@ -207,15 +207,15 @@ struct ServerRuntimeTests {
 
         link.set(api)
         await runner.perform(.loadIssues, emit: recorder.emit)
-        let parsed = LinearIssue(
+        let parsed = TaskIssue(
             id: "u1", identifier: "ENG-1", title: "Fix login", state: "In Progress", stateType: "started",
             url: "https://linear.app/ENG-1", description: "steps")
         #expect(recorder.last == .data(.linear(.issues([parsed]))))
         await runner.perform(.loadStates(issue: parsed), emit: recorder.emit)
-        #expect(recorder.last == .data(.linear(.states(issue: "u1", [LinearState(id: "s2", name: "Done", type: "completed")]))))
+        #expect(recorder.last == .data(.linear(.states(issue: "u1", [TaskIssueState(id: "s2", name: "Done", type: "completed")]))))
         await runner.perform(.searchIssues(query: "fix lo"), emit: recorder.emit)
         #expect(recorder.last == .data(.linear(.search(query: "fix lo", [parsed]))))
-        await runner.perform(.setIssueState(issue: parsed, state: LinearState(id: "s2", name: "Done", type: "completed")), emit: recorder.emit)
+        await runner.perform(.setIssueState(issue: parsed, state: TaskIssueState(id: "s2", name: "Done", type: "completed")), emit: recorder.emit)
         #expect(api.requests.withLock { $0 }.contains(.init(method: "POST", path: "/api/linear/issues/ENG-1/state", body: ["stateId": "s2"])))
         api.answer(
             "GET /api/linear/issues?first=100",

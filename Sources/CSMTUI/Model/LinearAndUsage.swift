@@ -1,7 +1,7 @@
 import Foundation
 
 /// A Linear issue as the Tasks tab and the create form show it.
-public struct LinearIssue: Sendable, Equatable {
+public struct TaskIssue: Sendable, Equatable {
     /// Linear's id (a UUID), used to change the state.
     public var id: String
     /// The key people use (`ENG-42`).
@@ -36,7 +36,7 @@ public struct LinearIssue: Sendable, Equatable {
 }
 
 /// A workflow state an issue can be moved to (`s` on the Tasks tab).
-public struct LinearState: Sendable, Equatable {
+public struct TaskIssueState: Sendable, Equatable {
     public var id: String
     public var name: String
     public var type: String
@@ -53,13 +53,13 @@ public enum LinearEvent: Sendable, Equatable {
     /// csm.yaml has no Linear key (or no server offers Linear).
     case unavailable(String)
     /// My issues.
-    case issues([LinearIssue])
+    case issues([TaskIssue])
     /// One issue with its description.
-    case detail(LinearIssue)
+    case detail(TaskIssue)
     /// The states `s` offers for an issue.
-    case states(issue: String, [LinearState])
+    case states(issue: String, [TaskIssueState])
     /// Issues matching what the create form's search typed.
-    case search(query: String, [LinearIssue])
+    case search(query: String, [TaskIssue])
     /// Reading Linear failed; the message says why.
     case failed(String)
 }
@@ -95,7 +95,7 @@ public enum TaskFilter: Int, Sendable, Equatable, CaseIterable {
 /// The Tasks tab's state: the issues, the filter, the search, the selection.
 public struct TasksState: Sendable, Equatable {
     /// nil until the first answer.
-    public var issues: [LinearIssue]?
+    public var issues: [TaskIssue]?
     /// Why there are no issues (not configured, a failure).
     public var message: String?
     public var filter: TaskFilter = .all
@@ -104,7 +104,7 @@ public struct TasksState: Sendable, Equatable {
     public var isSearching = false
     public var selected: String?
     /// The issue whose detail is open, with its description once loaded.
-    public var detail: LinearIssue?
+    public var detail: TaskIssue?
     /// The state picker of `s`: the states and the highlighted one.
     public var statePicker: StatePicker?
     public var scroll = 0
@@ -113,8 +113,8 @@ public struct TasksState: Sendable, Equatable {
 
     /// `s`: the states an issue can move to, one highlighted.
     public struct StatePicker: Sendable, Equatable {
-        public var issue: LinearIssue
-        public var states: [LinearState]
+        public var issue: TaskIssue
+        public var states: [TaskIssueState]
         public var index: Int
     }
 
@@ -122,7 +122,7 @@ public struct TasksState: Sendable, Equatable {
     static let groupOrder = ["started", "unstarted", "backlog", "triage", "completed", "canceled"]
 
     /// The issues shown, grouped by state type (in progress first), then by key.
-    public var visible: [LinearIssue] {
+    public var visible: [TaskIssue] {
         let needle = search.lowercased()
         return (issues ?? []).filter {
             filter.admits($0.stateType)
@@ -136,14 +136,14 @@ public struct TasksState: Sendable, Equatable {
         }
     }
 
-    public var selectedIssue: LinearIssue? {
+    public var selectedIssue: TaskIssue? {
         let visible = visible
         return visible.first { $0.identifier == selected } ?? visible.first
     }
 }
 
 /// One usage window of the footer's bars.
-public struct UsageWindow: Sendable, Equatable {
+public struct UsageBar: Sendable, Equatable {
     /// `5h`, `week`, `opus` …
     public var label: String
     /// Used share of the window, 0…1.
@@ -171,12 +171,12 @@ public struct UsageWindow: Sendable, Equatable {
 }
 
 /// Claude usage: the 5-hour session window, the weekly one and per-model weekly windows.
-public struct UsageReport: Sendable, Equatable {
-    public var windows: [UsageWindow]
+public struct UsageBars: Sendable, Equatable {
+    public var windows: [UsageBar]
     /// When the report was read (the pace is drawn against it, keeping rendering pure).
     public var fetchedAt: Date
 
-    public init(windows: [UsageWindow], fetchedAt: Date) {
+    public init(windows: [UsageBar], fetchedAt: Date) {
         self.windows = windows
         self.fetchedAt = fetchedAt
     }

@@ -199,7 +199,7 @@ enum CreateFormReducer {
 
     /// Takes an issue found by the search: its key, and the session name and branch derived from it when
     /// those are still empty.
-    static func pick(_ form: inout CreateForm, _ issue: LinearIssue) {
+    static func pick(_ form: inout CreateForm, _ issue: TaskIssue) {
         form.linear = issue.identifier
         form.linearQuery = issue.identifier + " " + issue.title
         form.linearResults = []

@@ -90,7 +90,7 @@ enum TasksReducer {
         state.tasks.selected = visible[min(visible.count - 1, max(0, current + delta))].identifier
     }
 
-    static func detailKey(_ state: inout TUIState, _ issue: LinearIssue, _ key: Key) -> [TUIEffect] {
+    static func detailKey(_ state: inout TUIState, _ issue: TaskIssue, _ key: Key) -> [TUIEffect] {
         switch key {
         case .escape, .left: state.tasks.detail = nil
         case .down, .char("j"): state.tasks.scroll += 1
@@ -104,7 +104,7 @@ enum TasksReducer {
     }
 
     /// `s` change state, `c` create a session for it, `o` open its URL.
-    static func issueKey(_ state: inout TUIState, _ issue: LinearIssue, _ key: Key) -> [TUIEffect] {
+    static func issueKey(_ state: inout TUIState, _ issue: TaskIssue, _ key: Key) -> [TUIEffect] {
         switch key {
         case .char("s"):
             state.status = StatusMessage(.info, "Reading the states of \(issue.identifier)…")

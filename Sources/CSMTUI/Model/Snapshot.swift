@@ -177,7 +177,7 @@ public enum DataEvent: Sendable, Equatable {
     /// The server now feeding the dashboard (`127.0.0.1:3917`), or nil when it observes on its own.
     case server(String?)
     /// Claude usage for the footer's bars; nil when none is available.
-    case usage(UsageReport?)
+    case usage(UsageBars?)
     /// The Tasks tab's Linear issues (or why they could not be read).
     case linear(LinearEvent)
     /// A remote host was probed (every 30 s while the dashboard runs).

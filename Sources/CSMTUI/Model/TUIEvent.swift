@@ -49,9 +49,9 @@ public enum TUIEffect: Sendable, Equatable {
     /// Read one issue's description.
     case loadIssue(id: String)
     /// Read the workflow states an issue can move to.
-    case loadStates(issue: LinearIssue)
+    case loadStates(issue: TaskIssue)
     /// Move an issue to another state.
-    case setIssueState(issue: LinearIssue, state: LinearState)
+    case setIssueState(issue: TaskIssue, state: TaskIssueState)
     /// Search Linear for the create form.
     case searchIssues(query: String)
     /// Open the issue's URL in a browser (or say where it is).

@@ -51,7 +51,7 @@ public struct CreateForm: Sendable, Equatable {
     /// The chosen issue's key.
     public var linear: String?
     /// What the search found; ↑/↓ pick, Enter takes one.
-    public var linearResults: [LinearIssue] = []
+    public var linearResults: [TaskIssue] = []
     public var linearIndex = 0
     /// Whether the Issue field is shown (Linear answers through the server).
     public var offersLinear = false
@@ -234,7 +234,7 @@ public struct TUIState: Sendable, Equatable {
     /// The agent's recent text per session (the server streams the transcript's assistant records).
     public var assistantText: [String: [String]] = [:]
     /// Claude usage for the footer, when available.
-    public var usage: UsageReport?
+    public var usage: UsageBars?
     /// The Tasks tab.
     public var tasks = TasksState()
     /// The session whose detail a form (`i`, `e`, `x`, `m`) was opened from; Esc and Enter go back to it.

@@ -5,17 +5,17 @@ import Foundation
 /// `ServerIntegrations` is the real one, over the server's routes (docs/integrations.md).
 public protocol IntegrationsAPI: Sendable {
     /// Issues assigned to me, every state.
-    func myIssues() async throws -> [LinearIssue]
+    func myIssues() async throws -> [TaskIssue]
     /// One issue with its description.
-    func issue(id: String) async throws -> LinearIssue
+    func issue(id: String) async throws -> TaskIssue
     /// The workflow states of the issue's team.
-    func states(for issue: LinearIssue) async throws -> [LinearState]
+    func states(for issue: TaskIssue) async throws -> [TaskIssueState]
     /// Moves the issue; returns it as updated.
-    func setState(of issue: LinearIssue, to state: LinearState) async throws -> LinearIssue
+    func setState(of issue: TaskIssue, to state: TaskIssueState) async throws -> TaskIssue
     /// Issues matching a text.
-    func search(_ query: String) async throws -> [LinearIssue]
+    func search(_ query: String) async throws -> [TaskIssue]
     /// The 5-hour, weekly and per-model windows.
-    func usage() async throws -> UsageReport
+    func usage() async throws -> UsageBars
 }
 
 /// `IntegrationsAPI` over `csm server`'s `/api/linear/…` and `/api/claude-usage` routes.
@@ -24,58 +24,58 @@ public struct ServerIntegrations: IntegrationsAPI {
 
     public init(api: any ServerAPI) { self.api = api }
 
-    public func myIssues() async throws -> [LinearIssue] {
+    public func myIssues() async throws -> [TaskIssue] {
         try await Self.issues(api.get("/api/linear/issues?first=100"))
     }
 
-    public func issue(id: String) async throws -> LinearIssue {
+    public func issue(id: String) async throws -> TaskIssue {
         let body = try await api.get("/api/linear/issues/\(Self.query(id))")
         guard let issue = Self.issue(body["issue"] ?? .null) else { throw Self.unreadable("issue") }
         return issue
     }
 
-    public func states(for issue: LinearIssue) async throws -> [LinearState] {
+    public func states(for issue: TaskIssue) async throws -> [TaskIssueState] {
         let body = try await api.get("/api/linear/states?issue=\(Self.query(issue.identifier))")
         return (body["states"]?.arrayValue ?? []).compactMap { state in
             guard let id = state["id"]?.stringValue, let name = state["name"]?.stringValue else { return nil }
-            return LinearState(id: id, name: name, type: state["type"]?.stringValue ?? "")
+            return TaskIssueState(id: id, name: name, type: state["type"]?.stringValue ?? "")
         }
     }
 
-    public func setState(of issue: LinearIssue, to state: LinearState) async throws -> LinearIssue {
+    public func setState(of issue: TaskIssue, to state: TaskIssueState) async throws -> TaskIssue {
         let body = try await api.request(
             "POST", "/api/linear/issues/\(Self.query(issue.identifier))/state", body: ["stateId": .string(state.id)])
         return Self.issue(body["issue"] ?? .null) ?? issue
     }
 
-    public func search(_ query: String) async throws -> [LinearIssue] {
+    public func search(_ query: String) async throws -> [TaskIssue] {
         try await Self.issues(api.get("/api/linear/issues?first=8&query=\(Self.query(query))"))
     }
 
-    public func usage() async throws -> UsageReport {
+    public func usage() async throws -> UsageBars {
         let body = try await api.get("/api/claude-usage")
-        var windows: [UsageWindow] = []
+        var windows: [UsageBar] = []
         for (key, label) in [("session", "5h"), ("weekly", "week"), ("sonnet", "sonnet"), ("opus", "opus")] {
             guard let window = body[key], let utilization = window["utilization"]?.numberValue else { continue }
             windows.append(
-                UsageWindow(
+                UsageBar(
                     label: label, utilization: utilization,
                     resetsAt: window["resetsAt"]?.stringValue.flatMap(Self.date),
                     length: window["windowSeconds"]?.numberValue, elapsed: window["elapsedFraction"]?.numberValue))
         }
         let fetchedAt = body["fetchedAt"]?.stringValue.flatMap(Self.date) ?? Date()
-        return UsageReport(windows: windows, fetchedAt: fetchedAt)
+        return UsageBars(windows: windows, fetchedAt: fetchedAt)
     }
 
-    static func issues(_ body: JSONValue) throws -> [LinearIssue] {
+    static func issues(_ body: JSONValue) throws -> [TaskIssue] {
         guard let list = body["issues"]?.arrayValue else { throw unreadable("issue list") }
         return list.compactMap(issue)
     }
 
     /// One `Issue` of the contract.
-    static func issue(_ json: JSONValue) -> LinearIssue? {
+    static func issue(_ json: JSONValue) -> TaskIssue? {
         guard let id = json["id"]?.stringValue, let identifier = json["identifier"]?.stringValue else { return nil }
-        return LinearIssue(
+        return TaskIssue(
             id: id, identifier: identifier, title: json["title"]?.stringValue ?? "",
             state: json["state"]?["name"]?.stringValue ?? "No state", stateType: json["state"]?["type"]?.stringValue ?? "",
             url: json["url"]?.stringValue, description: json["description"]?.stringValue,

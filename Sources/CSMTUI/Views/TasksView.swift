@@ -60,7 +60,7 @@ enum TasksView {
         }
     }
 
-    static func detail(_ issue: LinearIssue, scroll: Int, width: Int, height: Int) -> [StyledLine] {
+    static func detail(_ issue: TaskIssue, scroll: Int, width: Int, height: Int) -> [StyledLine] {
         var lines: [StyledLine] = [
             StyledLine(" " + issue.identifier + "  ", .color(.cyan, bold: true)) + StyledLine(issue.title, .bold),
             StyledLine("   State  ", .dim) + StyledLine(issue.state, .color(stateColor(issue.stateType))),

@@ -20,13 +20,13 @@ enum UsageView {
     }
 
     /// Green while at or behind pace, yellow ahead of it, red past 90 %.
-    static func color(_ window: UsageWindow, now: Date) -> Style {
+    static func color(_ window: UsageBar, now: Date) -> Style {
         if window.utilization >= 0.9 { return .color(.red, bold: true) }
         if let pace = window.pace(at: now), window.utilization > pace + 0.05 { return .color(.yellow) }
         return .color(.green)
     }
 
-    static func bar(_ window: UsageWindow, width: Int, now: Date) -> StyledLine {
+    static func bar(_ window: UsageBar, width: Int, now: Date) -> StyledLine {
         let filled = Int((min(1, max(0, window.utilization)) * Double(width)).rounded())
         let marker = window.pace(at: now).map { min(width - 1, Int(($0 * Double(width)).rounded(.down))) }
         var cells: [(String, Style)] = []
