@@ -24,6 +24,8 @@ public struct SessionItem: Sendable, Equatable {
     public var lastMessage: String?
     /// What a running `csm server` knows of the agent (status from its hooks, turns, cost); nil without one.
     public var agent: AgentInfo?
+    /// The Linear issue's title, when a server read it.
+    public var linearTitle: String?
 
     public init(
         row: SessionRow, repo: String? = nil, isFavorite: Bool = false, linear: String? = nil, uncommitted: Int = 0,

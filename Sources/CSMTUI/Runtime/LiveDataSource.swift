@@ -131,7 +131,9 @@ public final class LiveDataSource: TUIDataSource {
     static func merge(_ snapshot: WorkspaceSnapshot, _ agents: [String: ServerSession]) -> WorkspaceSnapshot {
         var snapshot = snapshot
         for index in snapshot.sessions.indices {
-            snapshot.sessions[index].agent = agents[snapshot.sessions[index].name]?.agent
+            let server = agents[snapshot.sessions[index].name]
+            snapshot.sessions[index].agent = server?.agent
+            snapshot.sessions[index].linearTitle = server?.linearTitle
         }
         return snapshot
     }

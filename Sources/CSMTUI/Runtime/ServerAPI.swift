@@ -62,11 +62,14 @@ public struct ServerSession: Sendable, Equatable {
     public var name: String
     public var agent: AgentInfo
     public var approvals: [PendingApproval]
+    /// The linked Linear issue's title, when the server could read it.
+    public var linearTitle: String?
 
-    public init(name: String, agent: AgentInfo, approvals: [PendingApproval] = []) {
+    public init(name: String, agent: AgentInfo, approvals: [PendingApproval] = [], linearTitle: String? = nil) {
         self.name = name
         self.agent = agent
         self.approvals = approvals
+        self.linearTitle = linearTitle
     }
 
     /// Reads one element of the `sessions` array; nil when it has no name.
@@ -78,6 +81,7 @@ public struct ServerSession: Sendable, Equatable {
             model: json["model"]?.stringValue, turns: json["turnCount"]?.intValue ?? 0,
             costUSD: json["costUSD"]?.numberValue ?? 0)
         approvals = (json["pendingApprovals"]?.arrayValue ?? []).compactMap { PendingApproval(json: $0, session: name) }
+        linearTitle = json["linearTitle"]?.stringValue
     }
 }
 

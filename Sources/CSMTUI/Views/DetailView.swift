@@ -39,7 +39,7 @@ enum DetailView {
                     + " ago)"
             })
         fact("tmux", item.row.tmuxSession)
-        fact("Issue", item.linear)
+        fact("Issue", item.linear.map { key in item.linearTitle.map { key + " — " + $0 } ?? key })
         fact("Model", item.agent?.model)
         if let agent = item.agent { fact("Usage", "\(agent.turns) turn\(agent.turns == 1 ? "" : "s") · \(SessionStyle.cost(agent.costUSD))") }
         fact("Prompt", item.prompt)
