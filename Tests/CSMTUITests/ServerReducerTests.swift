@@ -166,10 +166,10 @@ struct ServerReducerTests {
         #expect(Fixture.press(&state, .char("o")) == [.openURL("https://linear.app/x/ENG-1")])
         Fixture.press(&state, .char("c"))
         guard case let .create(form) = state.mode else { Issue.record("no form"); return }
-        #expect(form.linear == "ENG-1" && form.name == "eng-1" && form.prompt == "Work on Linear issue ENG-1: Fix login")
+        #expect(form.linear == "ENG-1" && form.name == "eng-1-fix-login" && form.prompt == "Work on Linear issue ENG-1: Fix login (https://linear.app/x/ENG-1)")
         let effects = Fixture.press(&state, .enter)
         guard case let .create(request) = effects.first else { Issue.record("no create"); return }
-        #expect(request.linear == "ENG-1" && request.name == "eng-1" && state.tab == .sessions)
+        #expect(request.linear == "ENG-1" && request.name == "eng-1-fix-login" && state.tab == .sessions)
     }
 
     @Test("the create form searches Linear as the issue is typed and takes a result")
@@ -188,7 +188,7 @@ struct ServerReducerTests {
         _ = Reducer.reduce(&state, .data(.linear(.search(query: "lo", Array(Self.issues.prefix(2))))))
         Fixture.press(&state, .down, .enter)
         guard case let .create(picked) = state.mode else { Issue.record("form closed"); return }
-        #expect(picked.linear == "ENG-2" && picked.name == "eng-2" && picked.focus == .name)
+        #expect(picked.linear == "ENG-2" && picked.name == "eng-2-write-docs" && picked.focus == .name)
     }
 
     @Test("stream events are appended once, the agent's text kept, and without Linear the tab says why")

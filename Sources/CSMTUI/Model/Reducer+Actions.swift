@@ -204,7 +204,9 @@ enum CreateFormReducer {
         form.linearQuery = issue.identifier + " " + issue.title
         form.linearResults = []
         if form.name.isEmpty { form.name = issue.sessionName }
-        if form.prompt.isEmpty { form.prompt = "Work on Linear issue \(issue.identifier): \(issue.title)" }
+        if form.prompt.isEmpty {
+            form.prompt = "Work on Linear issue \(issue.identifier): \(issue.title)" + (issue.url.map { " (\($0))" } ?? "")
+        }
         form.focus = .name
     }
 
