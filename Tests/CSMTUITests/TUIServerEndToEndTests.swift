@@ -96,11 +96,14 @@ struct TUIServerEndToEndTests {
                     try ui.press("i")
                     await ui.waitFor("Message to alpha")
                     try ui.type("hello from the dashboard")
+                    try ui.press("C-j")
+                    try ui.type("and a second line")
+                    await ui.waitFor("│ hello from the dashboard", "│ and a second line")
                     try ui.press("Enter")
                     await ui.waitFor("Sent to 'alpha'.", "message.sent")
                     let pasted = await eventually(timeout: .seconds(10)) {
                         ((try? runTool("tmux", ["-L", world.tmuxSocket, "capture-pane", "-p", "-t", "csm-alpha:claude"])) ?? "")
-                            .contains("hello from the dashboard")
+                            .contains("and a second line")
                     }
                     #expect(pasted, "the message reached the agent's pane")
                     try ui.press("q")
