@@ -124,8 +124,10 @@ enum OpenAPIDocument {
                 method: "post", path: "/api/hooks/{session}",
                 summary: "Deliver a Claude Code hook payload (csm hook; X-CSM-Hook-Secret, not the API token)",
                 body: ["type": "object", "required": ["hook_event_name"]],
-                responses: [200: "recorded; decision for PreToolUse/PermissionRequest", 401: "no secret",
-                            403: "not this session's secret"],
+                responses: [
+                    200: "recorded; decision for PreToolUse/PermissionRequest", 401: "no secret",
+                    403: "not this session's secret",
+                ],
                 parameters: [["name": "session", "in": "path", "required": true, "schema": ["type": "string"]]]),
             Operation(
                 method: "post", path: "/api/sessions/{name}/reconnect", summary: "Restart the agent with --continue",
@@ -144,7 +146,8 @@ enum OpenAPIDocument {
                 summary: "Git status and diff (HEAD to working folder, untracked included) of a local worktree",
                 body: nil,
                 responses: [
-                    200: "ok", 404: "unknown session", 409: "no worktree yet, or the session is on an unreachable (SSH) host",
+                    200: "ok", 404: "unknown session",
+                    409: "no worktree yet, or the session is on an unreachable (SSH) host",
                 ],
                 parameters: [
                     nameParameter,

@@ -25,11 +25,15 @@ struct ServerReducerTests {
         #expect(Fixture.press(&state, .char("v")) == [.loadEvents(session: "translate")])
         #expect(state.mode == .detail(session: "translate") && state.selected == "translate")
         #expect(
-            Fixture.press(&state, .char("N")) == [.approve(session: "translate", requestID: "r1", allow: false, always: true)])
+            Fixture.press(&state, .char("N")) == [
+                .approve(session: "translate", requestID: "r1", allow: false, always: true)
+            ])
         #expect(state.approvals.isEmpty, "decided at once; the server's event confirms it")
         _ = Reducer.reduce(&state, .data(.approvals([Self.approval])))
         #expect(
-            Fixture.press(&state, .char("y")) == [.approve(session: "translate", requestID: "r1", allow: true, always: false)])
+            Fixture.press(&state, .char("y")) == [
+                .approve(session: "translate", requestID: "r1", allow: true, always: false)
+            ])
         _ = Reducer.reduce(&state, .data(.approvalPending(Self.approval)))
         _ = Reducer.reduce(&state, .data(.approvalResolved(id: "r1")))
         #expect(state.approvals.isEmpty)
@@ -131,8 +135,9 @@ struct ServerReducerTests {
     }
 
     static let issues = [
-        TaskIssue(id: "u1", identifier: "ENG-1", title: "Fix login", state: "In Progress", stateType: "started",
-                    url: "https://linear.app/x/ENG-1"),
+        TaskIssue(
+            id: "u1", identifier: "ENG-1", title: "Fix login", state: "In Progress", stateType: "started",
+            url: "https://linear.app/x/ENG-1"),
         TaskIssue(id: "u2", identifier: "ENG-2", title: "Write docs", state: "Todo", stateType: "unstarted"),
         TaskIssue(id: "u3", identifier: "ENG-3", title: "Old idea", state: "Canceled", stateType: "canceled"),
     ]
@@ -158,7 +163,10 @@ struct ServerReducerTests {
         _ = Reducer.reduce(&state, .data(.linear(.detail(detailed))))
         #expect(state.tasks.detail?.description != nil)
         #expect(Fixture.press(&state, .char("s")) == [.loadStates(issue: detailed)])
-        let states = [TaskIssueState(id: "s1", name: "In Progress", type: "started"), TaskIssueState(id: "s2", name: "Done", type: "completed")]
+        let states = [
+            TaskIssueState(id: "s1", name: "In Progress", type: "started"),
+            TaskIssueState(id: "s2", name: "Done", type: "completed"),
+        ]
         _ = Reducer.reduce(&state, .data(.linear(.states(issue: "u1", states))))
         #expect(state.tasks.statePicker?.index == 0)
         Fixture.press(&state, .down)
@@ -166,7 +174,9 @@ struct ServerReducerTests {
         #expect(Fixture.press(&state, .char("o")) == [.openURL("https://linear.app/x/ENG-1")])
         Fixture.press(&state, .char("c"))
         guard case let .create(form) = state.mode else { Issue.record("no form"); return }
-        #expect(form.linear == "ENG-1" && form.name == "eng-1-fix-login" && form.prompt == "Work on Linear issue ENG-1: Fix login (https://linear.app/x/ENG-1)")
+        #expect(
+            form.linear == "ENG-1" && form.name == "eng-1-fix-login"
+                && form.prompt == "Work on Linear issue ENG-1: Fix login (https://linear.app/x/ENG-1)")
         let effects = Fixture.press(&state, .enter)
         guard case let .create(request) = effects.first else { Issue.record("no create"); return }
         #expect(request.linear == "ENG-1" && request.name == "eng-1-fix-login" && state.tab == .sessions)
@@ -197,7 +207,8 @@ struct ServerReducerTests {
         let event = SessionEvent(id: 7, time: Fixture.now, kind: "tool_use", summary: "Bash ls")
         _ = Reducer.reduce(&state, .data(.sessionEvents(session: "feature", [event])))
         _ = Reducer.reduce(&state, .data(.sessionEvent(session: "feature", event)))
-        _ = Reducer.reduce(&state, .data(.sessionEvent(session: "feature", SessionEvent(id: 8, time: nil, kind: "x", summary: ""))))
+        _ = Reducer.reduce(
+            &state, .data(.sessionEvent(session: "feature", SessionEvent(id: 8, time: nil, kind: "x", summary: ""))))
         #expect(state.events["feature"]?.compactMap(\.id) == [7, 8])
         _ = Reducer.reduce(&state, .data(.assistantText(session: "feature", "Looking at the tests.")))
         #expect(state.assistantText["feature"] == ["Looking at the tests."])

@@ -16,7 +16,8 @@ struct ServerRenderTests {
             switch snapshot.sessions[index].name {
             case "feature":
                 snapshot.sessions[index].agent = AgentInfo(
-                    status: "waiting", reason: "Bash wants permission", model: "claude-opus-4", turns: 12, costUSD: 3.4187)
+                    status: "waiting", reason: "Bash wants permission", model: "claude-opus-4", turns: 12,
+                    costUSD: 3.4187)
             case "translate":
                 snapshot.sessions[index].row.status = .running
                 snapshot.sessions[index].agent = AgentInfo(status: "working", turns: 3, costUSD: 0.21)
@@ -36,12 +37,16 @@ struct ServerRenderTests {
 
     static let usage = UsageBars(
         windows: [
-            UsageBar(label: "5h", utilization: 0.62, resetsAt: Fixture.now.addingTimeInterval(2.5 * 3600), length: 5 * 3600),
-            UsageBar(label: "week", utilization: 0.2, resetsAt: Fixture.now.addingTimeInterval(3.5 * 86400), length: 7 * 86400),
+            UsageBar(
+                label: "5h", utilization: 0.62, resetsAt: Fixture.now.addingTimeInterval(2.5 * 3600), length: 5 * 3600),
+            UsageBar(
+                label: "week", utilization: 0.2, resetsAt: Fixture.now.addingTimeInterval(3.5 * 86400),
+                length: 7 * 86400),
             UsageBar(label: "opus", utilization: 0.95, elapsed: 0.5),
         ], fetchedAt: Fixture.now)
 
-    @Test("sessions with agent states, turns, cost and the banner at 60, 100 and 200 columns", arguments: [60, 100, 200])
+    @Test(
+        "sessions with agent states, turns, cost and the banner at 60, 100 and 200 columns", arguments: [60, 100, 200])
     func sessions(columns: Int) throws {
         var state = Self.live(columns: columns, rows: 14)
         _ = Reducer.reduce(&state, .data(.usage(Self.usage)))
@@ -56,7 +61,8 @@ struct ServerRenderTests {
         let events = [
             SessionEvent(id: 1, time: at.addingTimeInterval(-30), kind: "user_prompt", summary: "add a test"),
             SessionEvent(id: 2, time: at.addingTimeInterval(-20), kind: "tool_use", summary: "Bash swift test"),
-            SessionEvent(id: 3, time: at.addingTimeInterval(-10), kind: "approval_pending", summary: "Bash rm -rf build"),
+            SessionEvent(
+                id: 3, time: at.addingTimeInterval(-10), kind: "approval_pending", summary: "Bash rm -rf build"),
         ]
         _ = Reducer.reduce(&state, .data(.sessionEvents(session: "feature", events)))
         _ = Reducer.reduce(
@@ -64,7 +70,8 @@ struct ServerRenderTests {
             .data(
                 .assistantText(
                     session: "feature",
-                    "The tests pass. Before I clean the build folder I need your permission, since it removes the cached artefacts of every target.")))
+                    "The tests pass. Before I clean the build folder I need your permission, since it removes the cached artefacts of every target."
+                )))
         try RenderTests.expectFrame(state, "live-detail-100")
         #expect(DetailView.eventStyle("approval_pending").foreground == .red)
         #expect(DetailView.eventStyle("assistant_text").foreground == .green)

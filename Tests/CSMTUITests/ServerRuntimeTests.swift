@@ -65,13 +65,18 @@ struct ServerRuntimeTests {
     @Test("server events read as detail lines: hooks by name, tools with their input, approvals, statuses")
     func eventLines() {
         let hook = ServerEvents.sessionEvent(
-            Self.record(1, "a", "agent.hook", ["hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": ["command": "ls"]]))
+            Self.record(
+                1, "a", "agent.hook",
+                ["hook_event_name": "PreToolUse", "tool_name": "Bash", "tool_input": ["command": "ls"]]))
         #expect(hook.kind == "PreToolUse" && hook.summary == "Bash ls" && hook.id == 1)
-        let tool = ServerEvents.sessionEvent(Self.record(2, "a", "agent.tool_use", ["name": "Edit", "input": ["file_path": "/x.swift"]]))
+        let tool = ServerEvents.sessionEvent(
+            Self.record(2, "a", "agent.tool_use", ["name": "Edit", "input": ["file_path": "/x.swift"]]))
         #expect(tool.kind == "tool_use" && tool.summary == "Edit /x.swift")
-        let status = ServerEvents.sessionEvent(Self.record(3, "a", "agent.status", ["status": "waiting", "reason": "Bash"]))
+        let status = ServerEvents.sessionEvent(
+            Self.record(3, "a", "agent.status", ["status": "waiting", "reason": "Bash"]))
         #expect(status.kind == "status" && status.summary == "waiting — Bash")
-        let action = ServerEvents.sessionEvent(Self.record(4, "a", "session.action", ["action": "start", "outcome": "succeeded"]))
+        let action = ServerEvents.sessionEvent(
+            Self.record(4, "a", "session.action", ["action": "start", "outcome": "succeeded"]))
         #expect(action.summary == "start succeeded")
     }
 
@@ -94,7 +99,9 @@ struct ServerRuntimeTests {
         api.streams.withLock {
             $0 = [
                 [
-                    Self.record(10, "keep", "agent.approval_pending", ["requestId": "r1", "tool": "Bash", "input": ["command": "make"]]),
+                    Self.record(
+                        10, "keep", "agent.approval_pending",
+                        ["requestId": "r1", "tool": "Bash", "input": ["command": "make"]]),
                     Self.record(11, "keep", "agent.assistant_text", ["text": "Working on it."]),
                 ],
                 [Self.record(12, "keep", "agent.approval_decided", ["requestId": "r1", "decision": "allow"])],
@@ -109,11 +116,16 @@ struct ServerRuntimeTests {
         defer { task.cancel() }
         func saw(_ predicate: @escaping @Sendable (DataEvent) -> Bool) async -> Bool {
             await eventually(timeout: .seconds(30)) {
-                recorder.events.withLock { $0.contains { if case let .data(event) = $0 { predicate(event) } else { false } } }
+                recorder.events.withLock {
+                    $0.contains { if case let .data(event) = $0 { predicate(event) } else { false } }
+                }
             }
         }
         #expect(await saw { $0 == .server("127.0.0.1:9") })
-        #expect(await saw { $0 == .approvalPending(PendingApproval(id: "r1", session: "keep", tool: "Bash", input: "make")) })
+        #expect(
+            await saw {
+                $0 == .approvalPending(PendingApproval(id: "r1", session: "keep", tool: "Bash", input: "make"))
+            })
         #expect(await saw { $0 == .assistantText(session: "keep", "Working on it.") })
         #expect(await saw { $0 == .approvalResolved(id: "r1") }, "the second connection")
         #expect(api.resumedFrom.withLock { Array($0.prefix(2)) } == [nil, 11], "resumed after the last id seen")
@@ -121,7 +133,8 @@ struct ServerRuntimeTests {
             await saw {
                 if case let .snapshot(snapshot) = $0 { snapshot.sessions.first?.agent?.turns == 4 } else { false }
             }, "the agent's turns from GET /api/sessions")
-        #expect(await saw { if case let .connection(text) = $0 { text.hasPrefix("reconnecting in 1 s") } else { false } })
+        #expect(
+            await saw { if case let .connection(text) = $0 { text.hasPrefix("reconnecting in 1 s") } else { false } })
         isUp.withLock { $0 = false }
         source.refresh()
         let polling = DataEvent.connection("observing every 60 s · no server")
@@ -142,7 +155,8 @@ struct ServerRuntimeTests {
         let runner = WorkspaceEffectRunner(environment: runtime.environment, link: link)
         let recorder = RuntimeTests.Recorder()
 
-        await runner.perform(.approve(session: "keep", requestID: "r1", allow: false, always: true), emit: recorder.emit)
+        await runner.perform(
+            .approve(session: "keep", requestID: "r1", allow: false, always: true), emit: recorder.emit)
         await runner.perform(.sendMessage(session: "keep", text: "two\nlines"), emit: recorder.emit)
         api.answer(
             "DELETE /api/sessions/keep",
@@ -158,13 +172,18 @@ struct ServerRuntimeTests {
         api.answer(
             "POST /api/sessions/keep/merge",
             .success([
-                "merge": ["outcome": ["kind": "fastForward", "base": "main", "commit": "0123456789abcdef", "commitCount": 2]]
+                "merge": [
+                    "outcome": ["kind": "fastForward", "base": "main", "commit": "0123456789abcdef", "commitCount": 2]
+                ]
             ]))
-        await runner.perform(.merge(MergeRequest(session: "keep", strategy: "squash", message: "M", push: false)), emit: recorder.emit)
+        await runner.perform(
+            .merge(MergeRequest(session: "keep", strategy: "squash", message: "M", push: false)), emit: recorder.emit)
         #expect(
             recorder.last
-                == .effect(.merged(session: "keep", message: "Merged 'keep': fast-forwarded main by 2 commit(s) (01234567).")))
-        await runner.perform(.edit(EditRequest(session: "keep", rename: "kept", linear: "ENG-9", favorite: true)), emit: recorder.emit)
+                == .effect(
+                    .merged(session: "keep", message: "Merged 'keep': fast-forwarded main by 2 commit(s) (01234567).")))
+        await runner.perform(
+            .edit(EditRequest(session: "keep", rename: "kept", linear: "ENG-9", favorite: true)), emit: recorder.emit)
         #expect(try runtime.config().contains("linear: ENG-9"), "the issue is edited in csm.yaml directly")
 
         let sent = api.requests.withLock { $0 }
@@ -202,7 +221,9 @@ struct ServerRuntimeTests {
         let runner = WorkspaceEffectRunner(environment: runtime.environment, link: link)
         let recorder = RuntimeTests.Recorder()
         await runner.perform(.loadIssues, emit: recorder.emit)
-        guard case .data(.linear(.unavailable(let text))) = recorder.last else { Issue.record("\(String(describing: recorder.last))"); return }
+        guard case .data(.linear(.unavailable(let text))) = recorder.last else {
+            Issue.record("\(String(describing: recorder.last))"); return
+        }
         #expect(text.hasPrefix("Linear is not configured"))
 
         link.set(api)
@@ -212,16 +233,25 @@ struct ServerRuntimeTests {
             url: "https://linear.app/ENG-1", description: "steps")
         #expect(recorder.last == .data(.linear(.issues([parsed]))))
         await runner.perform(.loadStates(issue: parsed), emit: recorder.emit)
-        #expect(recorder.last == .data(.linear(.states(issue: "u1", [TaskIssueState(id: "s2", name: "Done", type: "completed")]))))
+        #expect(
+            recorder.last
+                == .data(.linear(.states(issue: "u1", [TaskIssueState(id: "s2", name: "Done", type: "completed")]))))
         await runner.perform(.searchIssues(query: "fix lo"), emit: recorder.emit)
         #expect(recorder.last == .data(.linear(.search(query: "fix lo", [parsed]))))
-        await runner.perform(.setIssueState(issue: parsed, state: TaskIssueState(id: "s2", name: "Done", type: "completed")), emit: recorder.emit)
-        #expect(api.requests.withLock { $0 }.contains(.init(method: "POST", path: "/api/linear/issues/ENG-1/state", body: ["stateId": "s2"])))
+        await runner.perform(
+            .setIssueState(issue: parsed, state: TaskIssueState(id: "s2", name: "Done", type: "completed")),
+            emit: recorder.emit)
+        #expect(
+            api.requests.withLock { $0 }.contains(
+                .init(method: "POST", path: "/api/linear/issues/ENG-1/state", body: ["stateId": "s2"])))
         api.answer(
             "GET /api/linear/issues?first=100",
             .failure(APIFailure(status: 503, code: "linear_not_configured", message: "no key")))
         await runner.perform(.loadIssues, emit: recorder.emit)
-        #expect(recorder.last == .data(.linear(.unavailable("Linear is not configured: set integrations.linear.apiKey in csm.yaml."))))
+        #expect(
+            recorder.last
+                == .data(.linear(.unavailable("Linear is not configured: set integrations.linear.apiKey in csm.yaml.")))
+        )
     }
 
     @Test("usage windows are read from /api/claude-usage with their pace")

@@ -27,7 +27,9 @@ struct TUIPane {
         try press("Enter")
         await waitFor("icanon")
         let words = Set(screen().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
-        #expect(words.contains("icanon") && words.contains("echo"), "cooked mode:\n\(screen())", sourceLocation: sourceLocation)
+        #expect(
+            words.contains("icanon") && words.contains("echo"), "cooked mode:\n\(screen())",
+            sourceLocation: sourceLocation)
     }
 
     func type(_ text: String) throws { _ = try tmux("send-keys", "-t", "ui", "-l", text) }

@@ -80,7 +80,9 @@ struct TUIServerEndToEndTests {
                         """#
                     let hook = try CSMProcess(
                         world: world,
-                        arguments: ["hook", "--workspace", "e2e", "--session", "alpha", "--state-dir", world.stateDir.path],
+                        arguments: [
+                            "hook", "--workspace", "e2e", "--session", "alpha", "--state-dir", world.stateDir.path,
+                        ],
                         input: Data(payload.utf8))
                     defer { hook.stop() }
                     await ui.waitFor("1 tool approval pending — alpha: Bash [v to view]", timeout: .seconds(20))
@@ -102,7 +104,8 @@ struct TUIServerEndToEndTests {
                     try ui.press("Enter")
                     await ui.waitFor("Sent to 'alpha'.", "message.sent")
                     let pasted = await eventually(timeout: .seconds(10)) {
-                        ((try? runTool("tmux", ["-L", world.tmuxSocket, "capture-pane", "-p", "-t", "csm-alpha:claude"])) ?? "")
+                        ((try? runTool(
+                            "tmux", ["-L", world.tmuxSocket, "capture-pane", "-p", "-t", "csm-alpha:claude"])) ?? "")
                             .contains("and a second line")
                     }
                     #expect(pasted, "the message reached the agent's pane")
@@ -119,7 +122,8 @@ struct TUIServerEndToEndTests {
             try world.writeConfig(world.config())
             try await withServer(world) { _ in
                 try await withTUI(world, columns: 100, rows: 30) { ui in
-                    await ui.waitFor("live · csm server 127.0.0.1:", "No sessions in workspace 'e2e'", timeout: .seconds(30))
+                    await ui.waitFor(
+                        "live · csm server 127.0.0.1:", "No sessions in workspace 'e2e'", timeout: .seconds(30))
                     try ui.press("c")
                     await ui.waitFor("New session", "Effort")
                     try ui.type("made")

@@ -1,7 +1,3 @@
-import enum CSMAgent.ApprovalError
-import enum CSMAgent.RuleDerivation
-import enum CSMAgent.ToolDecision
-import struct CSMAgent.PendingApproval
 import CSMConfig
 import CSMDrivers
 import CSMEngine
@@ -9,6 +5,11 @@ import CSMModel
 import CSMPlanner
 import Foundation
 import Hummingbird
+
+import enum CSMAgent.ApprovalError
+import struct CSMAgent.PendingApproval
+import enum CSMAgent.RuleDerivation
+import enum CSMAgent.ToolDecision
 
 /// `/api/sessions…`: list, show, create (edit csm.yaml, then a reconcile pass), kill (plan the destroy,
 /// refuse when blocked, then edit csm.yaml and apply), favorites, message, approve-tool, reconnect.
@@ -176,7 +177,8 @@ struct SessionsController {
         guard view.status != "waiting" else {
             throw APIError(
                 .conflict, "agent_waiting",
-                "session '\(name)' is waiting (\(view.statusReason ?? "a prompt")); decide it first (…/approve-tool or tmux)")
+                "session '\(name)' is waiting (\(view.statusReason ?? "a prompt")); decide it first (…/approve-tool or tmux)"
+            )
         }
         let messenger = dependencies.messenger ?? dependencies.engine.observer.tmux
         try await messenger.paste(body.text, session: tmuxName, window: "claude")
@@ -206,11 +208,14 @@ struct SessionsController {
             // Not open in this session: an answered id is a 409 (deciding an id no one holds open is a
             // no-op that only tells the two apart; ids open in other sessions stay untouched).
             let openElsewhere = await broker.pending().contains { $0.requestID == body.requestId }
-            if !openElsewhere { do {
-                try await broker.decide(body.requestId, .ask)
-            } catch ApprovalError.alreadyAnswered {
-                throw APIError(.conflict, "approval_answered", "tool request '\(body.requestId)' was already answered")
-            } catch {} }
+            if !openElsewhere {
+                do {
+                    try await broker.decide(body.requestId, .ask)
+                } catch ApprovalError.alreadyAnswered {
+                    throw APIError(
+                        .conflict, "approval_answered", "tool request '\(body.requestId)' was already answered")
+                } catch {}
+            }
             throw APIError(
                 .notFound, "approval_not_found", "session '\(name)' has no pending tool request '\(body.requestId)'")
         }

@@ -147,7 +147,8 @@ public struct TasksState: Sendable, Equatable {
         let needle = search.lowercased()
         return (issues ?? []).filter {
             filter.admits($0.stateType)
-                && (needle.isEmpty || $0.identifier.lowercased().contains(needle) || $0.title.lowercased().contains(needle))
+                && (needle.isEmpty || $0.identifier.lowercased().contains(needle)
+                    || $0.title.lowercased().contains(needle))
         }.sorted { a, b in
             let ga = Self.groupOrder.firstIndex(of: a.stateType) ?? 99
             let gb = Self.groupOrder.firstIndex(of: b.stateType) ?? 99
@@ -176,7 +177,9 @@ public struct UsageBar: Sendable, Equatable {
     /// The share of the window elapsed when the report was read, as the server computed it.
     public var elapsed: Double?
 
-    public init(label: String, utilization: Double, resetsAt: Date? = nil, length: Double? = nil, elapsed: Double? = nil) {
+    public init(
+        label: String, utilization: Double, resetsAt: Date? = nil, length: Double? = nil, elapsed: Double? = nil
+    ) {
         self.label = label
         self.utilization = utilization
         self.resetsAt = resetsAt

@@ -97,7 +97,8 @@ extension Reducer {
     }
 
     static func notDeclared(_ state: inout TUIState, _ session: SessionItem, _ verb: String) -> [TUIEffect] {
-        state.status = StatusMessage(.warning, "'\(session.name)' is not declared in csm.yaml, so it cannot be \(verb).")
+        state.status = StatusMessage(
+            .warning, "'\(session.name)' is not declared in csm.yaml, so it cannot be \(verb).")
         return []
     }
 
@@ -163,7 +164,8 @@ enum CreateFormReducer {
             form.focus = fields[(position + 1) % fields.count]
         case .backTab, .up:
             form.focus = fields[(position + fields.count - 1) % fields.count]
-        case .left, .right, .char(" ") where [.repo, .host, .effort].contains(form.focus):
+        case .left, .right,
+            .char(" ") where [.repo, .host, .effort].contains(form.focus):
             let step = key == .left ? -1 : 1
             switch form.focus {
             case .repo where !form.repos.isEmpty:
@@ -205,7 +207,8 @@ enum CreateFormReducer {
         form.linearResults = []
         if form.name.isEmpty { form.name = issue.sessionName }
         if form.prompt.isEmpty {
-            form.prompt = "Work on Linear issue \(issue.identifier): \(issue.title)" + (issue.url.map { " (\($0))" } ?? "")
+            form.prompt =
+                "Work on Linear issue \(issue.identifier): \(issue.title)" + (issue.url.map { " (\($0))" } ?? "")
         }
         form.focus = .name
     }

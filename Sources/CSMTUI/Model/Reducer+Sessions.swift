@@ -42,7 +42,8 @@ enum ServerKeys {
         }
         let current: String? =
             if case let .detail(session) = state.mode { session } else { nil }
-        let next = current.flatMap { ordered.firstIndex(of: $0) }.map { ordered[($0 + 1) % ordered.count] } ?? ordered[0]
+        let next =
+            current.flatMap { ordered.firstIndex(of: $0) }.map { ordered[($0 + 1) % ordered.count] } ?? ordered[0]
         state.tab = .sessions
         state.selected = next
         state.mode = .detail(session: next)
@@ -58,7 +59,8 @@ enum ServerKeys {
         guard let session else { return Reducer.noSession(&state) }
         guard session.row.status == .running else {
             state.status = StatusMessage(
-                .warning, "'\(session.name)' has no running agent (\(session.row.status.rawValue)); A applies, R reconnects.")
+                .warning,
+                "'\(session.name)' has no running agent (\(session.row.status.rawValue)); A applies, R reconnects.")
             return []
         }
         state.mode = .message(MessageDraft(session: session.name))
@@ -71,7 +73,9 @@ enum ServerKeys {
         guard state.busy == nil else { return Reducer.busy(&state) }
         guard let desired = state.snapshot?.workspace.resolvedSessions().first(where: { $0.name == session.name })
         else { return Reducer.notDeclared(&state, session, "given scripts") }
-        let scripts = desired.scripts.keys.sorted().map { ScriptPicker.Script(name: $0, command: desired.scripts[$0] ?? "") }
+        let scripts = desired.scripts.keys.sorted().map {
+            ScriptPicker.Script(name: $0, command: desired.scripts[$0] ?? "")
+        }
         guard !scripts.isEmpty else {
             state.status = StatusMessage(
                 .info, "'\(session.name)' has no scripts; declare them under scripts: of its repo or the session.")

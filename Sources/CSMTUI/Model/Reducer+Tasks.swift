@@ -24,8 +24,9 @@ enum TasksReducer {
                 state.tasks.issues?[index] = issue
             }
         case let .states(issueID, states):
-            guard let issue = (state.tasks.detail?.id == issueID ? state.tasks.detail : nil)
-                ?? state.tasks.issues?.first(where: { $0.id == issueID })
+            guard
+                let issue = (state.tasks.detail?.id == issueID ? state.tasks.detail : nil)
+                    ?? state.tasks.issues?.first(where: { $0.id == issueID })
             else { return [] }
             guard !states.isEmpty else {
                 state.status = StatusMessage(.warning, "Linear offers no states for \(issue.identifier).")

@@ -20,7 +20,9 @@ extension WorkspaceEffectRunner {
         switch effect {
         case let .approve(session, requestID, allow, always):
             guard let api else { throw TUIError.needsServer("tool approvals") }
-            var body: [String: JSONValue] = ["requestId": .string(requestID), "action": .string(allow ? "allow" : "deny")]
+            var body: [String: JSONValue] = [
+                "requestId": .string(requestID), "action": .string(allow ? "allow" : "deny"),
+            ]
             if always { body["always"] = .bool(true) }
             _ = try await api.request("POST", "/api/sessions/\(session)/approve-tool", body: .object(body))
             let verb = allow ? "allowed" : "denied"
@@ -115,14 +117,17 @@ extension WorkspaceEffectRunner {
             var body: [String: JSONValue] = ["strategy": .string(request.strategy), "push": .bool(request.push)]
             if let message = request.message { body["message"] = .string(message) }
             let answer = try await api.request("POST", "/api/sessions/\(request.session)/merge", body: .object(body))
-            outcome = try JSONDecoder().decode(MergeOutcome.self, from: Data((answer["merge"]?["outcome"] ?? .null).jsonText.utf8))
+            outcome = try JSONDecoder().decode(
+                MergeOutcome.self, from: Data((answer["merge"]?["outcome"] ?? .null).jsonText.utf8))
         } else {
             let strategies: [String: MergeStrategy] = [
                 "merge": .merge, "ff-only": .fastForwardOnly, "squash": .squash, "rebase": .rebase,
             ]
             let options = SessionLifecycle.MergeOptions(
                 strategy: strategies[request.strategy] ?? .merge, message: request.message, push: request.push)
-            outcome = try await lifecycle.merge(request.session, workspace: try environment.loadWorkspace(), options: options).outcome
+            outcome = try await lifecycle.merge(
+                request.session, workspace: try environment.loadWorkspace(), options: options
+            ).outcome
         }
         let how: String =
             switch outcome.kind {
@@ -134,13 +139,15 @@ extension WorkspaceEffectRunner {
             }
         return .merged(
             session: request.session,
-            message: "Merged '\(request.session)': \(how) (\(outcome.commit.prefix(8)))\(request.push ? ", pushed" : "").")
+            message:
+                "Merged '\(request.session)': \(how) (\(outcome.commit.prefix(8)))\(request.push ? ", pushed" : "").")
     }
 
     /// Opens `url` with `xdg-open` when this machine has a desktop; otherwise (or when it fails) the status
     /// line shows the URL to copy.
     static func open(_ url: String, runner: any ProcessRunner) async -> String {
-        let hasDisplay = ProcessInfo.processInfo.environment["DISPLAY"] != nil
+        let hasDisplay =
+            ProcessInfo.processInfo.environment["DISPLAY"] != nil
             || ProcessInfo.processInfo.environment["WAYLAND_DISPLAY"] != nil
         if hasDisplay, let result = try? await runner.run("xdg-open", [url]), result.succeeded {
             return "Opened \(url)"

@@ -39,7 +39,8 @@ public struct WorkspaceEffectRunner: EffectRunner {
                 let workspace = try environment.loadWorkspace()
                 if link.api != nil {
                     let path = Paths.join(
-                        environment.stateLayout.eventsDirectory(workspace: workspace.name), "sessions", session + ".jsonl")
+                        environment.stateLayout.eventsDirectory(workspace: workspace.name), "sessions",
+                        session + ".jsonl")
                     emit(.data(.sessionEvents(session: session, ServerEvents.recent(path: path))))
                 } else {
                     let path = environment.stateLayout.hookLog(workspace: workspace.name, session: session)

@@ -40,10 +40,12 @@ public struct HTTPServerAPI: ServerAPI {
         let response = try await HTTPClient.shared.execute(request, timeout: timeout)
         let bytes = try await response.body.collect(upTo: 16 << 20)
         let data = Data(bytes.readableBytesView)
-        let json = data.isEmpty ? JSONValue.null : (JSONValue.parse(data) ?? .string(String(decoding: data, as: UTF8.self)))
+        let json =
+            data.isEmpty ? JSONValue.null : (JSONValue.parse(data) ?? .string(String(decoding: data, as: UTF8.self)))
         guard (200..<300).contains(Int(response.status.code)) else {
             throw APIFailure(
-                status: Int(response.status.code), code: json["error"]?["code"]?.stringValue ?? "http_\(response.status.code)",
+                status: Int(response.status.code),
+                code: json["error"]?["code"]?.stringValue ?? "http_\(response.status.code)",
                 message: json["error"]?["message"]?.stringValue
                     ?? "csm server answered \(response.status.code) to \(method) \(path)")
         }

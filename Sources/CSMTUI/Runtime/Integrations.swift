@@ -77,7 +77,8 @@ public struct ServerIntegrations: IntegrationsAPI {
         guard let id = json["id"]?.stringValue, let identifier = json["identifier"]?.stringValue else { return nil }
         return TaskIssue(
             id: id, identifier: identifier, title: json["title"]?.stringValue ?? "",
-            state: json["state"]?["name"]?.stringValue ?? "No state", stateType: json["state"]?["type"]?.stringValue ?? "",
+            state: json["state"]?["name"]?.stringValue ?? "No state",
+            stateType: json["state"]?["type"]?.stringValue ?? "",
             url: json["url"]?.stringValue, description: json["description"]?.stringValue,
             branchName: json["branchName"]?.stringValue)
     }

@@ -142,7 +142,8 @@ public final class LiveDataSource: TUIDataSource {
     func usageLoop(_ emit: @escaping @Sendable (DataEvent) -> Void) async {
         var shown = false
         while !Task.isCancelled {
-            if let api = link.api, let report = try? await ServerIntegrations(api: api).usage(), !report.windows.isEmpty {
+            if let api = link.api, let report = try? await ServerIntegrations(api: api).usage(), !report.windows.isEmpty
+            {
                 emit(.usage(report))
                 shown = true
             } else if shown {
@@ -277,7 +278,9 @@ public enum ServerEvents {
         case "setup.output":
             summary = (data["lines"]?.arrayValue ?? []).compactMap(\.stringValue).last ?? ""
         case "setup.finished":
-            summary = "exit " + (data["status"]?.intValue.map(String.init) ?? data["exitStatus"]?.intValue.map(String.init) ?? "?")
+            summary =
+                "exit "
+                + (data["status"]?.intValue.map(String.init) ?? data["exitStatus"]?.intValue.map(String.init) ?? "?")
         default:
             summary = data["text"]?.stringValue ?? data["message"]?.stringValue ?? (data == .null ? "" : data.jsonText)
         }

@@ -70,7 +70,8 @@ public enum TUIError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .previewUnavailable(message):
             return message
         case let .needsServer(feature):
-            return "\(feature) need a running 'csm server' for this workspace; start one and the dashboard connects to it."
+            return
+                "\(feature) need a running 'csm server' for this workspace; start one and the dashboard connects to it."
         }
     }
 }

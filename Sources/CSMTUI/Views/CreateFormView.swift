@@ -32,7 +32,8 @@ enum CreateFormView {
             if field == .linear && isFocused {
                 for (index, issue) in form.linearResults.enumerated() {
                     let isSelected = index == form.linearIndex
-                    let text = "      " + DisplayWidth.fit(issue.identifier, to: 10) + " " + issue.title.replacingNewlines()
+                    let text =
+                        "      " + DisplayWidth.fit(issue.identifier, to: 10) + " " + issue.title.replacingNewlines()
                         + "  · " + issue.state
                     lines.append(
                         StyledLine(text, isSelected ? .reversed : .dim).fitted(

@@ -19,7 +19,9 @@ enum DetailView {
         let (symbol, color, word) = SessionStyle.display(item)
         var status = StyledLine("   " + DisplayWidth.fit("Status", to: 10), .dim)
         status.append("\(symbol) \(word)", .color(color, bold: item.agent?.isWaiting == true))
-        if let reason = item.agent?.reason, item.row.status == .running { status.append(" — " + reason.replacingNewlines(), .dim) }
+        if let reason = item.agent?.reason, item.row.status == .running {
+            status.append(" — " + reason.replacingNewlines(), .dim)
+        }
         if item.row.attached { status.append(" (attached)", .dim) }
         lines.append(status)
         func fact(_ label: String, _ value: String?) {
@@ -41,7 +43,9 @@ enum DetailView {
         fact("tmux", item.row.tmuxSession)
         fact("Issue", item.linear.map { key in item.linearTitle.map { key + " — " + $0 } ?? key })
         fact("Model", item.agent?.model)
-        if let agent = item.agent { fact("Usage", "\(agent.turns) turn\(agent.turns == 1 ? "" : "s") · \(SessionStyle.cost(agent.costUSD))") }
+        if let agent = item.agent {
+            fact("Usage", "\(agent.turns) turn\(agent.turns == 1 ? "" : "s") · \(SessionStyle.cost(agent.costUSD))")
+        }
         fact("Prompt", item.prompt)
         let texts = state.assistantText[session] ?? []
         if texts.isEmpty { fact("Last said", item.lastMessage) }
@@ -59,9 +63,11 @@ enum DetailView {
         }
         lines.append(StyledLine())
         lines.append(
-            StyledLine(" Events", .bold) + StyledLine(state.server == nil ? "  (hook log)" : "  (live from csm server)", .dim))
+            StyledLine(" Events", .bold)
+                + StyledLine(state.server == nil ? "  (hook log)" : "  (live from csm server)", .dim))
         if events.isEmpty {
-            lines.append(StyledLine(state.server == nil ? "   No hook events recorded yet." : "   No events yet.", .dim))
+            lines.append(
+                StyledLine(state.server == nil ? "   No hook events recorded yet." : "   No events yet.", .dim))
         } else {
             let room = max(1, height - lines.count)
             for event in events.suffix(room) {
@@ -79,7 +85,8 @@ enum DetailView {
     static func approvalBanner(_ approval: PendingApproval, more: Int, width: Int) -> [StyledLine] {
         let alert = Style(foreground: .red, isBold: true)
         var lines = [
-            StyledLine(" ! Approval needed: ", alert) + StyledLine(approval.tool, Style(foreground: .yellow, isBold: true))
+            StyledLine(" ! Approval needed: ", alert)
+                + StyledLine(approval.tool, Style(foreground: .yellow, isBold: true))
                 + StyledLine(more > 0 ? "  (+\(more) more)" : "", .dim)
         ]
         let input = approval.input.split(separator: "\n", omittingEmptySubsequences: false)

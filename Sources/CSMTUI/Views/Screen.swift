@@ -160,7 +160,8 @@ public enum Screen {
         let hints = StyledLine(" " + keyHints(state, width: width), .dim)
         let live = state.server != nil && state.connection.hasPrefix("live")
         // The connection state keeps up to half the line; the hints get the rest.
-        let connection = StyledLine((live ? "● " : "○ ") + state.connection, live ? .color(.green) : .dim)
+        let connection =
+            StyledLine((live ? "● " : "○ ") + state.connection, live ? .color(.green) : .dim)
             .fitted(to: max(12, width / 2)) + StyledLine(" ")
         let room = width - connection.width - 1
         return spread(hints.fitted(to: room), connection, width: width)
@@ -198,7 +199,8 @@ public enum Screen {
                 ? "↑↓ move · ⏎ detail · f/1-6 filter · / search · s state · c session · o open · r reload · tab switch · q quit"
                 : "↑↓ ⏎ f / s c o r · tab · q quit"
         case .list where width < 100:
-            return state.tab == .sessions ? "↑↓ ⏎ a t c K f P A / r · ? help · q quit" : "tab ↑↓ c P A r · ? help · q quit"
+            return state.tab == .sessions
+                ? "↑↓ ⏎ a t c K f P A / r · ? help · q quit" : "tab ↑↓ c P A r · ? help · q quit"
         case .list:
             guard state.tab == .sessions else {
                 return "tab switch · ↑↓ scroll · c create · P plan · A apply · r refresh · ? help · q quit"

@@ -35,7 +35,11 @@ enum SessionFormsView {
                 if isFocused { line.append(" ", .reversed) }
                 if form.name != form.session { line.append("  (renames the session, its branch and worktree)", .dim) }
             case .linear:
-                if form.linear.isEmpty && !isFocused { line.append("none (e.g. ENG-42)", .dim) } else { line.append(form.linear) }
+                if form.linear.isEmpty && !isFocused {
+                    line.append("none (e.g. ENG-42)", .dim)
+                } else {
+                    line.append(form.linear)
+                }
                 if isFocused { line.append(" ", .reversed) }
             case .favorite:
                 line.append(form.favorite ? "★ yes" : "☆ no", isFocused ? .color(.yellow, bold: true) : .plain)
@@ -60,7 +64,9 @@ enum SessionFormsView {
         for (index, script) in picker.scripts.enumerated() {
             let isSelected = index == picker.index
             var line = StyledLine(isSelected ? " ▸ " : "   ", isSelected ? .reversed : .plain)
-            line.append(DisplayWidth.fit(script.name, to: nameWidth) + "  ", isSelected ? Style(isBold: true, isReversed: true) : .bold)
+            line.append(
+                DisplayWidth.fit(script.name, to: nameWidth) + "  ",
+                isSelected ? Style(isBold: true, isReversed: true) : .bold)
             line.append(script.command.replacingNewlines(), isSelected ? .reversed : .dim)
             lines.append(line.fitted(to: width, pad: isSelected, padStyle: isSelected ? .reversed : .plain))
         }
@@ -102,14 +108,16 @@ enum SessionFormsView {
         }
         var push = StyledLine(
             (form.focus == .push ? " ▸ " : "   ") + DisplayWidth.fit("Push", to: 9), form.focus == .push ? .bold : .dim)
-        push.append(form.push ? "yes: git push origin <base> afterwards" : "no", form.focus == .push ? .color(.cyan) : .plain)
+        push.append(
+            form.push ? "yes: git push origin <base> afterwards" : "no", form.focus == .push ? .color(.cyan) : .plain)
         lines.append(push)
         lines.append(StyledLine())
         lines.append(
             StyledLine(
                 " Enter merges in the source repository (refused, changing nothing, on uncommitted files or a conflict);",
                 .dim))
-        lines.append(StyledLine(" then csm asks whether to archive the session. Ctrl-J: new line in the message.", .dim))
+        lines.append(
+            StyledLine(" then csm asks whether to archive the session. Ctrl-J: new line in the message.", .dim))
         return lines
     }
 }

@@ -114,7 +114,8 @@ enum SessionsView {
         line.append(item.isFavorite ? "★ " : "  ", style(.color(.yellow)))
         line.append(DisplayWidth.fit(item.name, to: columns.name) + " ", style(isSelected || isWaiting ? .bold : base))
         let (symbol, color, word) = SessionStyle.display(item)
-        line.append(DisplayWidth.fit(symbol + " " + word, to: Columns.status) + " ", style(.color(color, bold: isWaiting)))
+        line.append(
+            DisplayWidth.fit(symbol + " " + word, to: Columns.status) + " ", style(.color(color, bold: isWaiting)))
         line.append(
             DisplayWidth.fitRight(
                 item.row.createdAt.map { SessionStyle.age(from: $0, to: now) } ?? "-", to: Columns.age), base)
@@ -122,7 +123,8 @@ enum SessionsView {
             line.append(" " + DisplayWidth.fitRight(item.agent.map { String($0.turns) } ?? "-", to: turns), base)
         }
         if let cost = columns.cost {
-            line.append(" " + DisplayWidth.fitRight(item.agent.map { SessionStyle.cost($0.costUSD) } ?? "-", to: cost), base)
+            line.append(
+                " " + DisplayWidth.fitRight(item.agent.map { SessionStyle.cost($0.costUSD) } ?? "-", to: cost), base)
         }
         if let host = columns.host { line.append(" " + DisplayWidth.fit(item.row.host, to: host), base) }
         if let linear = columns.linear { line.append(" " + DisplayWidth.fit(item.linear ?? "", to: linear), base) }

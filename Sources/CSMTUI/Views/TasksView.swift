@@ -3,7 +3,9 @@ enum TasksView {
     static func lines(_ state: TUIState, width: Int, height: Int) -> [StyledLine] {
         let tasks = state.tasks
         guard let issues = tasks.issues else {
-            return [StyledLine(" " + (tasks.message ?? "Reading your Linear issues…"), tasks.message == nil ? .dim : .bold)]
+            return [
+                StyledLine(" " + (tasks.message ?? "Reading your Linear issues…"), tasks.message == nil ? .dim : .bold)
+            ]
         }
         if let picker = tasks.statePicker { return statePicker(picker, width: width) }
         if let issue = tasks.detail { return detail(issue, scroll: tasks.scroll, width: width, height: height) }
@@ -23,10 +25,14 @@ enum TasksView {
                 rows.append((StyledLine(" " + issue.state, .color(stateColor(issue.stateType), bold: true)), false))
             }
             let isSelected = issue.identifier == selected
-            var line = StyledLine(isSelected ? " ▸ " : "   ", isSelected ? Style(isBold: true, isReversed: true) : .plain)
-            line.append(DisplayWidth.fit(issue.identifier, to: keyWidth) + "  ", isSelected ? Style(isBold: true, isReversed: true) : .bold)
+            var line = StyledLine(
+                isSelected ? " ▸ " : "   ", isSelected ? Style(isBold: true, isReversed: true) : .plain)
+            line.append(
+                DisplayWidth.fit(issue.identifier, to: keyWidth) + "  ",
+                isSelected ? Style(isBold: true, isReversed: true) : .bold)
             line.append(issue.title.replacingNewlines(), isSelected ? .reversed : .plain)
-            rows.append((line.fitted(to: width, pad: isSelected, padStyle: isSelected ? .reversed : .plain), isSelected))
+            rows.append(
+                (line.fitted(to: width, pad: isSelected, padStyle: isSelected ? .reversed : .plain), isSelected))
         }
         let room = max(1, height - lines.count)
         let selectedIndex = rows.firstIndex { $0.1 } ?? 0
@@ -101,7 +107,9 @@ enum MarkdownText {
     static func lines(_ markdown: String, width: Int) -> [StyledLine] {
         var lines: [StyledLine] = []
         var inCode = false
-        for raw in markdown.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in markdown.replacingOccurrences(of: "\r\n", with: "\n").split(
+            separator: "\n", omittingEmptySubsequences: false)
+        {
             var text = String(raw)
             if text.trimmingSpaces().hasPrefix("```") {
                 inCode.toggle()

@@ -14,7 +14,9 @@ enum UsageView {
             line.append(" " + window.label + " ", .dim)
             line = line + bar(window, width: barWidth, now: usage.fetchedAt)
             let percent = Int((window.utilization * 100).rounded())
-            line.append(String(repeating: " ", count: max(0, 4 - String(percent).count)) + "\(percent)%", color(window, now: usage.fetchedAt))
+            line.append(
+                String(repeating: " ", count: max(0, 4 - String(percent).count)) + "\(percent)%",
+                color(window, now: usage.fetchedAt))
         }
         return line.fitted(to: width)
     }

@@ -27,7 +27,9 @@ enum ReposView {
                 prepared.append("setup: \(repo.setup.count) command\(repo.setup.count == 1 ? "" : "s")")
             }
             if !repo.copy.isEmpty { prepared.append("copy: " + repo.copy.joined(separator: ", ")) }
-            if !repo.scripts.isEmpty { prepared.append("scripts: " + repo.scripts.keys.sorted().joined(separator: ", ")) }
+            if !repo.scripts.isEmpty {
+                prepared.append("scripts: " + repo.scripts.keys.sorted().joined(separator: ", "))
+            }
             if !prepared.isEmpty {
                 lines.append(StyledLine("     " + prepared.joined(separator: " · "), .dim))
             }
@@ -75,4 +77,3 @@ enum HostsView {
         return lines
     }
 }
-
