@@ -45,6 +45,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CSMIntegrations",
+            dependencies: [
+                "CSMModel", "CSMAgent",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["README.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CSMEngine",
             dependencies: [
                 "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMAgent",
@@ -65,7 +75,7 @@ let package = Package(
         .target(
             name: "CSMServer",
             dependencies: [
-                "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMEngine", "CSMAgent",
+                "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMEngine", "CSMAgent", "CSMIntegrations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -77,6 +87,7 @@ let package = Package(
             name: "CSMCLI",
             dependencies: [
                 "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMEngine", "CSMTUI", "CSMServer",
+                "CSMIntegrations", "CSMAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -86,13 +97,23 @@ let package = Package(
         .executableTarget(name: "csm", dependencies: ["CSMCLI"], swiftSettings: swiftSettings),
         .target(
             name: "CSMTestSupport",
-            dependencies: ["CSMModel", "CSMPlanner", "CSMDrivers", "CSMEngine", "CSMConfig"],
+            dependencies: [
+                "CSMModel", "CSMPlanner", "CSMDrivers", "CSMEngine", "CSMConfig", "CSMIntegrations",
+                // The fake Linear and usage servers (FakeLinearServer, FakeClaudeUsageServer) on 127.0.0.1.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(name: "CSMScriptedModel", exclude: ["README.md"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CSMAgentTests",
             dependencies: ["CSMAgent", "CSMModel", "CSMScriptedModel", "CSMTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CSMIntegrationsTests",
+            dependencies: ["CSMIntegrations", "CSMAgent", "CSMModel", "CSMTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -126,6 +147,7 @@ let package = Package(
             name: "CSMServerTests",
             dependencies: [
                 "CSMServer", "CSMEngine", "CSMModel", "CSMPlanner", "CSMDrivers", "CSMConfig", "CSMTestSupport",
+                "CSMIntegrations",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),

@@ -15,7 +15,7 @@ public struct CSMCommand: AsyncParsableCommand {
         subcommands: [
             PlanCommand.self, ApplyCommand.self, CreateCommand.self, KillCommand.self, ListCommand.self, AttachCommand.self,
             HostsCommand.self, ImportCommand.self, VersionCommand.self, HookCommand.self, TUICommand.self,
-            ServerCommand.self, ReconnectCommand.self,
+            ServerCommand.self, ReconnectCommand.self, UsageCommand.self,
             // Session lifecycle (docs/lifecycle.md).
             RunCommand.self, RenameCommand.self, MergeCommand.self, ArchiveCommand.self, RestoreCommand.self,
         ],

@@ -1,6 +1,7 @@
 import CSMConfig
 import CSMDrivers
 import CSMEngine
+import CSMIntegrations
 import CSMModel
 import Foundation
 
@@ -36,7 +37,29 @@ struct CommandContext {
     var tmux: TmuxCLI { TmuxCLI(socketName: tmuxSocket) }
 
     func makeEngine() -> Engine {
-        Engine(tmux: tmux, git: LibGit2Driver(), launch: AgentLaunch(layout: stateLayout, csmExecutable: Self.executablePath(), environment: environment))
+        let launch = AgentLaunch(
+            layout: stateLayout, csmExecutable: Self.executablePath(), environment: environment,
+            issueLookup: issueLookup())
+        return Engine(tmux: tmux, git: LibGit2Driver(), launch: launch)
+    }
+
+    /// Reads a linked issue for CLAUDE.md with the `integrations:` settings of csm.yaml as it is when the
+    /// session is prepared (`csm server` runs for long; the file may change meanwhile).
+    func issueLookup() -> IssueContextLookup {
+        let location = try? locateConfig()
+        let loader = self.loader
+        let home = self.home
+        let hub = IntegrationHub(environment: environment)
+        return { identifier in
+            let workspace: Workspace?
+            switch location {
+            case let .legacy(path)?: workspace = try? LegacyConfig.load(file: path, homeDirectory: home)
+            case let .explicit(path)?, let .project(path)?, let .global(path)?: workspace = try? loader.load(file: path)
+            default: workspace = nil
+            }
+            guard let settings = workspace?.integrations, settings.hasLinear else { return nil }
+            return await hub.issueContext(settings, identifier: identifier)
+        }
     }
 
     /// Where the configuration is, following `-f`, then `./csm.yaml` and parents, then the global file,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CSMConfig
 import CSMEngine
+import CSMIntegrations
 import CSMModel
 import CSMPlanner
 import Foundation
@@ -10,13 +11,20 @@ struct CreateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
         abstract: "Add a session to csm.yaml (keeping its comments) and start it.",
-        discussion: "Without --repo, the repo containing the current folder is used, or the only declared repo."
+        discussion: """
+            Without --repo, the repo containing the current folder is used, or the only declared repo. With \
+            --linear ENG-123 the issue is read from Linear: NAME defaults to eng-123-<title>, the first prompt to \
+            integrations.linear.promptTemplate filled from the issue, and CLAUDE.md gets the issue's details.
+            """
     )
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The session name (\(CSMName.ruleDescription)).")
-    var name: String
+    @Argument(help: "The session name (\(CSMName.ruleDescription)); derived from the issue with --linear.")
+    var name: String?
+
+    @Option(help: ArgumentHelp("A Linear issue to work on (needs integrations.linear.apiKey).", valueName: "ENG-123"))
+    var linear: String?
 
     @Option(help: ArgumentHelp("A declared repo name, or the path of a git repository (declared if new).", valueName: "path|name"))
     var repo: String?
@@ -39,9 +47,21 @@ struct CreateCommand: AsyncParsableCommand {
     func run() async throws {
         let context = CommandContext(global)
         try await context.guarded {
-            guard CSMName.isValid(name) else { throw CLIError.invalidName(name, what: "session") }
             var document = try context.editableDocument()
             let workspace = document.workspace
+            var prompt = self.prompt
+            var name = self.name ?? ""
+            if let linear {
+                let issue = try await Self.readIssue(linear, settings: workspace.integrations, environment: context.environment)
+                if self.name == nil { name = IssueNaming.sessionName(for: issue) }
+                if prompt == nil {
+                    prompt = IssueNaming.prompt(for: issue, template: workspace.integrations.linearPromptTemplate)
+                }
+                context.output.line("Linear \(issue.identifier): \(issue.title)")
+            } else if self.name == nil {
+                throw CLIError.refused("give the session a NAME, or --linear ISSUE to name it after an issue.")
+            }
+            guard CSMName.isValid(name) else { throw CLIError.invalidName(name, what: "session") }
             guard workspace.sessions[name] == nil else { throw CLIError.sessionExists(name) }
             if let host, workspace.hosts[host] == nil {
                 throw CLIError.refused("no host named '\(host)' is declared; known hosts: \(workspace.hosts.keys.sorted().joined(separator: ", ")).")
@@ -59,6 +79,7 @@ struct CreateCommand: AsyncParsableCommand {
             if let host { fields.append(YAMLEntry("host", .string(host))) }
             if let branch { fields.append(YAMLEntry("branch", .string(branch))) }
             if let prompt { fields.append(YAMLEntry("prompt", .string(prompt))) }
+            if let linear { fields.append(YAMLEntry("linear", .string(linear.uppercased()))) }
             if let effort {
                 guard Effort(rawValue: effort) != nil else {
                     throw CLIError.refused("'\(effort)' is not an effort level; use one of "
@@ -82,6 +103,16 @@ struct CreateCommand: AsyncParsableCommand {
                 throw error
             }
             context.output.line("Attach with: csm attach \(name)")
+        }
+    }
+
+    /// The issue, or a refusal that says what Linear answered.
+    static func readIssue(_ id: String, settings: Integrations, environment: [String: String]) async throws -> LinearIssue {
+        do {
+            let service = try await IntegrationHub(environment: environment).linear(settings)
+            return try await service.issue(id)
+        } catch let error as LinearError {
+            throw CLIError.refused("cannot use Linear issue '\(id)': \(error)")
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CSMEngine
+import CSMIntegrations
 import CSMServer
 import Foundation
 
@@ -45,10 +46,13 @@ struct ServerCommand: AsyncParsableCommand {
             defer { serverLock.release() }
             let credentials = try ServerCredentials.loadOrCreate(path: layout.tokenFile)
             let options = ServerOptions(listen: address, credentials: credentials, workspace: workspace.name)
-            let dependencies = ServerDependencies.standard(
+            var dependencies = ServerDependencies.standard(
                 configPath: document.path, loader: context.loader, layout: layout, engine: context.makeEngine(),
                 messenger: context.tmux, workspace: workspace.name,
                 eventSettings: EventStoreSettings(maxFileBytes: eventsMaxSize, keptFiles: eventsKeep))
+            // Session costs use integrations.prices as the server starts (a change needs a restart).
+            dependencies.agents = AgentMonitor(prices: workspace.integrations.priceTable)
+            dependencies.integrations = IntegrationHub(environment: context.environment)
             let output = context.output
             let code = credentials.makeLoginCode()
             if !address.isLoopback {

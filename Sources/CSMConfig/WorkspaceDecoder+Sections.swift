@@ -18,8 +18,10 @@ extension WorkspaceDecoder {
     static let ruleKeys = ["tool", "pattern", "action"]
     static let serverKeys = ["listen", "reconcile", "approvalTimeout"]
     static let reconcileKeys = ["interval", "prune"]
-    static let integrationsKeys = ["linear"]
-    static let linearKeys = ["apiKey", "endpoint"]
+    static let integrationsKeys = ["linear", "claude", "prices"]
+    static let linearKeys = ["apiKey", "endpoint", "cacheTTL", "promptTemplate"]
+    static let claudeKeys = ["baseURL", "credentialsFile", "cacheTTL"]
+    static let priceKeys = ["input", "output", "cacheWrite", "cacheRead"]
 
     /// Decodes the whole document; nil when any error was found (see `diagnostics`).
     mutating func decode(_ root: YAMLNode?) -> Workspace? {
@@ -308,22 +310,74 @@ extension WorkspaceDecoder {
 
     mutating func decodeIntegrations(_ node: YAMLNode?) -> Integrations {
         var integrations = Integrations()
-        guard let node, let map = fields(node, path: "integrations", allowed: Self.integrationsKeys),
-            let linearNode = map["linear"],
+        guard let node, let map = fields(node, path: "integrations", allowed: Self.integrationsKeys) else {
+            return integrations
+        }
+        if let linearNode = map["linear"],
             let linear = fields(linearNode, path: "integrations.linear", allowed: Self.linearKeys)
-        else { return integrations }
-        integrations.linearAPIKey = optionalString(linear["apiKey"], path: "integrations.linear.apiKey")
-        if let endpointNode = linear["endpoint"],
-            let endpoint = optionalString(endpointNode, path: "integrations.linear.endpoint")
         {
-            if ValueParsers.isHTTPURL(endpoint) {
-                integrations.linearEndpoint = endpoint
-            } else {
-                error(
-                    endpointNode.start, "invalid URL '\(endpoint)' for 'integrations.linear.endpoint'",
-                    hint: "write an http:// or https:// URL, for example https://api.linear.app/graphql")
+            integrations.linearAPIKey = optionalString(linear["apiKey"], path: "integrations.linear.apiKey")
+            integrations.linearEndpoint = url(linear["endpoint"], path: "integrations.linear.endpoint",
+                example: "https://api.linear.app/graphql")
+            integrations.linearCacheTTL = duration(linear["cacheTTL"], path: "integrations.linear.cacheTTL")
+            integrations.linearPromptTemplate = optionalString(
+                linear["promptTemplate"], path: "integrations.linear.promptTemplate")
+        }
+        if let claudeNode = map["claude"],
+            let claude = fields(claudeNode, path: "integrations.claude", allowed: Self.claudeKeys)
+        {
+            integrations.claudeBaseURL = url(claude["baseURL"], path: "integrations.claude.baseURL",
+                example: "https://api.anthropic.com")
+            integrations.claudeCredentialsFile = path(claude["credentialsFile"], path: "integrations.claude.credentialsFile")
+            integrations.claudeCacheTTL = duration(claude["cacheTTL"], path: "integrations.claude.cacheTTL")
+        }
+        if let pricesNode = map["prices"], !pricesNode.isNull {
+            guard let pairs = pricesNode.pairs else {
+                typeError(pricesNode, expected: "a mapping of model families", path: "integrations.prices")
+                return integrations
+            }
+            for pair in pairs {
+                guard let family = pair.key.scalar?.value, !family.isEmpty else {
+                    error(pair.key.start, "model family names in 'integrations.prices' must be strings")
+                    continue
+                }
+                let path = "integrations.prices.\(family)"
+                guard let price = fields(pair.value, path: path, allowed: Self.priceKeys, required: Self.priceKeys, owner: pair.key)
+                else { continue }
+                let values = Self.priceKeys.compactMap { key in price[key].flatMap { number($0, path: "\(path).\(key)") } }
+                if values.count == 4 {
+                    integrations.prices[family] = TokenPrices(
+                        input: values[0], output: values[1], cacheWrite: values[2], cacheRead: values[3])
+                }
             }
         }
         return integrations
+    }
+
+    /// A price: a plain non-negative number (dollars per million tokens).
+    mutating func number(_ node: YAMLNode, path: String) -> Double? {
+        if let scalar = node.scalar, let value = Double(scalar.value), value < 0 {
+            error(node.start, "negative price \(scalar.value) for '\(path)'",
+                  hint: "write US dollars per million tokens, for example 3 or 0.3")
+            return nil
+        }
+        guard let scalar = node.scalar, scalar.style == .plain, let value = Double(scalar.value), value.isFinite
+        else {
+            error(node.start, "expected a non-negative number for '\(path)', found \(node.kindDescription)",
+                  hint: "write US dollars per million tokens, for example 3 or 0.3")
+            return nil
+        }
+        return value
+    }
+
+    /// An optional http(s) URL.
+    mutating func url(_ node: YAMLNode?, path: String, example: String) -> String? {
+        guard let node, let value = optionalString(node, path: path) else { return nil }
+        guard ValueParsers.isHTTPURL(value) else {
+            error(node.start, "invalid URL '\(value)' for '\(path)'",
+                  hint: "write an http:// or https:// URL, for example \(example)")
+            return nil
+        }
+        return value
     }
 }

@@ -32,11 +32,18 @@ public struct AgentLaunch: Sendable {
     /// csm's own environment: with the session's, it says where Claude Code keeps its files (HOME,
     /// CLAUDE_CONFIG_DIR). nil leaves Claude Code's files alone (engine tests); front ends pass theirs.
     public var environment: [String: String]?
+    /// Reads a session's linked issue (`linear:`) for the context section of its CLAUDE.md; nil, or an
+    /// answer of nil, writes the identifier alone.
+    public var issueLookup: IssueContextLookup?
 
-    public init(layout: StateLayout, csmExecutable: String, environment: [String: String]? = nil) {
+    public init(
+        layout: StateLayout, csmExecutable: String, environment: [String: String]? = nil,
+        issueLookup: IssueContextLookup? = nil
+    ) {
         self.layout = layout
         self.csmExecutable = csmExecutable
         self.environment = environment
+        self.issueLookup = issueLookup
     }
 
     /// The agent's argv for `mode`: `<command> --session-id <uuid>|--continue --settings <file> --permission-mode <m>

@@ -6,7 +6,8 @@ import CSMModel
 extension Applier {
     /// The preparation the applier runs before every agent start.
     var preparation: WorktreePreparation {
-        WorktreePreparation(layout: launch.layout, git: git, now: now, progress: setupProgress)
+        WorktreePreparation(
+            layout: launch.layout, git: git, now: now, progress: setupProgress, issueLookup: launch.issueLookup)
     }
 
     /// Copies files (new worktrees), writes the CLAUDE.md context, runs the setup if needed. A failed

@@ -15,13 +15,25 @@ public struct ContextFile: Sendable {
 
     public init(git: any GitDriver) { self.git = git }
 
-    /// The section's text for `session`, nil when it has neither `linear` nor `context`.
-    public static func section(for session: DesiredSession) -> String? {
+    /// The section's text for `session`, nil when it has neither `linear` nor `context`. `issue` adds the
+    /// linked issue's title, state, URL and description (read from Linear when it is configured).
+    public static func section(for session: DesiredSession, issue: IssueContext? = nil) -> String? {
         guard session.hasContext else { return nil }
         var body = "# CSM Session Context\n\nThis is csm session '\(session.name)' on branch `\(session.branch)`.\n"
         if let linear = session.linear, !linear.isEmpty {
-            body +=
-                "\n## Linear issue \(linear)\n\nWhen the user mentions \"the issue\" or \"the ticket\", they mean \(linear).\n"
+            if let issue {
+                body += "\n## Linear issue \(issue.identifier): \(issue.title)\n\n"
+                if let state = issue.state { body += "- Status: \(state)\n" }
+                if let url = issue.url, !url.isEmpty { body += "- URL: \(url)\n" }
+                body +=
+                    "\nWhen the user mentions \"the issue\" or \"the ticket\", they mean \(issue.identifier).\n"
+                if let description = issue.description, !description.isEmpty {
+                    body += "\n### Description\n\n" + description + (description.hasSuffix("\n") ? "" : "\n")
+                }
+            } else {
+                body +=
+                    "\n## Linear issue \(linear)\n\nWhen the user mentions \"the issue\" or \"the ticket\", they mean \(linear).\n"
+            }
         }
         if let context = session.context, !context.isEmpty {
             body += "\n## Context\n\n" + context + (context.hasSuffix("\n") ? "" : "\n")
@@ -48,10 +60,10 @@ public struct ContextFile: Sendable {
     }
 
     /// Writes (or updates, or removes) the section in the worktree and keeps the file out of `git status`.
-    public func write(for session: DesiredSession) async throws {
+    public func write(for session: DesiredSession, issue: IssueContext? = nil) async throws {
         let path = session.worktreePath + "/" + Self.fileName
         let existing = try? String(contentsOfFile: path, encoding: .utf8)
-        let section = Self.section(for: session)
+        let section = Self.section(for: session, issue: issue)
         guard section != nil || existing?.contains(Self.startMarker) == true else { return }
         let updated = Self.merged(existing ?? "", section: section)
         guard updated != existing else { return }

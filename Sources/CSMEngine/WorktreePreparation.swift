@@ -19,12 +19,16 @@ public struct WorktreePreparation: Sendable {
     /// Told when a setup starts, as its log grows (new complete lines, about every 250 ms) and when it
     /// ends, so `csm server` can stream setup output as events.
     public var progress: SetupProgressSink?
+    /// Reads the linked issue's details for CLAUDE.md (see `ContextFile`).
+    public var issueLookup: IssueContextLookup?
     private let logger = Logger(label: "csm.engine")
 
     public init(
         layout: StateLayout, git: any GitDriver, runner: any ProcessRunner = SpawnProcessRunner(),
-        now: @escaping @Sendable () -> Date = { Date() }, progress: SetupProgressSink? = nil
+        now: @escaping @Sendable () -> Date = { Date() }, progress: SetupProgressSink? = nil,
+        issueLookup: IssueContextLookup? = nil
     ) {
+        self.issueLookup = issueLookup
         self.layout = layout
         self.git = git
         self.runner = runner
@@ -35,7 +39,9 @@ public struct WorktreePreparation: Sendable {
     /// Everything, in order; `isNewWorktree` copies files (only a worktree csm has just created).
     public func prepare(_ session: DesiredSession, isNewWorktree: Bool) async throws {
         if isNewWorktree { try FileCopier.copy(session.copy, from: session.repoPath, to: session.worktreePath) }
-        try await ContextFile(git: git).write(for: session)
+        var issue: IssueContext?
+        if let linear = session.linear, !linear.isEmpty, let issueLookup { issue = await issueLookup(linear) }
+        try await ContextFile(git: git).write(for: session, issue: issue)
         try await runSetupIfNeeded(session)
     }
 

@@ -269,13 +269,55 @@ public struct ServerSettings: Sendable, Equatable, Codable {
     }
 }
 
-/// `integrations:` settings.
+/// `integrations:` settings (docs/integrations.md).
 public struct Integrations: Sendable, Equatable, Codable {
+    /// `integrations.linear.apiKey` (or the original tool's `linearApiKey`).
     public var linearAPIKey: String?
+    /// `integrations.linear.endpoint`; nil is Linear's own.
     public var linearEndpoint: String?
+    /// Seconds Linear reads are cached (`integrations.linear.cacheTTL`); nil is the default (60).
+    public var linearCacheTTL: Double?
+    /// `integrations.linear.promptTemplate`: the initial prompt of a session created from an issue.
+    public var linearPromptTemplate: String?
+    /// `integrations.claude.baseURL` of the OAuth usage endpoint; nil is Anthropic's.
+    public var claudeBaseURL: String?
+    /// `integrations.claude.credentialsFile`; nil is Claude Code's (`~/.claude/.credentials.json`).
+    public var claudeCredentialsFile: String?
+    /// Seconds the subscription usage is cached (`integrations.claude.cacheTTL`); nil is the default (30).
+    public var claudeCacheTTL: Double?
+    /// `integrations.prices`: per model family, replacing or adding to the built-in price table.
+    public var prices: [String: TokenPrices]
 
-    public init(linearAPIKey: String? = nil, linearEndpoint: String? = nil) {
+    public init(
+        linearAPIKey: String? = nil, linearEndpoint: String? = nil, linearCacheTTL: Double? = nil,
+        linearPromptTemplate: String? = nil, claudeBaseURL: String? = nil, claudeCredentialsFile: String? = nil,
+        claudeCacheTTL: Double? = nil, prices: [String: TokenPrices] = [:]
+    ) {
         self.linearAPIKey = linearAPIKey
         self.linearEndpoint = linearEndpoint
+        self.linearCacheTTL = linearCacheTTL
+        self.linearPromptTemplate = linearPromptTemplate
+        self.claudeBaseURL = claudeBaseURL
+        self.claudeCredentialsFile = claudeCredentialsFile
+        self.claudeCacheTTL = claudeCacheTTL
+        self.prices = prices
+    }
+
+    /// Whether a Linear API key is set.
+    public var hasLinear: Bool { !(linearAPIKey ?? "").isEmpty }
+}
+
+/// Dollars per million tokens of one model family, as written in `integrations.prices`.
+public struct TokenPrices: Sendable, Equatable, Codable {
+    public var input: Double
+    public var output: Double
+    public var cacheWrite: Double
+    public var cacheRead: Double
+
+    public init(input: Double, output: Double, cacheWrite: Double, cacheRead: Double) {
+        self.input = input
+        self.output = output
+        self.cacheWrite = cacheWrite
+        self.cacheRead = cacheRead
     }
 }

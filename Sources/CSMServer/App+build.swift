@@ -24,6 +24,8 @@ public func buildRouter(_ dependencies: ServerDependencies, options: ServerOptio
     InventoryController(service: service).register(registrar)
     LifecycleController(service: service, dependencies: dependencies).register(registrar)
     HooksController(service: service, dependencies: dependencies).register(registrar)
+    LinearController(service: service, dependencies: dependencies).register(registrar)
+    UsageController(service: service, dependencies: dependencies).register(registrar)
     return (router, table)
 }
 

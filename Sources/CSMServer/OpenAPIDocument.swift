@@ -49,7 +49,7 @@ enum OpenAPIDocument {
                 "attached": ["type": "boolean"],
                 "model": ["type": ["string", "null"]], "turnCount": ["type": "integer"], "costUSD": ["type": "number"],
                 "pendingApprovals": ["type": "array"], "favorite": ["type": "boolean"],
-                "linear": ["type": ["string", "null"]],
+                "linear": ["type": ["string", "null"]], "linearTitle": ["type": ["string", "null"]],
                 "createdAt": ["type": ["string", "null"], "format": "date-time"],
                 "lastActivity": ["type": ["string", "null"], "format": "date-time"],
                 "failure": ["type": ["object", "null"]],
@@ -239,7 +239,7 @@ enum OpenAPIDocument {
 
     static var document: [String: Any] {
         var paths: [String: [String: Any]] = [:]
-        for operation in operations + lifecycleOperations {
+        for operation in operations + lifecycleOperations + integrationOperations {
             var responses: [String: Any] = [:]
             for (status, description) in operation.responses {
                 var response: [String: Any] = ["description": description]

@@ -2,6 +2,7 @@ import CSMAgent
 import CSMConfig
 import CSMDrivers
 import CSMEngine
+import CSMIntegrations
 import Foundation
 
 /// Everything the server's routes and services work through; `csm server` builds the real set, tests
@@ -22,6 +23,8 @@ public struct ServerDependencies: Sendable {
     public var approvals = ApprovalBroker()
     /// Each session's agent status and transcript, from its hooks.
     public var agents = AgentMonitor()
+    /// Linear and Claude usage clients for the current `integrations:` settings.
+    public var integrations = IntegrationHub()
 
     public init(
         configPath: String, loader: ConfigLoader, layout: StateLayout, engine: Engine, messenger: (any TmuxDriver)?,

@@ -29,6 +29,8 @@ struct SessionView: Codable, Equatable, Sendable {
     var tokens: TokenCounts?
     var favorite: Bool
     var linear: String?
+    /// The linked Linear issue's title, from the integration's cache (nil when unknown).
+    var linearTitle: String?
     var createdAt: Date?
     var lastActivity: Date?
     /// The reconciler's failures in a row for this session, while it backs off.

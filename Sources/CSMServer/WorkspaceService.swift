@@ -96,6 +96,7 @@ actor WorkspaceService {
                     row: row, desired: row.status == .unmanaged ? nil : desired[row.name],
                     failure: failures[row.name], lastEvent: last?.ts))
         }
+        await addLinearTitles(&views, workspace)
         let pending = await dependencies.approvals.pending()
         for index in views.indices {
             views[index].pendingApprovals = pending.filter { $0.session == views[index].name }
@@ -114,6 +115,16 @@ actor WorkspaceService {
             }
         }
         return views
+    }
+
+    /// Fills `linearTitle` from the Linear cache; a Linear failure leaves it nil, never fails the list.
+    private func addLinearTitles(_ views: inout [SessionView], _ workspace: Workspace) async {
+        guard workspace.integrations.hasLinear, views.contains(where: { $0.linear != nil }),
+            let linear = try? await dependencies.integrations.linear(workspace.integrations)
+        else { return }
+        for index in views.indices {
+            if let id = views[index].linear, !id.isEmpty { views[index].linearTitle = await linear.cachedTitle(id) }
+        }
     }
 
     /// One session's view, or 404.

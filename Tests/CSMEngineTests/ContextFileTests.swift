@@ -33,3 +33,22 @@ struct ContextFileTests {
         #expect(text.contains("ENG-9") && text.contains("Be brief."))
     }
 }
+
+@Suite("CLAUDE.md issue details")
+struct ContextFileIssueTests {
+    @Test("with the issue read from Linear, the section carries title, status, URL and description")
+    func issueDetails() {
+        let session = DesiredSession(
+            name: "s", workspace: "w", host: "local", repo: "r", repoPath: "/r", worktreePath: "/w/s",
+            branch: "csm/s", base: nil, agent: AgentSpec(), model: nil, prompt: nil, env: [:], linear: "ENG-1",
+            favorite: false)
+        let issue = IssueContext(
+            identifier: "ENG-1", title: "Fix the login page", state: "In Progress", url: "https://linear.app/t/ENG-1",
+            description: "Users cannot log in.")
+        let text = ContextFile.section(for: session, issue: issue) ?? ""
+        #expect(text.contains("## Linear issue ENG-1: Fix the login page\n"))
+        #expect(text.contains("- Status: In Progress\n- URL: https://linear.app/t/ENG-1\n"))
+        #expect(text.contains("### Description\n\nUsers cannot log in.\n"))
+        #expect(ContextFile.section(for: session)?.contains("## Linear issue ENG-1\n") == true)
+    }
+}
