@@ -5,7 +5,9 @@ import Testing
 
 @Suite("csm tui: Linear tasks and usage through csm server", .tags(.realTmux, .realGit), .timeLimit(.minutes(3)))
 struct TUITasksEndToEndTests {
-    @Test("the Tasks tab lists my issues by state, shows one, moves it to Done; the usage bars show; c creates a session for an issue")
+    @Test(
+        "the Tasks tab lists my issues by state, shows one, moves it to Done; the usage bars show; c creates a session for an issue"
+    )
     func tasks() async throws {
         try await FakeLinearServer.with { linear in
             try await FakeClaudeUsageServer.with { usage in
@@ -27,7 +29,8 @@ struct TUITasksEndToEndTests {
                             await ui.waitFor("live · csm server 127.0.0.1:", timeout: .seconds(30))
                             await ui.waitFor("5h ▕", "42%", "week ▕", "30%", timeout: .seconds(30))
                             for _ in 0..<3 { try ui.press("Tab") }
-                            await ui.waitFor("In Progress", "ENG-1", "Todo", "ENG-2", "Done", "ENG-3", timeout: .seconds(20))
+                            await ui.waitFor(
+                                "In Progress", "ENG-1", "Todo", "ENG-2", "Done", "ENG-3", timeout: .seconds(20))
                             #expect(!ui.screen().contains("OPS-1"), "only my issues")
                             try ui.press("3")
                             #expect(await eventually { !ui.screen().contains("ENG-1") }, "todo only:\n\(ui.screen())")
