@@ -5,9 +5,7 @@ import Testing
 
 @Suite("csm tui: Linear tasks and usage through csm server", .tags(.realTmux, .realGit), .timeLimit(.minutes(3)))
 struct TUITasksEndToEndTests {
-    @Test(
-        "the Tasks tab lists my issues by state, shows one, moves it to Done; the usage bars show; c creates a session for an issue"
-    )
+    @Test("Tasks lists my issues by state, shows one, moves it to Done, creates a session for it; usage bars show")
     func tasks() async throws {
         try await FakeLinearServer.with { linear in
             try await FakeClaudeUsageServer.with { usage in
@@ -27,7 +25,7 @@ struct TUITasksEndToEndTests {
                     try await withServer(world) { _ in
                         try await withTUI(world, columns: 120, rows: 30) { ui in
                             await ui.waitFor("live · csm server 127.0.0.1:", timeout: .seconds(30))
-                            await ui.waitFor("5h ▕", "42%", "week ▕", "30%", timeout: .seconds(30))
+                            await ui.waitFor("5h \u{2595}", "42%", "week \u{2595}", "30%", timeout: .seconds(30))
                             for _ in 0..<3 { try ui.press("Tab") }
                             await ui.waitFor(
                                 "In Progress", "ENG-1", "Todo", "ENG-2", "Done", "ENG-3", timeout: .seconds(20))
