@@ -81,6 +81,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["README.md"],
+            // The dashboard's files, compiled into the binary (DashboardAssets): nothing to install beside it.
+            resources: [.embedInCode("Web")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -2,6 +2,8 @@
 # Installs what csm needs on a fresh Debian machine and builds it. Safe to run again: it only installs
 # what is missing. Used by `make run`, `make test` and CI.
 #   - Debian packages: tmux, git, libyaml-dev, libgit2-dev, pkg-config (and python3-pip when pip is absent)
+#   - for the web dashboard: libjs-marked, libjs-sortable (served by csm from /usr/share);
+#     for its browser tests: chromium, chromium-driver and Python selenium
 #   - the real Claude Code binary, from PyPI's claude-agent-sdk wheel, cached outside the repo
 #   - a debug build of csm
 set -euo pipefail
@@ -19,6 +21,12 @@ pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev)
 pkg-config --exists libgit2 2>/dev/null || need+=(libgit2-dev)
 command -v python3 >/dev/null || need+=(python3)
 python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+# Web dashboard: browser libraries csm serves from /usr/share (never copied into the repo) …
+[ -e /usr/share/javascript/marked/marked.umd.min.js ] || [ -e /usr/share/javascript/marked/marked.min.js ] || need+=(libjs-marked)
+[ -e /usr/share/javascript/sortable/Sortable.min.js ] || need+=(libjs-sortable)
+# … and headless Chromium for its browser tests.
+command -v chromium >/dev/null || need+=(chromium)
+command -v chromedriver >/dev/null || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
   echo "==> installing Debian packages: ${need[*]}"
   sudo_cmd=()
@@ -47,6 +55,13 @@ os.replace(target + ".part", target)
 PY
 fi
 ln -sfn "$claude_dir" "$CACHE_DIR/claude-current"
+
+# Selenium drives Chromium in the dashboard's browser tests (Tests/Browser).
+if ! python3 -c "import selenium" >/dev/null 2>&1; then
+  echo "==> installing Python selenium (browser tests)"
+  python3 -m pip install --quiet "selenium>=4.20" 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages "selenium>=4.20"
+fi
 echo "==> Claude Code: $("$claude_dir/claude" --version 2>/dev/null || echo "at $claude_dir/claude")"
 
 echo "==> building csm"

@@ -11,4 +11,11 @@ unset TMUX CSM_TMUX_SOCKET CSM_STATE_DIR
 # (an interactive bash here runs `pyenv rehash`, which waits on a lock when many start at once).
 export SHELL=/bin/sh
 swift test --parallel --disable-xctest "$@" 2>&1 | grep -vE '^◇ Test case passing|^◇ Test .* started\.$'
-exit "${PIPESTATUS[0]}"
+status="${PIPESTATUS[0]}"
+# The web dashboard in headless Chromium against a real `csm server` (Tests/Browser), after the Swift tests.
+# A --filter run is a focused Swift run: the browser tests run with the whole suite (or CSM_BROWSER_TESTS=1).
+if [ "$#" -eq 0 ] || [ "${CSM_BROWSER_TESTS:-}" = 1 ]; then
+  echo "==> browser tests (headless Chromium; screenshots in .artifacts/screenshots)"
+  python3 -m unittest discover -s Tests/Browser -p 'test_*.py' -v || status=1
+fi
+exit "$status"

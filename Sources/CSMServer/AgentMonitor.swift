@@ -17,6 +17,7 @@ public actor AgentMonitor {
         var tailer: TranscriptTailer
         var task: Task<Void, Never>?
         var usage: SessionUsage
+        var lastMessage: String?
     }
 
     private var agents: [String: Agent] = [:]
@@ -33,10 +34,12 @@ public actor AgentMonitor {
         /// The hook-derived state; nil before the first hook.
         public var state: AgentState?
         public var usage: SessionUsage
+        /// The newest user prompt or assistant text.
+        public var lastMessage: String?
     }
 
     public func snapshot(_ session: String) -> Snapshot? {
-        agents[session].map { Snapshot(state: $0.tracker.hookState, usage: $0.usage) }
+        agents[session].map { Snapshot(state: $0.tracker.hookState, usage: $0.usage, lastMessage: $0.lastMessage) }
     }
 
     /// Folds one hook in: status (an `agent.status` event when it changes) and the transcript to follow.
@@ -74,6 +77,11 @@ public actor AgentMonitor {
     func publish(_ entries: [TranscriptEntry], usage: SessionUsage, session: String, events: EventStore) async {
         agents[session]?.usage = usage
         for entry in entries {
+            switch entry.event {
+            case .userPrompt(let text), .assistantText(let text):
+                agents[session]?.lastMessage = String(text.prefix(300))
+            default: break
+            }
             let event = Self.event(entry.event)
             _ = try? await events.append(NewEvent(session: session, type: event.type, data: event.data))
         }
@@ -111,6 +119,7 @@ extension SessionView {
             statusReason = state.reason
         }
         if let model = agent.usage.model { self.model = model }
+        if let message = agent.lastMessage { lastMessage = message }
         turnCount = agent.usage.turnCount
         costUSD = agent.usage.costUSD
         let tokens = agent.usage.tokens

@@ -61,7 +61,7 @@ enum OpenAPIDocument {
         [
             Operation(
                 method: "get", path: "/",
-                summary: "Placeholder page; with ?login=CODE sets the login cookie and redirects to /",
+                summary: "The web dashboard; with ?login=CODE sets the login cookie and redirects to /",
                 body: nil, responses: [200: "HTML page", 303: "cookie set", 401: "login code used or invalid"],
                 parameters: [["name": "login", "in": "query", "required": false, "schema": ["type": "string"]]],
                 success: ["type": "string"], successType: "text/html"),
@@ -81,7 +81,7 @@ enum OpenAPIDocument {
                     "properties": [
                         "name": ["type": "string"], "repo": ["type": "string"], "host": ["type": "string"],
                         "branch": ["type": "string"], "prompt": ["type": "string"], "model": ["type": "string"],
-                        "linear": ["type": "string"],
+                        "linear": ["type": "string"], "base": ["type": "string"],
                         "effort": ["type": "string", "enum": ["low", "medium", "high", "xhigh", "max"]],
                     ],
                 ],
@@ -124,10 +124,8 @@ enum OpenAPIDocument {
                 method: "post", path: "/api/hooks/{session}",
                 summary: "Deliver a Claude Code hook payload (csm hook; X-CSM-Hook-Secret, not the API token)",
                 body: ["type": "object", "required": ["hook_event_name"]],
-                responses: [
-                    200: "recorded; decision for PreToolUse/PermissionRequest", 401: "no secret",
-                    403: "not this session's secret",
-                ],
+                responses: [200: "recorded; decision for PreToolUse/PermissionRequest", 401: "no secret",
+                            403: "not this session's secret"],
                 parameters: [["name": "session", "in": "path", "required": true, "schema": ["type": "string"]]]),
             Operation(
                 method: "post", path: "/api/sessions/{name}/reconnect", summary: "Restart the agent with --continue",
@@ -146,8 +144,7 @@ enum OpenAPIDocument {
                 summary: "Git status and diff (HEAD to working folder, untracked included) of a local worktree",
                 body: nil,
                 responses: [
-                    200: "ok", 404: "unknown session",
-                    409: "no worktree yet, or the session is on an unreachable (SSH) host",
+                    200: "ok", 404: "unknown session", 409: "no worktree yet, or the session is on an unreachable (SSH) host",
                 ],
                 parameters: [
                     nameParameter,
@@ -228,9 +225,11 @@ enum OpenAPIDocument {
             Operation(method: "get", path: "/api/hosts", summary: "Declared hosts", body: nil, responses: [200: "ok"]),
             Operation(method: "get", path: "/api/repos", summary: "Declared repos", body: nil, responses: [200: "ok"]),
             Operation(
-                method: "get", path: "/api/plan", summary: "The latest reconcile pass and sessions backing off",
+                method: "get", path: "/api/plan",
+                summary: "The latest reconcile pass and sessions backing off; ?preview=true adds the plan of this moment",
                 body: nil,
-                responses: [200: "ok"]),
+                responses: [200: "ok", 503: "csm.yaml is invalid (preview)"],
+                parameters: [["name": "preview", "in": "query", "required": false, "schema": ["type": "boolean"]]]),
             Operation(
                 method: "post", path: "/api/apply", summary: "Run a reconcile pass now", body: nil,
                 responses: [200: "ok"]),
@@ -239,7 +238,7 @@ enum OpenAPIDocument {
 
     static var document: [String: Any] {
         var paths: [String: [String: Any]] = [:]
-        for operation in operations + lifecycleOperations + integrationOperations {
+        for operation in operations + lifecycleOperations + integrationOperations + dashboardOperations {
             var responses: [String: Any] = [:]
             for (status, description) in operation.responses {
                 var response: [String: Any] = ["description": description]

@@ -27,12 +27,16 @@ public enum ServerTokenError: Error, Sendable, Equatable, CustomStringConvertibl
 /// The API token (256 random bits as 64 hex digits) and the one-time login codes that turn into a
 /// cookie holding it.
 public final class ServerCredentials: Sendable {
-    /// The bearer token every mutating route (every route off loopback) needs.
-    public let token: String
+    /// The bearer token every mutating route (every route off loopback) needs; `rotate` replaces it.
+    public var token: String { current.withLock { $0 } }
+    /// Where the token is kept (nil for credentials made in memory, as tests do): `rotate` rewrites it.
+    public let path: String?
+    private let current: Mutex<String>
     private let loginCodes: Mutex<Set<String>>
 
-    public init(token: String) {
-        self.token = token
+    public init(token: String, path: String? = nil) {
+        current = Mutex(token)
+        self.path = path
         loginCodes = Mutex([])
     }
 
@@ -48,7 +52,7 @@ public final class ServerCredentials: Sendable {
             }
             let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard token.count >= 32 else { throw .unreadable(path: path, reason: "it holds no token; delete it") }
-            return ServerCredentials(token: token)
+            return ServerCredentials(token: token, path: path)
         }
         let token = randomHex(bytes: 32)
         do {
@@ -58,14 +62,37 @@ public final class ServerCredentials: Sendable {
         } catch {
             throw .unreadable(path: path, reason: "\(error)")
         }
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        try writeToken(token, to: path, flags: O_EXCL)
+        return ServerCredentials(token: token, path: path)
+    }
+
+    /// Replaces the token with a new random one (the old one stops working at once) and rewrites the token
+    /// file: a new file (mode 0600) renamed over the old, so a reader never sees half a token.
+    @discardableResult
+    public func rotate() throws(ServerTokenError) -> String {
+        let token = Self.randomHex(bytes: 32)
+        if let path {
+            let temporary = path + ".new"
+            unlink(temporary)
+            try Self.writeToken(token, to: temporary, flags: O_EXCL)
+            guard rename(temporary, path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(temporary)
+                throw .unreadable(path: path, reason: reason)
+            }
+        }
+        current.withLock { $0 = token }
+        return token
+    }
+
+    private static func writeToken(_ token: String, to path: String, flags: Int32) throws(ServerTokenError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | flags, 0o600)
         guard descriptor >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
         let line = Array((token + "\n").utf8)
         guard line.withUnsafeBytes({ write(descriptor, $0.baseAddress, $0.count) }) == line.count else {
             throw .unreadable(path: path, reason: String(cString: strerror(errno)))
         }
-        return ServerCredentials(token: token)
     }
 
     /// A new one-time login code (128 bits); `redeem` accepts it once.

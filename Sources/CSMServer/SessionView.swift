@@ -33,6 +33,8 @@ struct SessionView: Codable, Equatable, Sendable {
     var linearTitle: String?
     var createdAt: Date?
     var lastActivity: Date?
+    /// The newest prompt or assistant text from the transcript (cut at 300 characters), for lists and search.
+    var lastMessage: String?
     /// The reconciler's failures in a row for this session, while it backs off.
     var failure: SessionFailure?
 

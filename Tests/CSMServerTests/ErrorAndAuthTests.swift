@@ -65,7 +65,7 @@ struct ErrorAndAuthTests {
                 let apply = try await client.execute(uri: "/api/apply", method: .post, headers: [.cookie: pair])
                 #expect(apply.status == .ok)
                 let home = try await client.execute(uri: "/", method: .get)
-                #expect(home.status == .ok && home.text.contains("csm server"))
+                #expect(home.status == .ok && home.text.contains("/assets/app.js"), "the dashboard page")
             }
         }
     }

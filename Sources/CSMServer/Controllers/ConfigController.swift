@@ -1,3 +1,4 @@
+import CSMAgent
 import CSMConfig
 import CSMModel
 import Foundation
@@ -15,6 +16,7 @@ struct ConfigController {
         routes.on(.post, "/api/config/rules", use: addRule)
         routes.on(.put, "/api/config/rules", use: replaceRules)
         routes.on(.delete, "/api/config/rules/:index", use: deleteRule)
+        routes.on(.post, "/api/config/test-rule", use: testRule)
     }
 
     struct ConfigBody: Encodable {
@@ -142,5 +144,62 @@ struct ConfigController {
             return try ConfigEditor(text: document.text, file: document.path).replaceRules(rules)
         }
         return Self.withETag(JSONResponse.make(RulesBody(rules: document.workspace.rules)), document)
+    }
+
+    /// A sample tool call to decide: `input` is the tool's input object (`{"command": "git push"}`), or a
+    /// string taken as the tool's main input. `rules` defaults to csm.yaml's; `cwd` (for path patterns
+    /// such as `./src/**`) to the folder of csm.yaml.
+    struct TestRuleBody: Decodable {
+        var tool: String
+        var input: JSONValue?
+        var rules: [ToolRule]?
+        var cwd: String?
+    }
+
+    struct TestRuleResult: Encodable {
+        /// `allow`, `deny`, `ask`, or nil when no rule decides (a person is asked).
+        var action: String?
+        var ruleIndex: Int?
+        var rule: ToolRule?
+        var input: JSONValue
+    }
+
+    /// Decides a sample request with the same matcher the hook route uses, without running anything.
+    @Sendable func testRule(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let body = try await request.decodeJSON(TestRuleBody.self)
+        guard !body.tool.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw APIError.invalidBody("'tool' names the tool of the sample call (Bash, Edit, WebFetch, …)")
+        }
+        let document = try await service.document()
+        let rules = body.rules ?? document.workspace.rules
+        let set: ToolRuleSet
+        do {
+            set = try ToolRuleSet(rules)
+        } catch {
+            throw APIError.invalidBody("\(error)")
+        }
+        let input = Self.sampleInput(tool: body.tool, body.input)
+        let cwd = body.cwd ?? (document.path as NSString).deletingLastPathComponent
+        let decision = set.decide(
+            ToolRequest(toolName: body.tool, input: input, cwd: cwd, home: NSHomeDirectory()))
+        return JSONResponse.make(
+            TestRuleResult(
+                action: decision?.action.rawValue, ruleIndex: decision?.ruleIndex, rule: decision?.rule, input: input))
+    }
+
+    /// A string becomes the tool's main input field.
+    static func sampleInput(tool: String, _ input: JSONValue?) -> JSONValue {
+        guard case .string(let text)? = input else { return input ?? .object([:]) }
+        let key: String
+        switch tool {
+        case "Bash": key = "command"
+        case "Read", "Edit", "Write", "MultiEdit": key = "file_path"
+        case "NotebookEdit": key = "notebook_path"
+        case "WebFetch": key = "url"
+        case "WebSearch": key = "query"
+        case "Grep", "Glob": key = "pattern"
+        default: key = "input"
+        }
+        return .object([key: .string(text)])
     }
 }

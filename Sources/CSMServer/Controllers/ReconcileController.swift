@@ -1,12 +1,15 @@
 import CSMEngine
 import CSMModel
+import CSMPlanner
 import Foundation
 import Hummingbird
 
-/// `GET /api/plan` (the latest reconcile pass and the sessions backing off) and `POST /api/apply`
+/// `GET /api/plan` (the latest reconcile pass and the sessions backing off; with `?preview=true` also the
+/// plan of this moment, observed and planned as the next pass would, without applying) and `POST /api/apply`
 /// (run a pass now and answer with it).
 struct ReconcileController {
     let dependencies: ServerDependencies
+    let service: WorkspaceService
 
     func register(_ routes: RouteRegistrar) {
         routes.on(.get, "/api/plan", use: plan)
@@ -16,6 +19,8 @@ struct ReconcileController {
     struct PlanBody: Encodable {
         var pass: ReconcilePass?
         var failures: [SessionFailure]
+        /// The plan now (`?preview=true`), with the options the reconciler uses (prune from csm.yaml).
+        var preview: Plan?
     }
 
     func body() async -> PlanBody {
@@ -26,7 +31,13 @@ struct ReconcileController {
     }
 
     @Sendable func plan(_ request: Request, _ context: ServerContext) async throws -> Response {
-        JSONResponse.make(await body())
+        var result = await body()
+        if request.uri.queryParameters["preview"] == "true" {
+            let workspace = try await service.document().workspace
+            let options = PlanOptions(force: false, deleteBranch: false, prune: workspace.server.prune)
+            result.preview = try await dependencies.engine.plan(workspace, options: options).plan
+        }
+        return JSONResponse.make(result)
     }
 
     @Sendable func apply(_ request: Request, _ context: ServerContext) async throws -> Response {

@@ -1,3 +1,7 @@
+import enum CSMAgent.ApprovalError
+import enum CSMAgent.RuleDerivation
+import enum CSMAgent.ToolDecision
+import struct CSMAgent.PendingApproval
 import CSMConfig
 import CSMDrivers
 import CSMEngine
@@ -5,11 +9,6 @@ import CSMModel
 import CSMPlanner
 import Foundation
 import Hummingbird
-
-import enum CSMAgent.ApprovalError
-import struct CSMAgent.PendingApproval
-import enum CSMAgent.RuleDerivation
-import enum CSMAgent.ToolDecision
 
 /// `/api/sessions…`: list, show, create (edit csm.yaml, then a reconcile pass), kill (plan the destroy,
 /// refuse when blocked, then edit csm.yaml and apply), favorites, message, approve-tool, reconnect.
@@ -55,7 +54,9 @@ struct SessionsController {
         var prompt: String?
         var model: String?
         var linear: String?
-        /// `low | medium | high | xhigh | max`, passed to Claude Code as `--effort`.
+        /// Where the session's branch starts (commit-ish); the repo's `baseBranch` when absent.
+        var base: String?
+        /// Claude Code's `--effort`: low, medium, high, xhigh or max.
         var effort: String?
     }
 
@@ -93,9 +94,9 @@ struct SessionsController {
             var fields = [YAMLEntry("repo", .string(repo))]
             for (key, value) in [
                 ("host", body.host), ("branch", body.branch), ("model", body.model),
-                ("prompt", body.prompt), ("linear", body.linear), ("effort", body.effort),
+                ("prompt", body.prompt), ("linear", body.linear), ("base", body.base), ("effort", body.effort),
             ] {
-                if let value { fields.append(YAMLEntry(key, .string(value))) }
+                if let value, !value.isEmpty { fields.append(YAMLEntry(key, .string(value))) }
             }
             return try ConfigEditor(text: document.text, file: document.path)
                 .setValue(path: ["sessions", body.name], value: .mapping(fields))
@@ -177,8 +178,7 @@ struct SessionsController {
         guard view.status != "waiting" else {
             throw APIError(
                 .conflict, "agent_waiting",
-                "session '\(name)' is waiting (\(view.statusReason ?? "a prompt")); decide it first (…/approve-tool or tmux)"
-            )
+                "session '\(name)' is waiting (\(view.statusReason ?? "a prompt")); decide it first (…/approve-tool or tmux)")
         }
         let messenger = dependencies.messenger ?? dependencies.engine.observer.tmux
         try await messenger.paste(body.text, session: tmuxName, window: "claude")
@@ -208,14 +208,11 @@ struct SessionsController {
             // Not open in this session: an answered id is a 409 (deciding an id no one holds open is a
             // no-op that only tells the two apart; ids open in other sessions stay untouched).
             let openElsewhere = await broker.pending().contains { $0.requestID == body.requestId }
-            if !openElsewhere {
-                do {
-                    try await broker.decide(body.requestId, .ask)
-                } catch ApprovalError.alreadyAnswered {
-                    throw APIError(
-                        .conflict, "approval_answered", "tool request '\(body.requestId)' was already answered")
-                } catch {}
-            }
+            if !openElsewhere { do {
+                try await broker.decide(body.requestId, .ask)
+            } catch ApprovalError.alreadyAnswered {
+                throw APIError(.conflict, "approval_answered", "tool request '\(body.requestId)' was already answered")
+            } catch {} }
             throw APIError(
                 .notFound, "approval_not_found", "session '\(name)' has no pending tool request '\(body.requestId)'")
         }

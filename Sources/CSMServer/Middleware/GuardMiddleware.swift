@@ -5,8 +5,8 @@ import Hummingbird
 /// 2. An `Origin`, when sent, is this server's own (cross-site requests and WebSockets).
 /// 3. A declared body over 1 MiB → 413 (bodies without a length are cut at 1 MiB when read).
 /// 4. Authentication (for registered routes; others fall through to 404 / 405): `Authorization: Bearer <token>` or the login cookie, required for every method but
-///    GET and HEAD, and for every route when the server listens beyond loopback. `GET /?login=…` is open:
-///    the one-time code is its credential.
+///    GET and HEAD, and for every route when the server listens beyond loopback. `GET /?login=…` and `POST /api/login`
+///    are open: the one-time code or the pasted token is their credential.
 struct GuardMiddleware: RouterMiddleware {
     typealias Context = ServerContext
     static let cookieName = "csm_token"
@@ -31,7 +31,10 @@ struct GuardMiddleware: RouterMiddleware {
             throw APIError.bodyTooLarge
         }
         let isRead = request.method == .get || request.method == .head
-        let isLogin = request.uri.path == "/" && request.uri.queryParameters["login"] != nil
+        // The one-time link and a pasted token are their own credentials.
+        let isLogin =
+            (request.uri.path == "/" && request.uri.queryParameters["login"] != nil)
+            || (request.uri.path == "/api/login" && request.method == .post)
         // Hook deliveries carry their session's own secret instead (checked by HooksController).
         let isHook = request.uri.path.hasPrefix("/api/hooks/")
         // Unknown paths and wrong methods get their 404 / 405 from the router, token or not.
