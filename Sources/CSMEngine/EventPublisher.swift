@@ -60,18 +60,26 @@ public final class EventPublisher: Sendable {
     }
 
     /// Delivers `event` to every matching subscriber.
+    ///
+    /// The continuations are yielded to outside the lock: a yield resumes the reading task (taking its
+    /// status lock) while a cancelled reader's termination handler, run under that same task lock, takes
+    /// this lock to unsubscribe; yielding under the lock deadlocked the two (seen as a server that stopped
+    /// accepting connections after an SSE client went away). Order is kept: `EventStore` publishes one event
+    /// at a time.
     public func publish(_ event: EventRecord) {
-        let overflowing = state.withLock { state -> [AsyncStream<EventRecord>.Continuation] in
-            var overflowing: [AsyncStream<EventRecord>.Continuation] = []
-            for (id, subscriber) in state.subscribers where subscriber.filter.matches(event) {
-                if case .dropped = subscriber.continuation.yield(event) {
-                    state.subscribers[id] = nil
-                    overflowing.append(subscriber.continuation)
-                }
-            }
-            return overflowing
+        let matching = state.withLock { state in
+            state.subscribers.filter { $0.value.filter.matches(event) }.map { ($0.key, $0.value.continuation) }
         }
-        for continuation in overflowing { continuation.finish() }
+        var overflowing: [UUID] = []
+        for (id, continuation) in matching {
+            if case .dropped = continuation.yield(event) {
+                overflowing.append(id)
+                continuation.finish()
+            }
+        }
+        if !overflowing.isEmpty {
+            state.withLock { state in for id in overflowing { state.subscribers[id] = nil } }
+        }
     }
 
     /// The number of live subscribers.
