@@ -1,5 +1,5 @@
 # Quick start: `make run` (csm's main job on workspaces.example.yaml) and `make test` (every test).
-.PHONY: run test build bootstrap lint clean-demo
+.PHONY: run test build bootstrap lint clean-demo bench bench-smoke
 
 run:
 	scripts/demo.sh
@@ -16,3 +16,10 @@ lint:
 clean-demo:
 	-tmux -L csm-demo kill-server
 	rm -rf demo
+
+# Benchmarks (bench/README.md): a full run writes BENCHMARKS.md; the smoke run only checks the suite works.
+bench:
+	bench/run.sh
+
+bench-smoke:
+	bench/run.sh --smoke

@@ -6,8 +6,12 @@
 #     for its browser tests: chromium, chromium-driver and Python selenium
 #   - the real Claude Code binary, from PyPI's claude-agent-sdk wheel, cached outside the repo
 #   - a debug build of csm
+# With --bench (used by `make bench`): also the benchmark tools (hyperfine, wrk, curl, gcc from Debian;
+# tmuxp from PyPI), and no Claude Code download or debug build (the benchmarks build csm in release mode).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bench=0
+[ "${1:-}" = "--bench" ] && bench=1
 
 # The Claude Code version csm is tested against, pinned in one place (override with the variable).
 CLAUDE_AGENT_SDK_VERSION="${CLAUDE_AGENT_SDK_VERSION:-0.2.188}"
@@ -21,6 +25,13 @@ pkg-config --exists yaml-0.1 2>/dev/null || need+=(libyaml-dev)
 pkg-config --exists libgit2 2>/dev/null || need+=(libgit2-dev)
 command -v python3 >/dev/null || need+=(python3)
 python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+# Benchmark tools (bench/README.md).
+if [ "$bench" = 1 ]; then
+  command -v hyperfine >/dev/null || need+=(hyperfine)
+  command -v wrk >/dev/null || need+=(wrk)
+  command -v curl >/dev/null || need+=(curl)
+  command -v gcc >/dev/null || need+=(gcc)
+fi
 # Web dashboard: browser libraries csm serves from /usr/share (never copied into the repo) …
 [ -e /usr/share/javascript/marked/marked.umd.min.js ] || [ -e /usr/share/javascript/marked/marked.min.js ] || need+=(libjs-marked)
 [ -e /usr/share/javascript/sortable/Sortable.min.js ] || need+=(libjs-sortable)
@@ -33,6 +44,15 @@ if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if [ "$bench" = 1 ]; then
+  TMUXP_VERSION="${TMUXP_VERSION:-1.76.0}"
+  if ! python3 -c "import tmuxp" 2>/dev/null; then
+    echo "==> installing tmuxp $TMUXP_VERSION from PyPI (benchmark reference)"
+    python3 -m pip install --quiet "tmuxp==$TMUXP_VERSION"
+  fi
+  exit 0
 fi
 
 claude_dir="$CACHE_DIR/claude-agent-sdk-$CLAUDE_AGENT_SDK_VERSION"

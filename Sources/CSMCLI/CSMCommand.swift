@@ -30,6 +30,11 @@ public enum CSMMain {
     /// Parses `CommandLine.arguments`, runs the command and exits with its status. Logs go to standard
     /// error at the level in `CSM_LOG_LEVEL` (trace, debug, info, notice, warning, error; default warning).
     public static func run() async {
+        // The hook runs on every tool call of every session: no logging set-up, no command tree.
+        if let hook = HookCommand.fastArguments(Array(CommandLine.arguments.dropFirst())) {
+            HookCommand.receive(workspace: hook.workspace, session: hook.session, stateDir: hook.stateDir)
+            return
+        }
         let level = ProcessInfo.processInfo.environment["CSM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

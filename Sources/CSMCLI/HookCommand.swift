@@ -25,29 +25,70 @@ struct HookCommand: ParsableCommand {
     static let maxPayload = 1 << 20
 
     func run() throws {
+        Self.receive(workspace: workspace, session: session, stateDir: stateDir)
+    }
+
+    /// `csm hook --workspace W --session S --state-dir D` (options in any order, `--name=value` too),
+    /// recognised without ArgumentParser: the hook runs on every tool call, and the command tree costs
+    /// start-up time. Anything else (help, a typo) returns nil and goes the usual way, with its errors.
+    static func fastArguments(_ arguments: [String]) -> (workspace: String, session: String, stateDir: String)? {
+        guard arguments.first == "hook" else { return nil }
+        var values: [String: String] = [:]
+        var index = 1
+        while index < arguments.count {
+            let argument = arguments[index]
+            if let equals = argument.firstIndex(of: "="), argument.hasPrefix("--") {
+                values[String(argument[..<equals])] = String(argument[argument.index(after: equals)...])
+                index += 1
+            } else if index + 1 < arguments.count {
+                values[argument] = arguments[index + 1]
+                index += 2
+            } else {
+                return nil
+            }
+        }
+        guard values.count == 3, let workspace = values["--workspace"], let session = values["--session"],
+            let stateDir = values["--state-dir"]
+        else { return nil }
+        return (workspace, session, stateDir)
+    }
+
+    /// Records the payload on standard input and delivers it (see the type's comment).
+    static func receive(workspace: String, session: String, stateDir: String) {
         guard CSMName.isValid(workspace), CSMName.isValid(session) else { return }
         let input = FileHandle.standardInput.readData(ofLength: Self.maxPayload)
         let layout = StateLayout(root: stateDir)
         let path = layout.hookLog(workspace: workspace, session: session)
         var payload = (try? JSONSerialization.jsonObject(with: input)) ?? String(decoding: input, as: UTF8.self)
         if let object = payload as? [String: Any] { payload = object }
-        let record: [String: Any] = ["ts": ISO8601DateFormatter().string(from: Date()), "payload": payload]
+        let record: [String: Any] = ["ts": Self.timestamp(), "payload": payload]
         guard var line = try? JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]) else { return }
         line.append(UInt8(ascii: "\n"))
         try? FileManager.default.createDirectory(atPath: layout.sessionDirectory(workspace: workspace, session: session),
                                                  withIntermediateDirectories: true)
         // O_APPEND keeps concurrent hooks' lines whole.
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o600)
-        guard fd >= 0 else { return deliver(input, layout: layout) }
+        guard fd >= 0 else { return deliver(input, layout: layout, workspace: workspace, session: session) }
         _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
-        deliver(input, layout: layout)
+        deliver(input, layout: layout, workspace: workspace, session: session)
+    }
+
+    /// Now in UTC as `2026-11-25T06:00:00Z`, formatted by hand: `ISO8601DateFormatter` loads ICU, which
+    /// costs the hook milliseconds on every tool call.
+    static func timestamp(_ seconds: time_t = time(nil)) -> String {
+        var seconds = seconds
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 
     /// A tool approval may wait for a person for up to `server.approvalTimeout`; leave room beyond it.
     static let answerTimeoutSeconds = 600
 
-    func deliver(_ input: Data, layout: StateLayout) {
+    static func deliver(_ input: Data, layout: StateLayout, workspace: String, session: String) {
         struct Address: Decodable { var host: String; var port: Int }
         struct Answer: Decodable { var output: String? }
         guard

@@ -11,6 +11,15 @@ public protocol GitDriver: Sendable {
     /// nil marker. A missing folder yields an empty list.
     func observeWorktrees(in folder: String, host: String) async throws -> [ObservedWorktree]
 
+    /// The same worktrees without their work counts: marker, branch and setup stamp only, every count 0
+    /// and `workCounted` false. No status scan and no history walk, so a plan or a list of a converged
+    /// workspace never reads every working folder. Default (GitDriver+Observe.swift): counts anyway.
+    func observeWorktreesUncounted(in folder: String, host: String) async throws -> [ObservedWorktree]
+
+    /// One worktree with its counts, or nil when nothing is at `path` (how a destroy candidate is
+    /// inspected). Default (GitDriver+Observe.swift): observes the parent folder and picks `path`.
+    func observeWorktree(at path: String, host: String) async throws -> ObservedWorktree?
+
     /// Creates the worktree at `request.path` on branch `request.branch`: an existing branch is checked
     /// out as it is, a missing one is created from `request.base` (nil: the repository's HEAD). Creates
     /// missing parent folders and writes `request.marker` into the worktree's git directory.

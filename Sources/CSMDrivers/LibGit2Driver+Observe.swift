@@ -3,26 +3,24 @@ import CSMModel
 import Foundation
 import Synchronization
 
-/// Reading worktrees: marker, branch, and the three counts the nothing-lost rule needs.
+/// Reading worktrees: marker, branch, and the three counts the nothing-lost rule needs (only when
+/// `counting`: the status scan reads every file of the working folder).
 extension LibGit2Driver {
-    func observeWorktreesNow(in folder: String, host: String) throws -> [ObservedWorktree] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return []
-        }
+    func observeWorktreesNow(in folder: String, host: String, counting: Bool = true) throws -> [ObservedWorktree] {
+        guard LibGit2.isDirectory(folder) else { return [] }
         let folders = try FileManager.default.contentsOfDirectory(atPath: folder).sorted().compactMap { name -> String? in
             // Joined as the planner joins `<worktreeBase>/<workspace>/<session>`, so paths compare equal.
             let path = Paths.join(folder, name)
-            var entryIsDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &entryIsDirectory), entryIsDirectory.boolValue
-            else { return nil }
-            return path
+            return LibGit2.isDirectory(path) ? path : nil
         }
         // Worktrees are independent (each call opens its own repository handles), so status scans run
         // on every core; results land in their own slots.
         let results = Mutex([ObservedWorktree?](repeating: nil, count: folders.count))
         DispatchQueue.concurrentPerform(iterations: folders.count) { index in
-            let observed = observeWorktree(at: folders[index], host: host)
+            let observed =
+                counting
+                ? observeWorktree(at: folders[index], host: host, counting: true)
+                : observeWorktreeUncounted(at: folders[index], host: host)
             results.withLock { $0[index] = observed }
         }
         return results.withLock { $0.compactMap { $0 } }
@@ -30,7 +28,7 @@ extension LibGit2Driver {
 
     /// One would-be worktree folder. Never throws: whatever cannot be proven to be a csm worktree in a
     /// readable state is "not owned".
-    func observeWorktree(at path: String, host: String) -> ObservedWorktree {
+    func observeWorktree(at path: String, host: String, counting: Bool) -> ObservedWorktree {
         guard let marker = WorktreeMarker.read(worktreePath: path) else {
             return ObservedWorktree(host: host, path: path, marker: nil)
         }
@@ -38,6 +36,12 @@ extension LibGit2Driver {
             let repository = try LibGit2.openRepository(at: path)
             defer { git_repository_free(repository) }
             let branch = headBranch(of: repository)
+            guard counting else {
+                var observed = ObservedWorktree(
+                    host: host, path: path, marker: marker, branch: branch, setup: SetupStamp.read(worktreePath: path))
+                observed.workCounted = false
+                return observed
+            }
             let counts = try statusCounts(of: repository, path: path)
             let unique = try uniqueCommitCount(of: repository, branch: branch, path: path)
             return ObservedWorktree(
@@ -50,6 +54,31 @@ extension LibGit2Driver {
                 metadata: ["session": "\(marker.session)", "path": "\(path)", "error": "\(error)"])
             return ObservedWorktree(host: host, path: path, marker: nil)
         }
+    }
+
+    /// Marker, branch and setup stamp from the worktree's git directory, read as files (`HEAD` names the
+    /// branch) without opening the repository: a few small reads instead of libgit2's repository
+    /// discovery and configuration loading. A HEAD that cannot be read makes the folder "not owned", as
+    /// a repository libgit2 cannot open does.
+    func observeWorktreeUncounted(at path: String, host: String) -> ObservedWorktree {
+        guard let marker = WorktreeMarker.read(worktreePath: path), let gitDirectory = WorktreeMarker.linkedGitDirectory(of: path),
+            let head = try? String(contentsOfFile: gitDirectory + "/HEAD", encoding: .utf8)
+        else { return ObservedWorktree(host: host, path: path, marker: nil) }
+        var observed = ObservedWorktree(
+            host: host, path: path, marker: marker, branch: Self.branch(ofHEAD: head),
+            setup: SetupStamp.read(worktreePath: path))
+        observed.workCounted = false
+        return observed
+    }
+
+    /// The branch a HEAD file's text names (`ref: refs/heads/x` → `x`, another ref by its full name); nil
+    /// when HEAD is detached (a commit id). The same answer as `headBranch(of:)`.
+    static func branch(ofHEAD text: String) -> String? {
+        let line = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard line.hasPrefix("ref:") else { return nil }
+        let name = line.dropFirst("ref:".count).trimmingCharacters(in: .whitespaces)
+        let prefix = "refs/heads/"
+        return name.hasPrefix(prefix) ? String(name.dropFirst(prefix.count)) : name
     }
 
     /// The short name of the branch HEAD points to (also when that branch is unborn); nil when detached.

@@ -29,6 +29,22 @@ public struct LibGit2Driver: GitDriver {
         }
     }
 
+    /// See `GitDriver.observeWorktreesUncounted(in:host:)`: reads each marker, HEAD and setup stamp,
+    /// never the working folder's status.
+    public func observeWorktreesUncounted(in folder: String, host: String) async throws -> [ObservedWorktree] {
+        // No libgit2 call at all: its initialisation alone (TLS certificates) costs milliseconds.
+        try await runOffPool { try observeWorktreesNow(in: folder, host: host, counting: false) }
+    }
+
+    /// See `GitDriver.observeWorktree(at:host:)`: inspects that one folder only.
+    public func observeWorktree(at path: String, host: String) async throws -> ObservedWorktree? {
+        try await runOffPool {
+            LibGit2.initialize()
+            guard LibGit2.isDirectory(path) else { return nil }
+            return observeWorktree(at: path, host: host, counting: true)
+        }
+    }
+
     /// See `GitDriver.addWorktree(_:)`. Also prunes a stale registration of the same worktree name
     /// whose folder was deleted by hand (csm's repair), and refuses a branch checked out elsewhere with
     /// an error naming that worktree.

@@ -103,4 +103,10 @@ enum LibGit2 {
     static func somethingExists(at path: String) -> Bool {
         (try? FileManager.default.attributesOfItem(atPath: path)) != nil
     }
+
+    /// Whether `path` is a directory (following symbolic links).
+    static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
 }

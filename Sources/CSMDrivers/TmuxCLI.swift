@@ -10,7 +10,7 @@ public struct TmuxCLI: TmuxDriver {
     public var socketName: String?
     public var host: String
     let runner: any ProcessRunner
-    private let logger = Logger(label: "csm.tmux")
+    let logger = Logger(label: "csm.tmux")
 
     /// Fields read by `listSessions`, joined by a tab. `pane_dead` is the active pane of the current
     /// window, which csm keeps on the agent's window.
@@ -40,6 +40,17 @@ public struct TmuxCLI: TmuxDriver {
     }
 
     public func createSession(_ request: TmuxSessionRequest) async throws {
+        let args = try Self.creationArguments(request)
+        let result = try await tmux(args)
+        guard result.succeeded else {
+            if result.stderr.contains("duplicate session") { throw TmuxError.sessionExists(name: request.name) }
+            throw TmuxError.commandFailed(argv: ["tmux"] + baseArguments + args, status: result.status, stderr: result.stderrTail)
+        }
+        logger.debug("created tmux session", metadata: ["session": "\(request.name)"])
+    }
+
+    /// The tmux commands (separated by `;`) that create `request`'s session, windows and options.
+    static func creationArguments(_ request: TmuxSessionRequest) throws -> [String] {
         guard let first = request.windows.first else { throw TmuxError.noWindows(session: request.name) }
         let target = "=" + request.name
         var args = ["new-session", "-d", "-s", request.name, "-c", request.workingDirectory, "-n", first.name]
@@ -56,13 +67,8 @@ public struct TmuxCLI: TmuxDriver {
             args += window.command ?? []
             if window.remainOnExit { args += [";", "set-option", "-w", "-t", "\(target):\(window.name)", "remain-on-exit", "on"] }
         }
-        try Self.checkSeparators(args)
-        let result = try await tmux(args)
-        guard result.succeeded else {
-            if result.stderr.contains("duplicate session") { throw TmuxError.sessionExists(name: request.name) }
-            throw TmuxError.commandFailed(argv: ["tmux"] + baseArguments + args, status: result.status, stderr: result.stderrTail)
-        }
-        logger.debug("created tmux session", metadata: ["session": "\(request.name)"])
+        try checkSeparators(args)
+        return args
     }
 
     public func killSession(named tmuxName: String) async throws {

@@ -10,6 +10,10 @@ public protocol TmuxDriver: Sendable {
     /// Creates a detached session with its windows and `@csm-*` options in one tmux invocation.
     func createSession(_ request: TmuxSessionRequest) async throws
 
+    /// Creates several sessions, in as few tmux invocations as the driver can, and returns each one's
+    /// error (nil: created), in order. Default (TmuxDriver+Batch.swift): `createSession` one by one.
+    func createSessions(_ requests: [TmuxSessionRequest]) async -> [(any Error)?]
+
     /// Kills a session; a session that is already gone is not an error.
     func killSession(named tmuxName: String) async throws
 

@@ -65,6 +65,8 @@ public struct Applier: Sendable {
     /// Where setup progress goes (the server streams it as events); nil: only the setup log.
     public var setupProgress: SetupProgressSink?
     private let repoLock = KeyedLock()
+    /// Sessions started at about the same time share one tmux invocation.
+    private let tmuxBatch: TmuxCreationBatcher
     private let logger = Logger(label: "csm.engine")
 
     public init(
@@ -76,6 +78,7 @@ public struct Applier: Sendable {
         self.git = git
         self.launch = launch
         self.parallelism = max(1, parallelism)
+        tmuxBatch = TmuxCreationBatcher(tmux: tmux)
         self.makeSessionID = makeSessionID
         self.now = now
     }
@@ -173,7 +176,7 @@ public struct Applier: Sendable {
 
     func startTmux(_ session: DesiredSession, mode: LaunchMode) async throws {
         let request = try await step(session.name, "write launch files") { try launch.prepare(session, mode: mode) }
-        try await step(session.name, "start tmux session") { try await tmux.createSession(request) }
+        try await step(session.name, "start tmux session") { try await tmuxBatch.create(request) }
     }
 
     private func destroy(_ action: PlannedAction, workspace: String) async throws {

@@ -27,7 +27,7 @@ extension Engine {
         guard let session = declared.first(where: { $0.name == name }) else {
             throw ReconnectError.undeclared(session: name, known: declared.map(\.name))
         }
-        let actual = try await observer.observe(workspace)
+        let actual = try await observer.observe(workspace, counting: .none)
         guard actual.tmuxSessions.contains(where: { $0.isOwned(by: workspace.name) && $0.session == name }) else {
             throw ReconnectError.notRunning(session: name)
         }

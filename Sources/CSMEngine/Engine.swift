@@ -19,8 +19,13 @@ public struct Engine: Sendable {
     }
 
     /// Observes and plans in one step. Every target must name a declared session or one this workspace owns.
-    public func plan(_ workspace: Workspace, options: PlanOptions = PlanOptions(), targets: Set<String>? = nil) async throws -> (plan: Plan, actual: ActualState) {
-        let actual = try await observer.observe(workspace)
+    /// Work is counted only in worktrees the plan may destroy, unless `counting` asks for more (the TUI
+    /// shows every session's counts).
+    public func plan(
+        _ workspace: Workspace, options: PlanOptions = PlanOptions(), targets: Set<String>? = nil,
+        counting: WorkCounting = .destroyCandidates
+    ) async throws -> (plan: Plan, actual: ActualState) {
+        let actual = try await observer.observe(workspace, counting: counting)
         if let targets {
             let known = Set(workspace.sessions.keys).union(
                 SessionList.rows(workspace: workspace.name, desired: [], actual: actual).filter { $0.status == .orphaned }.map(\.name))
@@ -31,9 +36,9 @@ public struct Engine: Sendable {
         return (plan.limited(to: targets), actual)
     }
 
-    /// The rows of `csm list`.
+    /// The rows of `csm list` (which show no work counts, so none are counted).
     public func list(_ workspace: Workspace) async throws -> [SessionRow] {
-        let actual = try await observer.observe(workspace)
+        let actual = try await observer.observe(workspace, counting: .none)
         return SessionList.rows(workspace: workspace.name, desired: workspace.resolvedSessions(), actual: actual)
     }
 }

@@ -74,6 +74,32 @@ extension EventStore {
         return low
     }
 
+    /// The offset where the last `lines` lines of the file start (0 when it has fewer), found by reading
+    /// backwards in chunks.
+    func tailOffset(in path: String, lines: Int) throws(EventStoreError) -> Int {
+        let file = try EventFile(path: path)
+        defer { file.close() }
+        guard lines > 0 else { return file.size }
+        // The file ends with a newline (torn lines are repaired on open), so the last line's own newline
+        // is not a boundary: count `lines` newlines before it.
+        var end = file.size > 0 ? file.size - 1 : 0
+        var found = 0
+        while end > 0 {
+            let start = max(0, end - 65536)
+            let chunk = try file.read(from: start, count: end - start)
+            var index = chunk.endIndex
+            while index > chunk.startIndex {
+                index -= 1
+                if chunk[index] == UInt8(ascii: "\n") {
+                    found += 1
+                    if found == lines { return start + (index - chunk.startIndex) + 1 }
+                }
+            }
+            end = start
+        }
+        return 0
+    }
+
     /// The records from `offset` to the end of the file; lines that do not decode are skipped.
     func records(in path: String, from offset: Int) throws(EventStoreError) -> [EventRecord] {
         let file = try EventFile(path: path)
@@ -195,8 +221,9 @@ extension EventStore {
         }
         if let channel, !CSMName.isValid(channel) { throw .invalidChannel(channel) }
         var collected: [EventRecord] = []
+        // From the end of each file back, only as many lines as are still missing: O(limit), not O(file).
         for file in files(of: channel).reversed() where collected.count < limit {
-            collected = try records(in: file, from: 0) + collected
+            collected = try records(in: file, from: tailOffset(in: file, lines: limit - collected.count)) + collected
         }
         return Array(collected.suffix(limit))
     }

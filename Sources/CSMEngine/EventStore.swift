@@ -50,6 +50,8 @@ public actor EventStore {
     public let settings: EventStoreSettings
     /// Live fan-out of every appended event.
     public nonisolated let publisher: EventPublisher
+    /// The stored JSON of the newest events, so streams need not encode an event once per client.
+    public nonisolated let recentLines = RecentLines()
     private let now: @Sendable () -> Date
     private let logger = Logger(label: "csm.events")
     private var nextID: UInt64 = 1
@@ -70,6 +72,12 @@ public actor EventStore {
 
     /// The highest id given so far (0 when there is none).
     public var lastID: UInt64 { nextID - 1 }
+
+    /// The highest id given to an event of a session (not of the `reconcile` channel) since the store
+    /// was opened; `lastID` before any. What a view of the sessions depends on: a pass that changed
+    /// nothing leaves it alone.
+    public var lastSessionEventID: UInt64 { lastSessionID ?? lastID }
+    private var lastSessionID: UInt64?
 
     /// Creates the folders, repairs torn last lines and finds the next id. Called by the first
     /// append or read when not called explicitly.
@@ -98,10 +106,12 @@ public actor EventStore {
         let path = try currentFile(of: event.session)
         let record = EventRecord(id: nextID, ts: now(), session: event.session, type: event.type, data: event.data)
         var line = (try? Self.encoder.encode(record)) ?? Data()
+        recentLines.remember(record.id, line)
         line.append(UInt8(ascii: "\n"))
         var writer = try writer(for: path)
         let written = line.withUnsafeBytes { buffer in Self.writeAll(writer.descriptor, buffer) }
         guard written else { throw .system(path: path, operation: "write", code: errno) }
+        if event.session != nil { lastSessionID = nextID }
         nextID += 1
         writer.size += line.count
         writers[path] = writer

@@ -93,6 +93,9 @@ public struct ObservedWorktree: Sendable, Equatable, Codable {
     public var uniqueCommitCount: Int
     /// The last setup run recorded in the worktree's git directory; nil when none ran.
     public var setup: SetupStamp?
+    /// Whether the three counts were measured. False when the observer skipped them (a plan reads them
+    /// only for worktrees it might destroy, a list never): then the counts are 0 and say nothing.
+    public var workCounted: Bool = true
 
     public init(
         host: String = HostSpec.localName, path: String, marker: WorktreeMarker?, branch: String? = nil,
@@ -108,11 +111,13 @@ public struct ObservedWorktree: Sendable, Equatable, Codable {
         self.uniqueCommitCount = uniqueCommitCount
     }
 
-    /// Whether removing this worktree would lose work that exists nowhere else.
-    public var holdsWork: Bool { uncommittedCount > 0 || untrackedCount > 0 || uniqueCommitCount > 0 }
+    /// Whether removing this worktree would lose work that exists nowhere else (assumed when the work
+    /// was not counted).
+    public var holdsWork: Bool { !workCounted || uncommittedCount > 0 || untrackedCount > 0 || uniqueCommitCount > 0 }
 
     /// Why removing it would lose work, in words, or nil.
     public var workDescription: String? {
+        guard workCounted else { return "work not inspected" }
         var parts: [String] = []
         if uncommittedCount > 0 { parts.append("\(uncommittedCount) uncommitted change\(uncommittedCount == 1 ? "" : "s")") }
         if untrackedCount > 0 { parts.append("\(untrackedCount) untracked file\(untrackedCount == 1 ? "" : "s")") }

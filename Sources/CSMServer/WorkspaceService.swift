@@ -4,6 +4,7 @@ import CSMEngine
 import CSMModel
 import CSMPlanner
 import Foundation
+import NIOCore
 
 /// The server's access to csm.yaml and the engine. An actor, so two API edits of csm.yaml never
 /// interleave: each reads the file, edits it with the comment-keeping editor and writes it back in one
@@ -11,17 +12,45 @@ import Foundation
 actor WorkspaceService {
     let dependencies: ServerDependencies
 
+    /// The body of `GET /api/sessions`, reused for half a second while nothing changed (see the type).
+    let sessionList = SessionListCache(maxAge: .milliseconds(500))
+    /// The last document loaded, with the bytes it was parsed from and a number that changes with them.
+    private var loaded: (bytes: Data, document: ConfigDocument, generation: Int)?
+
     init(_ dependencies: ServerDependencies) { self.dependencies = dependencies }
 
     var engine: Engine { dependencies.engine }
 
-    /// csm.yaml as it is on disk now.
+    /// csm.yaml as it is on disk now. Every hook and API request asks, so the file is read each time
+    /// but parsed again only when its bytes changed.
     func document() throws -> ConfigDocument {
+        try loadDocument().document
+    }
+
+    private func loadDocument() throws -> (document: ConfigDocument, generation: Int) {
+        let bytes = FileManager.default.contents(atPath: dependencies.configPath)
+        if let loaded, let bytes, loaded.bytes == bytes { return (loaded.document, loaded.generation) }
         do {
-            return try ConfigDocument.load(path: dependencies.configPath, loader: dependencies.loader)
+            let document = try ConfigDocument.load(path: dependencies.configPath, loader: dependencies.loader)
+            let generation = (loaded?.generation ?? 0) + 1
+            // Cached under the bytes read before parsing: if the file changed in between, the next call
+            // sees other bytes and parses again.
+            loaded = bytes.map { ($0, document, generation) }
+            return (document, generation)
         } catch {
             throw APIError(
                 .serviceUnavailable, "config_invalid", "\(dependencies.configPath) cannot be used:\n\(error)")
+        }
+    }
+
+    /// The JSON body of `GET /api/sessions` (`{"sessions": [SessionView]}`), from `sessionList` when
+    /// no event was stored and csm.yaml did not change since it was built.
+    func sessionListBody() async throws -> ByteBuffer {
+        let (document, generation) = try loadDocument()
+        let key = SessionListCache.Key(lastEventID: await dependencies.events.lastSessionEventID, config: generation)
+        return try await sessionList.body(for: key) {
+            let views = try await self.sessionViews(document.workspace)
+            return ByteBuffer(bytes: try JSONResponse.encoder.encode(["sessions": views]))
         }
     }
 
@@ -83,7 +112,8 @@ actor WorkspaceService {
 
     /// Observed sessions merged with declarations, failures and the last event time.
     func sessionViews(_ workspace: Workspace) async throws -> [SessionView] {
-        let actual = try await engine.observer.observe(workspace)
+        // The views show no work counts: the working folders are not scanned.
+        let actual = try await engine.observer.observe(workspace, counting: .none)
         let rows = SessionList.rows(workspace: workspace.name, desired: workspace.resolvedSessions(), actual: actual)
         let desired = Dictionary(uniqueKeysWithValues: workspace.resolvedSessions().map { ($0.name, $0) })
         let failures = await dependencies.reconciler.failures

@@ -36,8 +36,11 @@ struct SessionsController {
     }
 
     @Sendable func list(_ request: Request, _ context: ServerContext) async throws -> Response {
-        let workspace = try await service.document().workspace
-        return JSONResponse.make(["sessions": try await service.sessionViews(workspace)])
+        let body = try await service.sessionListBody()
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8", .contentLength: "\(body.readableBytes)"],
+            body: ResponseBody(byteBuffer: body))
     }
 
     @Sendable func show(_ request: Request, _ context: ServerContext) async throws -> Response {

@@ -46,12 +46,25 @@ enum EventFeed {
     /// event comes, `heartbeat` is called every `heartbeatInterval`.
     static func pump(
         _ store: EventStore, _ filter: EventPublisher.Filter, after id: UInt64?, live: AsyncStream<EventRecord>,
-        heartbeat: () async throws -> Void = {}, send: (EventRecord) async throws -> Void
+        heartbeat: () async throws -> Void = {}, replaysStoredLines: Bool = false,
+        sendStored: ([StoredLine]) async throws -> Void = { _ in }, send: (EventRecord) async throws -> Void
     ) async throws {
         var last = id ?? 0
-        for event in try await replay(store, filter, after: id) {
-            try await send(event)
-            last = max(last, event.id)
+        if replaysStoredLines, case .channel(let session) = filter, let id {
+            // A session's replay from an id: the lines as stored, page by page, none decoded.
+            var cursor = id
+            while true {
+                let lines = try await store.storedLines(session: session, after: cursor)
+                guard let newest = lines.last else { break }
+                try await sendStored(lines)
+                cursor = newest.id
+            }
+            last = cursor
+        } else {
+            for event in try await replay(store, filter, after: id) {
+                try await send(event)
+                last = max(last, event.id)
+            }
         }
         for await item in withHeartbeats(live, every: heartbeatInterval) {
             guard let event = item else {
@@ -99,9 +112,10 @@ enum ServerSentEvents {
             try await writer.write(ByteBuffer(string: "retry: 2000\n: connected\n\n"))
             try await EventFeed.pump(
                 store, filter, after: id, live: live,
-                heartbeat: { try await writer.write(ByteBuffer(string: ": keepalive\n\n")) }
+                heartbeat: { try await writer.write(ByteBuffer(string: ": keepalive\n\n")) },
+                replaysStoredLines: true, sendStored: { lines in try await writer.write(frames(lines)) }
             ) { event in
-                try await writer.write(ByteBuffer(string: frame(event)))
+                try await writer.write(frame(event, json: store.recentLines.json(of: event)))
             }
             try await writer.finish(nil)
         }
@@ -113,5 +127,27 @@ enum ServerSentEvents {
 
     static func frame(_ event: EventRecord) -> String {
         "id: \(event.id)\ndata: \(EventFeed.json(event))\n\n"
+    }
+
+    /// `frame(event)` from the event's already encoded JSON.
+    static func frame(_ event: EventRecord, json: Data) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(json.count + 32)
+        buffer.writeString("id: \(event.id)\ndata: ")
+        buffer.writeBytes(json)
+        buffer.writeString("\n\n")
+        return buffer
+    }
+
+    /// The frames of stored lines in one buffer: the same bytes `frame` writes for each event.
+    static func frames(_ lines: [StoredLine]) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(lines.reduce(0) { $0 + $1.json.count + 32 })
+        for line in lines {
+            buffer.writeString("id: \(line.id)\ndata: ")
+            buffer.writeBytes(line.json)
+            buffer.writeString("\n\n")
+        }
+        return buffer
     }
 }

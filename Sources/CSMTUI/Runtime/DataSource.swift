@@ -76,7 +76,7 @@ public final class PollingDataSource: TUIDataSource {
     public func observe() async -> DataEvent {
         do {
             let workspace = try environment.loadWorkspace()
-            let (plan, actual) = try await environment.engine.plan(workspace)
+            let (plan, actual) = try await environment.engine.plan(workspace, counting: .all)
             var snapshot = WorkspaceSnapshot.make(workspace: workspace, actual: actual, plan: plan, observedAt: now())
             for index in snapshot.sessions.indices where snapshot.sessions[index].row.status != .unmanaged {
                 let log = environment.stateLayout.hookLog(
