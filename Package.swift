@@ -4,7 +4,7 @@ import PackageDescription
 // One settings array for every target: Swift 6 language mode with strict concurrency is the default
 // for tools 6.x; the upcoming features below keep the code honest about existential and import use.
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -67,7 +67,10 @@ let package = Package(
         ),
         .target(
             name: "CSMTUI",
-            dependencies: ["CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMEngine"],
+            dependencies: [
+                "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             exclude: ["README.md"],
             swiftSettings: swiftSettings
         ),
@@ -139,7 +142,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CSMTUITests",
-            dependencies: ["CSMTUI", "CSMModel", "CSMConfig", "CSMEngine", "CSMPlanner", "CSMDrivers", "CSMTestSupport"],
+            dependencies: [
+                "CSMTUI", "CSMModel", "CSMConfig", "CSMEngine", "CSMPlanner", "CSMDrivers", "CSMTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

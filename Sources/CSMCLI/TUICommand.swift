@@ -42,9 +42,10 @@ struct TUICommand: AsyncParsableCommand {
                 editablePath: editablePath, stateLayout: context.stateLayout, tmux: context.tmux,
                 isInsideSessionServer: AttachCommand.isInsideSameServer(
                     tmuxEnv: context.environment["TMUX"], socketName: context.tmuxSocket))
+            let link = ServerLink()
             let app = TUIApp(
-                environment: environment, dataSource: PollingDataSource(environment: environment),
-                runner: WorkspaceEffectRunner(environment: environment))
+                environment: environment, dataSource: LiveDataSource(environment: environment, link: link),
+                runner: WorkspaceEffectRunner(environment: environment, link: link))
             let status = try await app.run()
             if status != 0 { throw ExitCode(status) }
         }

@@ -61,9 +61,11 @@ public final class EventPublisher: Sendable {
 
     /// Delivers `event` to every matching subscriber.
     ///
-    /// Yields happen outside the lock: a yield can resume a waiting task, which takes that task's status
-    /// lock, while a cancelled stream's `onTermination` runs under its task's status lock and takes ours.
-    /// Holding ours across the yield deadlocked the server (a client leaving while events flowed).
+    /// The continuations are yielded to outside the lock: a yield resumes the reading task (taking its
+    /// status lock) while a cancelled reader's termination handler, run under that same task lock, takes
+    /// this lock to unsubscribe; yielding under the lock deadlocked the two (seen as a server that stopped
+    /// accepting connections after an SSE client went away). Order is kept: `EventStore` publishes one event
+    /// at a time.
     public func publish(_ event: EventRecord) {
         let matching = state.withLock { state in
             state.subscribers.filter { $0.value.filter.matches(event) }.map { ($0.key, $0.value.continuation) }

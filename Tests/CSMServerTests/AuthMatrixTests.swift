@@ -25,6 +25,20 @@ struct AuthMatrixTests {
     }
 
     /// `curl` against the live server: the status code and the body.
+    /// `POST /api/login` is the one route that takes the token in its body (it sets the login cookie):
+    /// only this server's token opens it; a wrong one, a hook secret or a token in the query do not.
+    static func checkLogin(base: String, token: String, hookSecret: String) async throws {
+        let url = base + "/api/login"
+        let wrong = try await curl("POST", url, body: #"{"token":"\#(token.dropLast())x"}"#)
+        #expect(wrong.0 == 401 && errorCode(wrong.1) == "invalid_token", "login with a wrong token: \(wrong)")
+        let secret = try await curl("POST", url, body: #"{"token":"\#(hookSecret)"}"#)
+        #expect(secret.0 == 401, "a hook secret does not log in: \(secret)")
+        let query = try await curl("POST", url + "?token=\(token)", body: "{}")
+        #expect(query.0 != 200, "a token in the query does not log in: \(query)")
+        let right = try await curl("POST", url, body: #"{"token":"\#(token)"}"#)
+        #expect(right.0 == 200, "this server's token logs in: \(right)")
+    }
+
     static func curl(
         _ method: String, _ url: String, headers: [String] = [], body: String? = nil, maxTime: Int = 60
     ) async throws -> (Int, String) {
@@ -109,6 +123,16 @@ struct AuthMatrixTests {
                         #expect(own.0 == 200, "its own secret opens it: \(own)")
                         continue
                     }
+                    if route.path == "/api/login" {
+                        try await Self.checkLogin(base: base, token: server.token, hookSecret: secrets.a)
+                        continue
+                    }
+                    if route.path == "/api/token" {
+                        // Shows the secret itself: never readable on trust of loopback alone.
+                        let open = try await Self.curl("GET", base + path)
+                        #expect(open.0 == 401 && Self.errorCode(open.1) == "unauthorized", "\(label): \(open)")
+                        continue
+                    }
                     if isRead {
                         let open = try await Self.curl("GET", base + path)
                         #expect(open.0 != 401, "\(label) is readable without a token on loopback: \(open)")
@@ -146,6 +170,10 @@ struct AuthMatrixTests {
                 let base = "http://127.0.0.1:\(client.port!)"
                 for route in table.routes where route.path != "/api/ws" && !route.path.hasPrefix("/api/hooks/") {
                     let path = Self.concrete(route.path)
+                    if route.path == "/api/login" {
+                        try await Self.checkLogin(base: base, token: server.token, hookSecret: secrets.a)
+                        continue
+                    }
                     let body = route.method == "GET" ? nil : "{}"
                     let none = try await Self.curl(route.method, base + path, body: body)
                     #expect(none.0 == 401, "\(route): \(none)")

@@ -132,13 +132,13 @@ struct ReducerTests {
     }
 
     @Test(
-        "keys whose feature is missing say what they need instead of pretending",
-        arguments: ["y", "n", "Y", "N", "v", "i", "R", "m", "x", "e"])
+        "keys that need csm server say so when none feeds the dashboard",
+        arguments: ["y", "n", "Y", "N", "v", "i"])
     func unavailable(key: String) {
         var state = Fixture.state()
         #expect(Fixture.press(&state, .char(Character(key))).isEmpty)
         let text = state.status?.text ?? ""
-        #expect(text.hasPrefix("needs csm server") || text.hasPrefix("not available yet"))
+        #expect(text.hasPrefix("needs csm server"))
         Fixture.press(&state, .enter)
         Fixture.press(&state, .char(Character(key)))
         #expect(state.status?.text == text, "the same in the detail view")
@@ -172,10 +172,15 @@ struct ReducerTests {
         #expect(duplicate.error == "A session named 'feature' is already declared.")
         for _ in 0..<7 { Fixture.press(&state, .backspace) }
         for c in "new-one" { Fixture.press(&state, .char(c)) }
-        Fixture.press(&state, .tab, .right, .tab, .paste("csm/x"), .tab, .paste("write\ndocs"))
+        // name → repo → host → branch → effort → prompt
+        Fixture.press(&state, .tab, .right, .tab, .right, .tab, .paste("csm/x"), .tab, .right, .right, .right, .tab)
+        Fixture.press(&state, .paste("write\ndocs"))
         #expect(
             Fixture.press(&state, .enter) == [
-                .create(CreateRequest(name: "new-one", repo: "docs", branch: "csm/x", prompt: "write docs"))
+                .create(
+                    CreateRequest(
+                        name: "new-one", repo: "docs", branch: "csm/x", prompt: "write docs", host: "build",
+                        effort: "high"))
             ])
         #expect(state.mode == .list && state.selected == "new-one")
         _ = Reducer.reduce(&state, .data(.snapshot(Fixture.snapshot)))

@@ -27,7 +27,9 @@ struct TUIPane {
         try press("Enter")
         await waitFor("icanon")
         let words = Set(screen().split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
-        #expect(words.contains("icanon") && words.contains("echo"), "cooked mode:\n\(screen())", sourceLocation: sourceLocation)
+        #expect(
+            words.contains("icanon") && words.contains("echo"), "cooked mode:\n\(screen())",
+            sourceLocation: sourceLocation)
     }
 
     func type(_ text: String) throws { _ = try tmux("send-keys", "-t", "ui", "-l", text) }
@@ -121,9 +123,7 @@ struct TUIEndToEndTests {
                 try ui.press("c")
                 await ui.waitFor("New session")
                 try ui.type("made")
-                try ui.press("Tab")
-                try ui.press("Tab")
-                try ui.press("Tab")
+                for _ in 0..<5 { try ui.press("Tab") }  // repo, host, branch, effort, prompt
                 try ui.type("write the docs")
                 try ui.press("Enter")
                 await ui.waitFor("Created 'made'", timeout: .seconds(20))

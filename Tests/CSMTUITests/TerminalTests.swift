@@ -12,6 +12,8 @@ struct TerminalTests {
                 == [.up, .down, .right, .left, .enter, .tab, .backTab, .backspace, .ctrl("c"), .delete, .pageUp])
         #expect(decoder.decode([0x1B]) == [.escape])
         #expect(decoder.decode(Array("\u{1B}f".utf8)) == [.escape, .char("f")], "Esc typed right before a key")
+        #expect(
+            decoder.decode([0x0D, 0x0A]) == [.enter, .ctrl("j")], "raw mode keeps Enter (CR) apart from Ctrl-J (LF)")
     }
 
     @Test("UTF-8 text split across reads is kept whole")

@@ -1,18 +1,14 @@
 import CSMModel
 
 extension Reducer {
-    /// What a key not waiting for a feature says instead of pretending.
-    public static let unavailable: [Character: String] = [
-        "y": "needs csm server: tool approvals arrive through its event stream",
-        "n": "needs csm server: tool approvals arrive through its event stream",
-        "Y": "needs csm server: tool approvals arrive through its event stream",
-        "N": "needs csm server: tool approvals arrive through its event stream",
-        "v": "needs csm server: pending approvals arrive through its event stream",
-        "i": "needs csm server: messages to a session are sent through it",
-        "R": "needs csm server: reconnect is one of its session actions",
-        "m": "not available yet: merge comes with the session lifecycle",
-        "x": "not available yet: repo scripts come with the session lifecycle",
-        "e": "not available yet: edit and rename come with the session lifecycle",
+    /// What a key that needs a running `csm server` says when none feeds the dashboard.
+    public static let needsServer: [Character: String] = [
+        "y": "needs csm server: tool approvals wait in it (start one with 'csm server')",
+        "n": "needs csm server: tool approvals wait in it (start one with 'csm server')",
+        "Y": "needs csm server: tool approvals wait in it (start one with 'csm server')",
+        "N": "needs csm server: tool approvals wait in it (start one with 'csm server')",
+        "v": "needs csm server: pending approvals are reported by it (start one with 'csm server')",
+        "i": "needs csm server: it sends messages to agents, checking first that none waits at a prompt",
     ]
 
     /// Keys that work the same on every tab, the detail view and the plan view. `session` is the one the
@@ -39,7 +35,11 @@ extension Reducer {
                     .warning, "No repo is declared; run 'csm create NAME --repo PATH' once to declare one.")
                 return []
             }
-            state.mode = .create(CreateForm(repos: repos, preferredRepo: session?.repo))
+            var form = CreateForm(repos: repos, preferredRepo: session?.repo)
+            form.hosts = state.snapshot?.workspace.hosts.keys.sorted() ?? []
+            form.offersLinear = state.offersLinear
+            form.focus = form.fields[0]
+            state.mode = .create(form)
         case "a", "t":
             guard let session else { return noSession(&state) }
             guard session.row.tmuxSession != nil, session.row.status != .unreachable else {
@@ -63,9 +63,42 @@ extension Reducer {
                 return []
             }
             return [.setFavorite(session: session.name, isFavorite: !session.isFavorite)]
+        case "y", "n", "Y", "N":
+            return ServerKeys.decide(&state, session: session, allow: c.lowercased() == "y", always: c.isUppercase)
+        case "v":
+            return ServerKeys.nextApproval(&state)
+        case "i":
+            return ServerKeys.startMessage(&state, session: session)
+        case "R":
+            guard let session else { return noSession(&state) }
+            guard state.busy == nil else { return busy(&state) }
+            guard session.repo != nil else { return notDeclared(&state, session, "reconnected") }
+            state.busy = "Reconnecting '\(session.name)'…"
+            return [.reconnect(session: session.name)]
+        case "e":
+            guard let session else { return noSession(&state) }
+            guard state.busy == nil else { return busy(&state) }
+            guard session.repo != nil else { return notDeclared(&state, session, "edited") }
+            state.mode = .edit(EditForm(session: session.name, linear: session.linear, favorite: session.isFavorite))
+        case "x":
+            return ServerKeys.pickScript(&state, session: session)
+        case "m":
+            guard let session else { return noSession(&state) }
+            guard state.busy == nil else { return busy(&state) }
+            guard session.repo != nil, let branch = session.row.branch else {
+                return notDeclared(&state, session, "merged")
+            }
+            state.mode = .merge(MergeForm(session: session.name, branch: branch))
+            return [.loadMergeMessage(session: session.name)]
         default:
-            if let message = unavailable[c] { state.status = StatusMessage(.warning, message) }
+            break
         }
+        return []
+    }
+
+    static func notDeclared(_ state: inout TUIState, _ session: SessionItem, _ verb: String) -> [TUIEffect] {
+        state.status = StatusMessage(
+            .warning, "'\(session.name)' is not declared in csm.yaml, so it cannot be \(verb).")
         return []
     }
 
@@ -113,36 +146,71 @@ extension Reducer {
 enum CreateFormReducer {
     static func reduce(_ state: inout TUIState, _ form: CreateForm, _ key: Key) -> [TUIEffect] {
         var form = form
-        let fields = CreateForm.Field.allCases
+        let fields = form.fields
+        let position = fields.firstIndex(of: form.focus) ?? 0
+        var effects: [TUIEffect] = []
         switch key {
         case .escape:
             state.mode = .list
             state.status = StatusMessage(.info, "Create cancelled.")
             return []
+        case .down where form.focus == .linear && !form.linearResults.isEmpty:
+            form.linearIndex = min(form.linearResults.count - 1, form.linearIndex + 1)
+        case .up where form.focus == .linear && !form.linearResults.isEmpty && form.linearIndex > 0:
+            form.linearIndex -= 1
+        case .enter where form.focus == .linear && form.linearResults.indices.contains(form.linearIndex):
+            pick(&form, form.linearResults[form.linearIndex])
         case .tab, .down:
-            form.focus = fields[(form.focus.rawValue + 1) % fields.count]
+            form.focus = fields[(position + 1) % fields.count]
         case .backTab, .up:
-            form.focus = fields[(form.focus.rawValue + fields.count - 1) % fields.count]
-        case .left where form.focus == .repo:
-            if !form.repos.isEmpty { form.repoIndex = (form.repoIndex + form.repos.count - 1) % form.repos.count }
-        case .right where form.focus == .repo, .char(" ") where form.focus == .repo:
-            if !form.repos.isEmpty { form.repoIndex = (form.repoIndex + 1) % form.repos.count }
-        case .backspace:
-            var text = form[form.focus]
-            if !text.isEmpty { text.removeLast() }
-            form[form.focus] = text
-        case let .char(c):
-            form[form.focus] = form[form.focus] + String(c)
-        case let .paste(text):
-            form[form.focus] = form[form.focus] + text.replacingNewlines()
+            form.focus = fields[(position + fields.count - 1) % fields.count]
+        case .left, .right,
+            .char(" ") where [.repo, .host, .effort].contains(form.focus):
+            let step = key == .left ? -1 : 1
+            switch form.focus {
+            case .repo where !form.repos.isEmpty:
+                form.repoIndex = (form.repoIndex + form.repos.count + step) % form.repos.count
+            case .host where !form.hosts.isEmpty:
+                // nil (the repo's host) comes before the declared hosts.
+                let count = form.hosts.count + 1
+                let current = form.hostIndex.map { $0 + 1 } ?? 0
+                let next = (current + count + step) % count
+                form.hostIndex = next == 0 ? nil : next - 1
+            case .effort:
+                let count = CreateForm.efforts.count
+                form.effortIndex = (form.effortIndex + count + step) % count
+            default: break
+            }
         case .enter:
             return submit(&state, &form)
         default:
-            break
+            var text = form[form.focus]
+            guard ![.repo, .host, .effort].contains(form.focus), text.edit(with: key) else { break }
+            form[form.focus] = text
+            if form.focus == .linear {
+                form.linear = nil
+                form.linearIndex = 0
+                let query = text.trimmingSpaces()
+                if query.count >= 2 { effects.append(.searchIssues(query: query)) } else { form.linearResults = [] }
+            }
         }
         form.error = nil
         state.mode = .create(form)
-        return []
+        return effects
+    }
+
+    /// Takes an issue found by the search: its key, and the session name and branch derived from it when
+    /// those are still empty.
+    static func pick(_ form: inout CreateForm, _ issue: TaskIssue) {
+        form.linear = issue.identifier
+        form.linearQuery = issue.identifier + " " + issue.title
+        form.linearResults = []
+        if form.name.isEmpty { form.name = issue.sessionName }
+        if form.prompt.isEmpty {
+            form.prompt =
+                "Work on Linear issue \(issue.identifier): \(issue.title)" + (issue.url.map { " (\($0))" } ?? "")
+        }
+        form.focus = .name
     }
 
     static func submit(_ state: inout TUIState, _ form: inout CreateForm) -> [TUIEffect] {
@@ -164,6 +232,7 @@ enum CreateFormReducer {
             return []
         }
         state.mode = .list
+        state.tab = .sessions
         state.selected = name
         state.pendingSelection = name
         state.busy = "Creating '\(name)'…"
@@ -171,7 +240,7 @@ enum CreateFormReducer {
             .create(
                 CreateRequest(
                     name: name, repo: form.repo ?? "", branch: branch.isEmpty ? nil : branch,
-                    prompt: prompt.isEmpty ? nil : prompt))
+                    prompt: prompt.isEmpty ? nil : prompt, host: form.host, linear: form.linear, effort: form.effort))
         ]
     }
 }

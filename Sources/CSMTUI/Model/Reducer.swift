@@ -12,20 +12,35 @@ public enum Reducer {
             return reduceData(&state, data)
         case let .effect(result):
             return reduceResult(&state, result)
-        case let .key(key):
+        case var .key(key):
             if key == .ctrl("c") || key == .ctrl("d") { return quit(&state, force: true) }
+            // Ctrl-J (a line feed) is a new line where text is multi-line, Enter everywhere else.
+            if key == .ctrl("j"), !acceptsNewline(state.mode) { key = .enter }
             if let confirmation = state.confirmation { return answer(&state, confirmation, key) }
             state.status = nil  // a message lasts until the next key
 
             switch state.mode {
+            case let .message(draft): return MessageReducer.reduce(&state, draft, key)
+            case let .edit(form): return EditFormReducer.reduce(&state, form, key)
+            case let .scripts(picker): return ScriptPickerReducer.reduce(&state, picker, key)
+            case let .merge(form): return MergeFormReducer.reduce(&state, form, key)
             case .help: return helpKey(&state, key)
             case .filter: return filterKey(&state, key)
             case let .create(form): return CreateFormReducer.reduce(&state, form, key)
             case let .preview(preview): return PreviewReducer.reduce(&state, preview, key)
             case let .plan(scroll): return planKey(&state, scroll: scroll, key)
             case let .detail(session): return detailKey(&state, session: session, key)
+            case .list where state.tab == .tasks: return TasksReducer.reduce(&state, key)
             case .list: return listKey(&state, key)
             }
+        }
+    }
+
+    static func acceptsNewline(_ mode: Mode) -> Bool {
+        switch mode {
+        case .message: true
+        case let .merge(form): form.focus == .message
+        default: false
         }
     }
 
@@ -76,7 +91,22 @@ public enum Reducer {
         case let .sessionEvents(session, events):
             state.events[session] = events
         case let .sessionEvent(session, event):
-            state.events[session, default: []].append(event)
+            var events = state.events[session, default: []]
+            if let id = event.id, let last = events.last(where: { $0.id != nil })?.id, id <= last { return [] }
+            events.append(event)
+            state.events[session] = Array(events.suffix(TUIState.eventLimit))
+        case let .assistantText(session, text):
+            var texts = state.assistantText[session, default: []]
+            texts.append(text)
+            state.assistantText[session] = Array(texts.suffix(20))
+        case let .approvals(approvals):
+            state.approvals = approvals
+        case let .server(address):
+            state.server = address
+        case let .usage(report):
+            state.usage = report
+        case let .linear(event):
+            return TasksReducer.received(&state, event)
         case let .approvalPending(approval):
             state.approvals.removeAll { $0.id == approval.id }
             state.approvals.append(approval)
@@ -118,6 +148,16 @@ public enum Reducer {
                 .error, "Refused: '\(session)' was not killed and csm.yaml is unchanged: \(reason)")
         case let .attachReturned(session, error):
             state.status = error.map { StatusMessage(.error, $0) } ?? StatusMessage(.info, "Back from '\(session)'.")
+        case let .merged(session, message):
+            state.busy = nil
+            state.status = StatusMessage(.success, message)
+            if state.snapshot?.workspace.sessions[session] != nil { state.confirmation = .archive(session: session) }
+        case let .mergeMessage(session, message):
+            if case var .merge(form) = state.mode, form.session == session, form.message.isEmpty {
+                form.message = message
+                state.mode = .merge(form)
+            }
+            return []
         }
         return [.refresh]
     }
@@ -137,6 +177,9 @@ public enum Reducer {
         case let .apply(destroys):
             state.busy = "Applying…"
             return [.apply(confirmedDestroys: destroys)]
+        case let .archive(session):
+            state.busy = "Archiving '\(session)'…"
+            return [.archive(session: session)]
         }
     }
 
@@ -184,9 +227,16 @@ public enum Reducer {
             return quit(&state)
         case .char("r"):
             return [.refresh, .loadEvents(session: session)]
+        case .up, .down, .char("j"), .char("k"):
+            return []
         default:
             let item = state.snapshot?.sessions.first { $0.name == session }
-            return sharedKey(&state, key, session: item)
+            let effects = sharedKey(&state, key, session: item)
+            switch state.mode {
+            case .message, .edit, .scripts, .merge: state.returnToDetail = session
+            default: break
+            }
+            return effects
         }
     }
 
@@ -195,9 +245,11 @@ public enum Reducer {
         case .tab:
             state.tab = Tab(rawValue: (state.tab.rawValue + 1) % Tab.allCases.count) ?? .sessions
             state.scroll = 0
+            return TasksReducer.entered(&state)
         case .backTab:
             state.tab = Tab(rawValue: (state.tab.rawValue + Tab.allCases.count - 1) % Tab.allCases.count) ?? .sessions
             state.scroll = 0
+            return TasksReducer.entered(&state)
         case .char("q"):
             return quit(&state)
         case .escape:

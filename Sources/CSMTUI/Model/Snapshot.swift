@@ -22,6 +22,10 @@ public struct SessionItem: Sendable, Equatable {
     public var prompt: String?
     /// The agent's last message (from the hook log now; from the server's transcripts later).
     public var lastMessage: String?
+    /// What a running `csm server` knows of the agent (status from its hooks, turns, cost); nil without one.
+    public var agent: AgentInfo?
+    /// The Linear issue's title, when a server read it.
+    public var linearTitle: String?
 
     public init(
         row: SessionRow, repo: String? = nil, isFavorite: Bool = false, linear: String? = nil, uncommitted: Int = 0,
@@ -90,8 +94,35 @@ public struct WorkspaceSnapshot: Sendable, Equatable {
     }
 }
 
-/// One line of a session's event log (for now the hook log; later the server's event stream).
+/// The agent as `csm server` sees it (GET /api/sessions): hook-derived status, transcript usage.
+public struct AgentInfo: Sendable, Equatable {
+    /// `starting | working | waiting | idle | stopped | missing | unmanaged | blocked`.
+    public var status: String
+    /// Why it is `waiting` (the permission it asks for), or why it stopped.
+    public var reason: String?
+    /// The model the transcript names.
+    public var model: String?
+    /// Conversation turns so far.
+    public var turns: Int
+    /// What the conversation cost so far, in US dollars.
+    public var costUSD: Double
+
+    public init(status: String, reason: String? = nil, model: String? = nil, turns: Int = 0, costUSD: Double = 0) {
+        self.status = status
+        self.reason = reason
+        self.model = model
+        self.turns = turns
+        self.costUSD = costUSD
+    }
+
+    /// Waiting for a person (a permission prompt, a tool approval).
+    public var isWaiting: Bool { status == "waiting" }
+}
+
+/// One line of a session's event log: a hook from the hook log, or an event of the server's stream.
 public struct SessionEvent: Sendable, Equatable {
+    /// The server's event id (nil for hook-log lines); the stream skips ids already shown.
+    public var id: UInt64?
     /// When it happened, when known.
     public var time: Date?
     /// The event type: a hook event name such as `PreToolUse`, or a server event type.
@@ -99,7 +130,8 @@ public struct SessionEvent: Sendable, Equatable {
     /// A short description (the tool name, the prompt, the last message).
     public var summary: String
 
-    public init(time: Date?, kind: String, summary: String) {
+    public init(id: UInt64? = nil, time: Date?, kind: String, summary: String) {
+        self.id = id
         self.time = time
         self.kind = kind
         self.summary = summary
@@ -138,8 +170,18 @@ public enum DataEvent: Sendable, Equatable {
     case sessionEvents(session: String, [SessionEvent])
     /// One new event of a session, appended (server push).
     case sessionEvent(session: String, SessionEvent)
+    /// Text the agent wrote (the transcript's assistant records, as the server streams them).
+    case assistantText(session: String, String)
     case approvalPending(PendingApproval)
     case approvalResolved(id: String)
+    /// Every pending approval the server knows of, replacing the list.
+    case approvals([PendingApproval])
+    /// The server now feeding the dashboard (`127.0.0.1:3917`), or nil when it observes on its own.
+    case server(String?)
+    /// Claude usage for the footer's bars; nil when none is available.
+    case usage(UsageBars?)
+    /// The Tasks tab's Linear issues (or why they could not be read).
+    case linear(LinearEvent)
     /// A remote host was probed (every 30 s while the dashboard runs).
     case hostChecked(host: String, HostCheck)
     /// Observation failed; the message says why.

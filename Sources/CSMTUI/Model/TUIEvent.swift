@@ -28,6 +28,34 @@ public enum TUIEffect: Sendable, Equatable {
     case apply(confirmedDestroys: [String])
     /// Declare a session in csm.yaml and apply only it.
     case create(CreateRequest)
+    /// Decide a pending tool request (`always` also adds the derived rule to csm.yaml).
+    case approve(session: String, requestID: String, allow: Bool, always: Bool)
+    /// Paste a message into the session's agent.
+    case sendMessage(session: String, text: String)
+    /// Restart the session's agent with `--continue`.
+    case reconnect(session: String)
+    /// Rename, set the Linear issue, (un)favorite.
+    case edit(EditRequest)
+    /// Run one of the session's scripts in its terminal window.
+    case runScript(session: String, script: String)
+    /// Read the branch's commit subjects to offer as the merge message.
+    case loadMergeMessage(session: String)
+    /// Merge the session's branch into its base.
+    case merge(MergeRequest)
+    /// Archive the session (declaration removed, worktree removed, branch kept).
+    case archive(session: String)
+    /// Reload my Linear issues.
+    case loadIssues
+    /// Read one issue's description.
+    case loadIssue(id: String)
+    /// Read the workflow states an issue can move to.
+    case loadStates(issue: TaskIssue)
+    /// Move an issue to another state.
+    case setIssueState(issue: TaskIssue, state: TaskIssueState)
+    /// Search Linear for the create form.
+    case searchIssues(query: String)
+    /// Open the issue's URL in a browser (or say where it is).
+    case openURL(String)
     case quit
 }
 
@@ -50,4 +78,8 @@ public enum EffectResult: Sendable, Equatable {
     case diff(session: String, file: ChangedFile, lines: [String])
     /// The terminal came back from an attach.
     case attachReturned(session: String, error: String?)
+    /// A merge succeeded: the message, then the archive question.
+    case merged(session: String, message: String)
+    /// The merge form's default message (the branch's commit subjects).
+    case mergeMessage(session: String, String)
 }

@@ -27,18 +27,44 @@ public enum AttachWindow: String, Sendable, Equatable {
 public struct CreateForm: Sendable, Equatable {
     /// The form fields, in the order Tab visits them.
     public enum Field: Int, Sendable, Equatable, CaseIterable {
-        case name, repo, branch, prompt
+        case linear, name, repo, host, branch, effort, prompt
 
         /// The label shown before the field.
         public var label: String {
             switch self {
+            case .linear: "Issue"
             case .name: "Name"
             case .repo: "Repo"
+            case .host: "Host"
             case .branch: "Branch"
+            case .effort: "Effort"
             case .prompt: "Prompt"
             }
         }
     }
+
+    /// The effort levels ←/→ cycles through ("" is Claude Code's default).
+    public static let efforts = ["", "low", "medium", "high", "xhigh", "max"]
+
+    /// The Linear issue search typed in the Issue field (only offered when Linear is available).
+    public var linearQuery = ""
+    /// The chosen issue's key.
+    public var linear: String?
+    /// What the search found; ↑/↓ pick, Enter takes one.
+    public var linearResults: [TaskIssue] = []
+    public var linearIndex = 0
+    /// Whether the Issue field is shown (Linear answers through the server).
+    public var offersLinear = false
+    /// The declared hosts; `hostIndex` picks one (nil: the repo's or default host).
+    public var hosts: [String] = []
+    public var hostIndex: Int?
+    public var effortIndex = 0
+
+    /// The fields shown, in Tab order.
+    public var fields: [Field] { Field.allCases.filter { $0 != .linear || offersLinear } }
+    /// The chosen host, nil for the repo's or default one.
+    public var host: String? { hostIndex.flatMap { hosts.indices.contains($0) ? hosts[$0] : nil } }
+    public var effort: String? { Self.efforts[effortIndex].isEmpty ? nil : Self.efforts[effortIndex] }
 
     /// The session name being typed.
     public var name = ""
@@ -67,18 +93,22 @@ public struct CreateForm: Sendable, Equatable {
     public subscript(field: Field) -> String {
         get {
             switch field {
+            case .linear: linearQuery
             case .name: name
             case .repo: repo ?? ""
+            case .host: host ?? ""
             case .branch: branch
+            case .effort: effort ?? ""
             case .prompt: prompt
             }
         }
         set {
             switch field {
+            case .linear: linearQuery = newValue
             case .name: name = newValue
-            case .repo: break
             case .branch: branch = newValue
             case .prompt: prompt = newValue
+            case .repo, .host, .effort: break
             }
         }
     }
@@ -94,12 +124,24 @@ public struct CreateRequest: Sendable, Equatable {
     public var branch: String?
     /// The first prompt, if any.
     public var prompt: String?
+    /// The host, nil for the repo's or the default one.
+    public var host: String?
+    /// The Linear issue key.
+    public var linear: String?
+    /// Claude Code's `--effort`.
+    public var effort: String?
 
-    public init(name: String, repo: String, branch: String? = nil, prompt: String? = nil) {
+    public init(
+        name: String, repo: String, branch: String? = nil, prompt: String? = nil, host: String? = nil,
+        linear: String? = nil, effort: String? = nil
+    ) {
         self.name = name
         self.repo = repo
         self.branch = branch
         self.prompt = prompt
+        self.host = host
+        self.linear = linear
+        self.effort = effort
     }
 }
 
@@ -114,12 +156,22 @@ public enum Mode: Sendable, Equatable {
     case filter
     /// The `p` panel (last message, git changes, a diff).
     case preview(Preview)
+    /// `i`: typing a message to a session.
+    case message(MessageDraft)
+    /// `e`: rename, Linear issue, favorite.
+    case edit(EditForm)
+    /// `x`: pick one of the session's scripts.
+    case scripts(ScriptPicker)
+    /// `m`: merge options and the message.
+    case merge(MergeForm)
 }
 
 /// A question on the status line that `y` answers.
 public enum Confirmation: Sendable, Equatable {
     case kill(session: String)
     case apply(destroys: [String])
+    /// After a merge: archive the session now?
+    case archive(session: String)
 }
 
 /// A one-line message on the status line.
@@ -176,6 +228,19 @@ public struct TUIState: Sendable, Equatable {
     public var configPath: String?
     /// The zone times are shown in (the user's; tests fix it).
     public var timeZone: TimeZone = .current
+    /// The `csm server` feeding the dashboard (`127.0.0.1:3917`); nil when it observes on its own. The
+    /// keys that need a server (approvals, messages) say so when it is nil.
+    public var server: String?
+    /// The agent's recent text per session (the server streams the transcript's assistant records).
+    public var assistantText: [String: [String]] = [:]
+    /// Claude usage for the footer, when available.
+    public var usage: UsageBars?
+    /// The Tasks tab.
+    public var tasks = TasksState()
+    /// The session whose detail a form (`i`, `e`, `x`, `m`) was opened from; Esc and Enter go back to it.
+    public var returnToDetail: String?
+    /// How many events a session keeps in memory for the detail view.
+    public static let eventLimit = 200
 
     public init(size: TerminalSize, configPath: String? = nil) {
         self.size = size
@@ -206,5 +271,12 @@ public struct TUIState: Sendable, Equatable {
     public var selectedSession: SessionItem? {
         let visible = visibleSessions
         return visible.first { $0.name == selected } ?? visible.first
+    }
+}
+
+extension TUIState {
+    /// Whether Linear can answer: csm.yaml has a key and a server (which talks to Linear) feeds the dashboard.
+    public var offersLinear: Bool {
+        server != nil && snapshot?.workspace.integrations.linearAPIKey != nil && tasks.message == nil
     }
 }

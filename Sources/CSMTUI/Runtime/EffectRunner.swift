@@ -16,8 +16,20 @@ public protocol EffectRunner: Sendable {
 public struct WorkspaceEffectRunner: EffectRunner {
     /// The engine, config and paths the effects use.
     public let environment: TUIEnvironment
+    /// The server the dashboard follows, if any: changes then go through its routes (one writer, its
+    /// events and locks); without one they go through the engine and `SessionLifecycle` directly.
+    public let link: ServerLink
+    /// Linear and usage, when something provides them (the server's integration routes).
+    public let integrations: @Sendable () -> (any IntegrationsAPI)?
 
-    public init(environment: TUIEnvironment) { self.environment = environment }
+    public init(
+        environment: TUIEnvironment, link: ServerLink = ServerLink(),
+        integrations: (@Sendable () -> (any IntegrationsAPI)?)? = nil
+    ) {
+        self.environment = environment
+        self.link = link
+        self.integrations = integrations ?? { link.api.map { ServerIntegrations(api: $0) } }
+    }
 
     /// Performs `effect`; errors become a `failed` result with their description, never a throw.
     public func perform(_ effect: TUIEffect, emit: @escaping @Sendable (TUIEvent) -> Void) async {
@@ -25,8 +37,15 @@ public struct WorkspaceEffectRunner: EffectRunner {
             switch effect {
             case let .loadEvents(session):
                 let workspace = try environment.loadWorkspace()
-                let path = environment.stateLayout.hookLog(workspace: workspace.name, session: session)
-                emit(.data(.sessionEvents(session: session, HookLog.read(path: path))))
+                if link.api != nil {
+                    let path = Paths.join(
+                        environment.stateLayout.eventsDirectory(workspace: workspace.name), "sessions",
+                        session + ".jsonl")
+                    emit(.data(.sessionEvents(session: session, ServerEvents.recent(path: path))))
+                } else {
+                    let path = environment.stateLayout.hookLog(workspace: workspace.name, session: session)
+                    emit(.data(.sessionEvents(session: session, HookLog.read(path: path))))
+                }
             case let .loadPreview(session):
                 let (desired, git) = try await previewTarget(session)
                 let base = await git.mergeBase(worktree: desired.worktreePath, session: desired)
@@ -39,9 +58,18 @@ public struct WorkspaceEffectRunner: EffectRunner {
                 let lines = try await git.diff(worktree: desired.worktreePath, file: file, mergeBase: base)
                 emit(.effect(.diff(session: session, file: file, lines: lines)))
             case let .kill(session):
-                emit(.effect(try await kill(session, emit: emit)))
+                if let api = link.api {
+                    emit(.effect(try await ServerActions.kill(session, api: api)))
+                } else {
+                    emit(.effect(try await kill(session, emit: emit)))
+                }
             case let .setFavorite(session, isFavorite):
-                try setFavorite(session, isFavorite)
+                if let api = link.api {
+                    _ = try await api.request(
+                        isFavorite ? "POST" : "DELETE", "/api/sessions/\(session)/favorite", body: nil)
+                } else {
+                    try setFavorite(session, isFavorite)
+                }
                 emit(
                     .effect(
                         .succeeded(isFavorite ? "'\(session)' is a favorite." : "'\(session)' is no longer a favorite.")
@@ -53,13 +81,21 @@ public struct WorkspaceEffectRunner: EffectRunner {
                 guard Set(destroys).isSubset(of: confirmed) else { throw TUIError.planChanged(destroys: destroys) }
                 emit(.effect(await apply(plan, emit: emit)))
             case let .create(request):
-                emit(.effect(try await create(request, emit: emit)))
+                if let api = link.api {
+                    emit(.effect(try await ServerActions.create(request, api: api)))
+                } else {
+                    emit(.effect(try await create(request, emit: emit)))
+                }
             case .refresh, .attach, .quit:
                 break
+            default:
+                try await performLifecycle(effect, emit: emit)
             }
         } catch {
             switch effect {
-            case .loadEvents, .loadPreview, .loadDiff: emit(.effect(.readFailed(String(describing: error))))
+            case .loadEvents, .loadPreview, .loadDiff, .loadMergeMessage, .loadIssues, .loadIssue, .loadStates,
+                .searchIssues:
+                emit(.effect(.readFailed(String(describing: error))))
             default: emit(.effect(.failed(String(describing: error))))
             }
         }
@@ -87,7 +123,7 @@ public struct WorkspaceEffectRunner: EffectRunner {
         return (desired, GitChanges(runner: environment.processRunner))
     }
 
-    private func document() throws -> ConfigDocument {
+    func document() throws -> ConfigDocument {
         guard let path = environment.editablePath else { throw TUIError.notEditable }
         return try ConfigDocument.load(path: path, loader: environment.loader)
     }
@@ -133,8 +169,12 @@ public struct WorkspaceEffectRunner: EffectRunner {
         var document = try document()
         guard document.workspace.sessions[request.name] == nil else { throw TUIError.sessionExists(request.name) }
         var fields = [YAMLEntry("repo", .string(request.repo))]
-        if let branch = request.branch { fields.append(YAMLEntry("branch", .string(branch))) }
-        if let prompt = request.prompt { fields.append(YAMLEntry("prompt", .string(prompt))) }
+        for (key, value) in [
+            ("host", request.host), ("branch", request.branch), ("linear", request.linear),
+            ("effort", request.effort), ("prompt", request.prompt),
+        ] {
+            if let value { fields.append(YAMLEntry(key, .string(value))) }
+        }
         let text = try ConfigEditor(text: document.text, file: document.path)
             .setValue(path: ["sessions", request.name], value: .mapping(fields))
         document = try document.saving(text, loader: environment.loader)

@@ -70,6 +70,12 @@ struct GitChanges: Sendable {
         return lines.isEmpty ? ["(no textual difference)"] : lines
     }
 
+    /// The subjects of the branch's commits since `mergeBase`, oldest first.
+    func subjects(worktree: String, mergeBase: String) async throws -> [String] {
+        try await git(worktree, ["log", "--reverse", "--format=%s", mergeBase + "..HEAD"])
+            .split(separator: "\n").map(String.init)
+    }
+
     private func git(_ directory: String, _ arguments: [String]) async throws -> String {
         let result = try await runner.run("git", ["-C", directory] + arguments)
         guard result.succeeded else {

@@ -52,6 +52,8 @@ public enum TUIError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownSession(String)
     case planChanged(destroys: [String])
     case previewUnavailable(String)
+    /// A feature that only a running `csm server` provides.
+    case needsServer(String)
 
     public var description: String {
         switch self {
@@ -67,6 +69,9 @@ public enum TUIError: Error, Sendable, Equatable, CustomStringConvertible {
                 "the plan changed since you confirmed: it now destroys \(destroys.joined(separator: ", ")). Review it with P and press A again."
         case let .previewUnavailable(message):
             return message
+        case let .needsServer(feature):
+            return
+                "\(feature) need a running 'csm server' for this workspace; start one and the dashboard connects to it."
         }
     }
 }

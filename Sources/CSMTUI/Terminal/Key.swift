@@ -85,7 +85,9 @@ public struct KeyDecoder: Sendable {
                 let (key, length) = Self.escapeSequence(bytes, at: i)
                 keys.append(key)
                 i += length
-            case 0x0D, 0x0A: keys.append(.enter); i += 1
+            case 0x0D: keys.append(.enter); i += 1
+            // Line feed is Ctrl-J: a new line where text is multi-line, Enter elsewhere (the reducer decides).
+            case 0x0A: keys.append(.ctrl("j")); i += 1
             case 0x09: keys.append(.tab); i += 1
             case 0x7F, 0x08: keys.append(.backspace); i += 1
             case 0x01...0x1A:

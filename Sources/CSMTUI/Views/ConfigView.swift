@@ -48,11 +48,24 @@ enum ConfigView {
         key(1, "reconcileInterval", "\(formatted(ws.server.reconcileInterval)) s")
         key(1, "prune", ws.server.prune ? "true" : "false")
         key(1, "approvalTimeout", "\(formatted(ws.server.approvalTimeout)) s")
+        let integrations = ws.integrations
         key(0, "integrations")
+        key(1, "linear")
         key(
-            1, "linearApiKey", ws.integrations.linearAPIKey == nil ? "not set" : mask,
-            ws.integrations.linearAPIKey == nil ? .dim : .plain)
-        if let endpoint = ws.integrations.linearEndpoint { key(1, "linearEndpoint", endpoint) }
+            2, "apiKey", integrations.linearAPIKey == nil ? "not set" : mask,
+            integrations.linearAPIKey == nil ? .dim : .plain)
+        if let endpoint = integrations.linearEndpoint { key(2, "endpoint", endpoint) }
+        if let ttl = integrations.linearCacheTTL { key(2, "cacheTTL", "\(formatted(ttl)) s") }
+        if integrations.linearPromptTemplate != nil { key(2, "promptTemplate", "set") }
+        if integrations.claudeBaseURL != nil || integrations.claudeCredentialsFile != nil
+            || integrations.claudeCacheTTL != nil
+        {
+            key(1, "claude")
+            if let url = integrations.claudeBaseURL { key(2, "baseURL", url) }
+            if let file = integrations.claudeCredentialsFile { key(2, "credentialsFile", file) }
+            if let ttl = integrations.claudeCacheTTL { key(2, "cacheTTL", "\(formatted(ttl)) s") }
+        }
+        if !integrations.prices.isEmpty { key(1, "prices", integrations.prices.keys.sorted().joined(separator: ", ")) }
         return lines
     }
 

@@ -12,15 +12,16 @@ enum DetailView {
         title.append("Session ", .dim)
         title.append(item.name, .bold)
         lines.append(title)
-        if let approval = state.approvals.first(where: { $0.session == session }) {
-            lines.append(
-                StyledLine(
-                    " ! \(approval.tool) wants to run: \(approval.input.replacingNewlines())", .color(.red, bold: true))
-            )
+        let pending = state.approvals.filter { $0.session == session }
+        if let approval = pending.first {
+            lines += approvalBanner(approval, more: pending.count - 1, width: width)
         }
-        let (symbol, color) = SessionStyle.symbol(item.row.status)
+        let (symbol, color, word) = SessionStyle.display(item)
         var status = StyledLine("   " + DisplayWidth.fit("Status", to: 10), .dim)
-        status.append("\(symbol) \(item.row.status.rawValue)", .color(color))
+        status.append("\(symbol) \(word)", .color(color, bold: item.agent?.isWaiting == true))
+        if let reason = item.agent?.reason, item.row.status == .running {
+            status.append(" — " + reason.replacingNewlines(), .dim)
+        }
         if item.row.attached { status.append(" (attached)", .dim) }
         lines.append(status)
         func fact(_ label: String, _ value: String?) {
@@ -40,14 +41,33 @@ enum DetailView {
                     + " ago)"
             })
         fact("tmux", item.row.tmuxSession)
-        fact("Issue", item.linear)
+        fact("Issue", item.linear.map { key in item.linearTitle.map { key + " — " + $0 } ?? key })
+        fact("Model", item.agent?.model)
+        if let agent = item.agent {
+            fact("Usage", "\(agent.turns) turn\(agent.turns == 1 ? "" : "s") · \(SessionStyle.cost(agent.costUSD))")
+        }
         fact("Prompt", item.prompt)
-        fact("Last said", item.lastMessage)
-        lines.append(StyledLine())
-        lines.append(StyledLine(" Events", .bold) + StyledLine("  (hook log)", .dim))
+        let texts = state.assistantText[session] ?? []
+        if texts.isEmpty { fact("Last said", item.lastMessage) }
         let events = state.events[session] ?? []
+        // The agent's latest text, as the server streams it: up to a third of the room left.
+        if let latest = texts.last {
+            lines.append(StyledLine())
+            lines.append(StyledLine(" Agent", .bold) + StyledLine("  (live)", .dim))
+            let wrapped = latest.split(separator: "\n", omittingEmptySubsequences: true).flatMap {
+                Screen.wrap(String($0), width: width - 3, maxLines: 50)
+            }
+            let room = max(2, (height - lines.count) / 3)
+            if wrapped.count > room { lines.append(StyledLine("   …", .dim)) }
+            for text in wrapped.suffix(room) { lines.append(StyledLine("  " + text, .color(.green))) }
+        }
+        lines.append(StyledLine())
+        lines.append(
+            StyledLine(" Events", .bold)
+                + StyledLine(state.server == nil ? "  (hook log)" : "  (live from csm server)", .dim))
         if events.isEmpty {
-            lines.append(StyledLine("   No hook events recorded yet.", .dim))
+            lines.append(
+                StyledLine(state.server == nil ? "   No hook events recorded yet." : "   No events yet.", .dim))
         } else {
             let room = max(1, height - lines.count)
             for event in events.suffix(room) {
@@ -61,12 +81,35 @@ enum DetailView {
         return lines
     }
 
+    /// The banner of a pending tool request: the tool, its input (up to four lines) and the keys.
+    static func approvalBanner(_ approval: PendingApproval, more: Int, width: Int) -> [StyledLine] {
+        let alert = Style(foreground: .red, isBold: true)
+        var lines = [
+            StyledLine(" ! Approval needed: ", alert)
+                + StyledLine(approval.tool, Style(foreground: .yellow, isBold: true))
+                + StyledLine(more > 0 ? "  (+\(more) more)" : "", .dim)
+        ]
+        let input = approval.input.split(separator: "\n", omittingEmptySubsequences: false)
+        for text in input.prefix(4) { lines.append(StyledLine("   │ ", .color(.red)) + StyledLine(String(text))) }
+        if input.count > 4 { lines.append(StyledLine("   │ … \(input.count - 4) more lines", .dim)) }
+        lines.append(
+            StyledLine("   y", .color(.green, bold: true)) + StyledLine(" allow  ")
+                + StyledLine("n", .color(.red, bold: true)) + StyledLine(" deny  ")
+                + StyledLine("Y", .color(.green, bold: true)) + StyledLine(" always allow  ")
+                + StyledLine("N", .color(.red, bold: true)) + StyledLine(" always deny", .plain)
+                + StyledLine("  (always: adds the rule to csm.yaml)", .dim))
+        return lines
+    }
+
+    /// Colours by event type: tools cyan, approvals and waiting red/yellow, the agent's text green, prompts
+    /// magenta, failures red, csm's own actions blue.
     static func eventStyle(_ kind: String) -> Style {
         switch kind {
-        case "PreToolUse", "PostToolUse": .color(.cyan)
-        case "PermissionRequest", "Notification": .color(.yellow)
-        case "Stop", "SubagentStop", "SessionEnd": .color(.green)
-        case "UserPromptSubmit": .color(.magenta)
+        case "PreToolUse", "PostToolUse", "tool_use", "tool_result": .color(.cyan)
+        case "approval_pending", "tool_auto_denied", "error", "setup.failed": .color(.red, bold: true)
+        case "PermissionRequest", "Notification", "approval_decided", "status": .color(.yellow)
+        case "Stop", "SubagentStop", "SessionEnd", "assistant_text", "tool_auto_allowed": .color(.green)
+        case "UserPromptSubmit", "user_prompt", "message.sent": .color(.magenta)
         default: .color(.blue)
         }
     }

@@ -1,18 +1,27 @@
-/// `?`: every key, and which ones wait for other parts of csm.
+/// `?`: every key.
 enum HelpView {
     static let keys: [(String, String)] = [
         ("↑ ↓  j k", "move the selection (scroll in the plan)"),
         ("Tab  Shift-Tab", "next / previous tab"),
-        ("Enter", "session detail"),
+        ("Enter", "session detail (issue detail on Tasks)"),
         ("Esc", "back; clears the filter"),
         ("a  t", "attach the agent / terminal window; detaching (tmux prefix, d) comes back here"),
-        ("c", "create a session (adds it to csm.yaml, then applies it)"),
+        ("c", "create a session (Linear issue search, adds it to csm.yaml, applies it)"),
+        ("e", "edit: rename, Linear issue, favorite"),
+        ("x", "run one of the session's scripts in its terminal window"),
+        ("m", "merge the branch into its base (message editable), then archive if you want"),
         ("K", "kill: remove from csm.yaml and destroy; refused while its worktree holds work"),
-        ("f", "toggle favorite (favorites: in csm.yaml)"),
+        ("f", "toggle favorite (favorites: in csm.yaml); on Tasks: next filter"),
         ("p", "preview: last message and git changes; Enter or d shows a file's diff"),
         ("P  A", "show the plan / apply it (destroys are confirmed)"),
-        ("/", "filter sessions by name, repo or branch"),
-        ("r", "refresh now (otherwise every 5 s)"),
+        ("y n", "allow / deny the session's pending tool request (csm server)"),
+        ("Y N", "always allow / always deny: also adds the rule to csm.yaml"),
+        ("v", "the next session with a pending approval"),
+        ("i", "type a message to the agent (Enter sends, Ctrl-J new line; csm server)"),
+        ("R", "reconnect: restart the agent with --continue"),
+        ("/", "filter sessions (search issues on Tasks)"),
+        ("s  o", "Tasks: change the issue's state / open its URL"),
+        ("r", "refresh now; reconnects to the server at once when its stream dropped"),
         ("q  Ctrl-C", "quit"),
     ]
 
@@ -21,17 +30,6 @@ enum HelpView {
         for (key, text) in keys {
             lines.append(StyledLine("   " + DisplayWidth.fit(key, to: 16), .color(.cyan)) + StyledLine(text))
         }
-        lines.append(StyledLine())
-        lines.append(StyledLine(" Waiting for other parts of csm (pressing them says so)", .bold))
-        lines.append(
-            StyledLine("   " + DisplayWidth.fit("y n Y N v", to: 16), .color(.cyan))
-                + StyledLine("tool approvals: need csm server"))
-        lines.append(
-            StyledLine("   " + DisplayWidth.fit("i  R", to: 16), .color(.cyan))
-                + StyledLine("message, reconnect: need csm server"))
-        lines.append(
-            StyledLine("   " + DisplayWidth.fit("m  x  e", to: 16), .color(.cyan))
-                + StyledLine("merge, scripts, edit: come with the session lifecycle"))
         return lines
     }
 }

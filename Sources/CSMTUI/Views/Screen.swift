@@ -13,12 +13,14 @@ public enum Screen {
         let height = max(4, state.size.rows)
         var lines: [StyledLine] = [header(state, width: width), tabBar(state, width: width), separator(width)]
         let status = statusLines(state, width: width)
-        let bodyHeight = max(0, height - lines.count - 1 - status.count)
+        let usage = UsageView.line(state, width: width)
+        let bodyHeight = max(0, height - lines.count - 1 - status.count - (usage == nil ? 0 : 1))
         var body = bodyLines(state, width: width, height: bodyHeight)
         if body.count > bodyHeight { body = Array(body.prefix(bodyHeight)) }
         body += Array(repeating: StyledLine(), count: bodyHeight - body.count)
         lines += body
         lines += status
+        if let usage { lines.append(usage) }
         lines.append(footer(state, width: width))
         // Laid out for at least the minimum size, then cut to the real one: a line wider than the terminal would
         // wrap and a frame taller would scroll.
@@ -34,12 +36,16 @@ public enum Screen {
         case let .plan(scroll): return PlanView.lines(state, width: width, height: height, scroll: scroll)
         case let .create(form): return CreateFormView.lines(form, width: width)
         case let .detail(session): return DetailView.lines(state, session: session, width: width, height: height)
+        case let .message(draft): return SessionFormsView.message(draft, width: width, height: height)
+        case let .edit(form): return SessionFormsView.edit(form, width: width)
+        case let .scripts(picker): return SessionFormsView.scripts(picker, width: width)
+        case let .merge(form): return SessionFormsView.merge(form, width: width, height: height)
         case .list, .filter:
             switch state.tab {
             case .sessions: return SessionsView.lines(state, width: width, height: height)
             case .repos: return scrolled(ReposView.lines(state, width: width), state.scroll, height)
             case .hosts: return scrolled(HostsView.lines(state, width: width), state.scroll, height)
-            case .tasks: return TasksView.lines(state, width: width)
+            case .tasks: return TasksView.lines(state, width: width, height: height)
             case .config: return scrolled(ConfigView.lines(state, width: width, height: height), state.scroll, height)
             }
         }
@@ -60,8 +66,7 @@ public enum Screen {
         } else {
             left.append("  observing…", .dim)
         }
-        let right = StyledLine(state.connection + " ", .dim)
-        return spread(left, right, width: width)
+        return left
     }
 
     /// "✓ in sync" or "N changes pending".
@@ -127,6 +132,11 @@ public enum Screen {
             case let .apply(destroys):
                 return StyledLine(
                     " Apply destroys \(destroys.joined(separator: ", ")). Continue? [y/N]", .color(.yellow, bold: true))
+            case let .archive(session):
+                return StyledLine(" Archive '\(session)' now? [y/N] ", .color(.yellow, bold: true))
+                    + StyledLine(
+                        "It leaves csm.yaml, its tmux session and worktree go, the branch and a record are kept (csm restore).",
+                        .color(.yellow))
             }
         }
         if let busy = state.busy { return StyledLine(" ⋯ " + busy, .color(.cyan)) }
@@ -147,28 +157,58 @@ public enum Screen {
     }
 
     static func footer(_ state: TUIState, width: Int) -> StyledLine {
-        let hints: String
+        let hints = StyledLine(" " + keyHints(state, width: width), .dim)
+        let live = state.server != nil && state.connection.hasPrefix("live")
+        // The connection state keeps up to half the line; the hints get the rest.
+        let connection =
+            StyledLine((live ? "● " : "○ ") + state.connection, live ? .color(.green) : .dim)
+            .fitted(to: max(12, width / 2)) + StyledLine(" ")
+        let room = width - connection.width - 1
+        return spread(hints.fitted(to: room), connection, width: width)
+    }
+
+    static func keyHints(_ state: TUIState, width: Int) -> String {
+        let wide = width >= 120
         switch state.mode {
-        case .help: hints = "any key closes help"
+        case .help: return "any key closes help"
         case let .preview(preview):
-            hints =
-                preview.diff == nil
+            return preview.diff == nil
                 ? "↑↓ file · ⏎/d diff · a/t attach · r reload · esc close · q quit"
                 : "↑↓ scroll · space page · esc/d back · q quit"
-        case .filter: hints = "type to filter · ⏎ keep · esc clear"
-        case .create: hints = "tab/↑↓ field · ←→ repo · ⏎ create · esc cancel"
-        case .plan: hints = "↑↓ scroll · A apply · esc back · q quit"
-        case .detail: hints = "a/t attach · K kill · f favorite · P plan · r refresh · esc back · q quit"
+        case .filter: return "type to filter · ⏎ keep · esc clear"
+        case let .create(form):
+            return form.focus == .linear
+                ? "type to search Linear · ↑↓ result · ⏎ take it · tab next field · esc cancel"
+                : "tab/↑↓ field · ←→ choose · ⏎ create · esc cancel"
+        case .plan: return "↑↓ scroll · A apply · esc back · q quit"
+        case .message: return "⏎ send · ctrl-j new line · esc discard"
+        case .edit: return "tab/↑↓ field · space favorite · ⏎ save · esc cancel"
+        case .scripts: return "↑↓ choose · ⏎ run · esc back"
+        case .merge: return "tab/↑↓ field · ←→ strategy · ⏎ merge · esc cancel"
+        case let .detail(session):
+            let approval = state.approvals.contains { $0.session == session }
+            if approval { return "y allow · n deny · Y always allow · N always deny · v next · esc back" }
+            return wide
+                ? "i message · a/t attach · R reconnect · e edit · x script · m merge · K kill · p preview · esc back · q quit"
+                : "i msg · a/t · R · e · x · m · K · esc back · q quit"
+        case .list where state.tab == .tasks:
+            if state.tasks.statePicker != nil { return "↑↓ choose · ⏎ move the issue · esc back" }
+            if state.tasks.isSearching { return "type to search · ⏎ keep · esc clear" }
+            if state.tasks.detail != nil { return "↑↓ scroll · s state · c session · o open · esc back" }
+            return wide
+                ? "↑↓ move · ⏎ detail · f/1-6 filter · / search · s state · c session · o open · r reload · tab switch · q quit"
+                : "↑↓ ⏎ f / s c o r · tab · q quit"
         case .list where width < 100:
-            hints =
-                state.tab == .sessions ? "↑↓ ⏎ a t c K f P A / r · ? help · q quit" : "tab ↑↓ c P A r · ? help · q quit"
+            return state.tab == .sessions
+                ? "↑↓ ⏎ a t c K f P A / r · ? help · q quit" : "tab ↑↓ c P A r · ? help · q quit"
         case .list:
-            hints =
-                state.tab == .sessions
-                ? "↑↓ move · ⏎ detail · a/t attach · c create · K kill · f favorite · P plan · A apply · / filter · r refresh · ? help · q quit"
-                : "tab switch · ↑↓ scroll · c create · P plan · A apply · r refresh · ? help · q quit"
+            guard state.tab == .sessions else {
+                return "tab switch · ↑↓ scroll · c create · P plan · A apply · r refresh · ? help · q quit"
+            }
+            return wide
+                ? "↑↓ move · ⏎ detail · a/t attach · c create · e edit · x script · m merge · K kill · f favorite · P plan · A apply · v approval · / filter · ? help · q quit"
+                : "↑↓ move · ⏎ detail · a/t attach · c create · K kill · f favorite · P plan · A apply · / filter · ? help · q quit"
         }
-        return StyledLine(" " + hints, .dim)
     }
 
     /// `left` and `right` on one line, `right` flush with the right edge when there is room.

@@ -11,17 +11,22 @@ enum SessionsView {
         var branch: Int?
         var changes: Int?
         var lastMessage: Int?
+        /// Turns and cost (only with a server, which reads the transcripts).
+        var turns: Int?
+        var cost: Int?
         static let status = 13
         static let age = 5
 
-        init(width: Int, hasLinear: Bool) {
+        init(width: Int, hasLinear: Bool, hasAgent: Bool = false) {
             host = width >= 80 ? 10 : nil
             linear = width >= 140 && hasLinear ? 10 : nil
             branch = width >= 100 ? 24 : nil
             changes = width >= 120 ? 25 : nil
+            turns = hasAgent && width >= 90 ? 5 : nil
+            cost = hasAgent && width >= 70 ? 7 : nil
             let fixed =
                 5 + Self.status + 1 + Self.age + 1
-                + [host, linear, branch, changes].compactMap { $0.map { $0 + 1 } }.reduce(0, +)
+                + [host, linear, branch, changes, turns, cost].compactMap { $0.map { $0 + 1 } }.reduce(0, +)
             let rest = width - fixed
             name = max(8, min(28, rest))
             if width >= 160 {
@@ -53,7 +58,8 @@ enum SessionsView {
                         : " No session matches /\(state.filter).", .dim))
             return lines
         }
-        let columns = Columns(width: width, hasLinear: visible.contains { $0.linear != nil })
+        let columns = Columns(
+            width: width, hasLinear: visible.contains { $0.linear != nil }, hasAgent: state.server != nil)
         lines.append(headerRow(columns).fitted(to: width))
         var rows: [(line: StyledLine, isSelected: Bool)] = []
         var group: String?? = .none
@@ -82,6 +88,8 @@ enum SessionsView {
         var text =
             "     " + DisplayWidth.fit("NAME", to: columns.name) + " " + DisplayWidth.fit("STATUS", to: Columns.status)
             + " " + DisplayWidth.fitRight("AGE", to: Columns.age)
+        if let turns = columns.turns { text += " " + DisplayWidth.fitRight("TURNS", to: turns) }
+        if let cost = columns.cost { text += " " + DisplayWidth.fitRight("COST", to: cost) }
         if let host = columns.host { text += " " + DisplayWidth.fit("HOST", to: host) }
         if let linear = columns.linear { text += " " + DisplayWidth.fit("ISSUE", to: linear) }
         if let branch = columns.branch { text += " " + DisplayWidth.fit("BRANCH", to: branch) }
@@ -91,22 +99,33 @@ enum SessionsView {
     }
 
     static func row(_ item: SessionItem, columns: Columns, now: Date, isSelected: Bool, width: Int) -> StyledLine {
+        let isWaiting = item.agent?.isWaiting == true
         var base: Style = isSelected ? .reversed : .plain
         if item.row.status == .unmanaged && !isSelected { base = .dim }
+        // A session waiting for a person stands out: yellow and bold across the row, `!` in the gutter.
+        if isWaiting { base = Style(foreground: .yellow, isBold: true, isReversed: isSelected) }
         func style(_ s: Style) -> Style {
             var s = s
             s.isReversed = isSelected
             return s
         }
-        var line = StyledLine(isSelected ? " ▸ " : "   ", style(.bold))
+        let gutter = isSelected ? (isWaiting ? " ▸!" : " ▸ ") : (isWaiting ? "  !" : "   ")
+        var line = StyledLine(gutter, style(isWaiting ? .color(.yellow, bold: true) : .bold))
         line.append(item.isFavorite ? "★ " : "  ", style(.color(.yellow)))
-        line.append(DisplayWidth.fit(item.name, to: columns.name) + " ", style(isSelected ? .bold : base))
-        let (symbol, color) = SessionStyle.symbol(item.row.status)
+        line.append(DisplayWidth.fit(item.name, to: columns.name) + " ", style(isSelected || isWaiting ? .bold : base))
+        let (symbol, color, word) = SessionStyle.display(item)
         line.append(
-            DisplayWidth.fit(symbol + " " + item.row.status.rawValue, to: Columns.status) + " ", style(.color(color)))
+            DisplayWidth.fit(symbol + " " + word, to: Columns.status) + " ", style(.color(color, bold: isWaiting)))
         line.append(
             DisplayWidth.fitRight(
                 item.row.createdAt.map { SessionStyle.age(from: $0, to: now) } ?? "-", to: Columns.age), base)
+        if let turns = columns.turns {
+            line.append(" " + DisplayWidth.fitRight(item.agent.map { String($0.turns) } ?? "-", to: turns), base)
+        }
+        if let cost = columns.cost {
+            line.append(
+                " " + DisplayWidth.fitRight(item.agent.map { SessionStyle.cost($0.costUSD) } ?? "-", to: cost), base)
+        }
         if let host = columns.host { line.append(" " + DisplayWidth.fit(item.row.host, to: host), base) }
         if let linear = columns.linear { line.append(" " + DisplayWidth.fit(item.linear ?? "", to: linear), base) }
         if let branch = columns.branch { line.append(" " + DisplayWidth.fit(item.row.branch ?? "-", to: branch), base) }
@@ -122,6 +141,28 @@ enum SessionsView {
 
 /// Symbols, colours and short texts shared by the views.
 enum SessionStyle {
+    /// The status a row shows: the agent's (working, waiting, idle, starting) when a server reports it for a
+    /// running session, else the observed one.
+    static func display(_ item: SessionItem) -> (String, Color, String) {
+        if item.row.status == .running, let agent = item.agent {
+            switch agent.status {
+            case "working": return ("◐", .cyan, "working")
+            case "waiting": return ("▲", .yellow, "waiting")
+            case "idle": return ("●", .green, "idle")
+            case "starting": return ("◔", .blue, "starting")
+            default: break
+            }
+        }
+        let (symbol, color) = symbol(item.row.status)
+        return (symbol, color, item.row.status.rawValue)
+    }
+
+    /// "$0.42", "$12.30", "$1.2k".
+    static func cost(_ usd: Double) -> String {
+        if usd >= 1000 { return String(format: "$%.1fk", usd / 1000) }
+        return String(format: "$%.2f", usd)
+    }
+
     static func symbol(_ status: SessionStatus) -> (String, Color) {
         switch status {
         case .running: ("●", .green)

@@ -22,9 +22,20 @@ enum ReposView {
                     + DisplayWidth.fitRight(String(count), to: 8) + "  ")
             line.append(repo.path, .dim)
             lines.append(line)
+            var prepared: [String] = []
+            if !repo.setup.isEmpty {
+                prepared.append("setup: \(repo.setup.count) command\(repo.setup.count == 1 ? "" : "s")")
+            }
+            if !repo.copy.isEmpty { prepared.append("copy: " + repo.copy.joined(separator: ", ")) }
+            if !repo.scripts.isEmpty {
+                prepared.append("scripts: " + repo.scripts.keys.sorted().joined(separator: ", "))
+            }
+            if !prepared.isEmpty {
+                lines.append(StyledLine("     " + prepared.joined(separator: " · "), .dim))
+            }
         }
         lines.append(StyledLine())
-        lines.append(StyledLine(" Setup and run scripts per repo come with the session lifecycle.", .dim))
+        lines.append(StyledLine(" x on a session runs one of its scripts in the session's terminal window.", .dim))
         return lines
     }
 }
@@ -64,23 +75,5 @@ enum HostsView {
             lines.append(line)
         }
         return lines
-    }
-}
-
-enum TasksView {
-    static func lines(_ state: TUIState, width: Int) -> [StyledLine] {
-        guard let snapshot = state.snapshot else { return [StyledLine(" Observing…", .dim)] }
-        if snapshot.workspace.integrations.linearAPIKey == nil {
-            return [
-                StyledLine(" Linear is not configured.", .bold),
-                StyledLine(
-                    " Set integrations.linearApiKey in csm.yaml; the Tasks tab lists your issues once the Linear integration exists.",
-                    .dim),
-            ]
-        }
-        return [
-            StyledLine(" Linear is configured, but this csm does not include the Linear integration yet.", .bold),
-            StyledLine(" Issues, states and creating sessions from an issue arrive with it.", .dim),
-        ]
     }
 }
