@@ -33,6 +33,6 @@ if [ "$smoke" = 1 ]; then
   echo "==> smoke run written to .build-bench/smoke.md"
 else
   python3 bench/bench.py --csm "$csm" --reference-server "$reference" --fanout .build-bench/fanout \
-    --json bench/results/latest.json --markdown BENCHMARKS.md
+    --json bench/results/latest.json --markdown BENCHMARKS.md --analysis bench/analysis.md
   echo "==> BENCHMARKS.md and bench/results/latest.json written"
 fi
