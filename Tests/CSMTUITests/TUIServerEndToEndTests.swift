@@ -44,8 +44,21 @@ final class CSMProcess: Sendable {
 
     var text: String { output.text.withLock { $0 } }
 
+    /// SIGTERM, then SIGKILL when the process has not ended within 15 s. `waitUntilExit` is not used
+    /// until the process is gone: it spins a run loop on a cooperative thread, and two servers that did
+    /// not stop (seen once in CI: `csm server` idle but not exiting after SIGTERM) held both of this
+    /// machine's cooperative threads and stalled the whole test run.
     func stop() {
-        if process.isRunning { process.terminate() }
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(15)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning {
+            FileHandle.standardError.write(Data(
+                "csm \(process.arguments ?? []) did not stop within 15 s of SIGTERM; killed. Its output:\n\(text.suffix(2000))\n"
+                    .utf8))
+            kill(process.processIdentifier, SIGKILL)
+        }
         process.waitUntilExit()
     }
 }
