@@ -146,3 +146,12 @@ extension String {
         return true
     }
 }
+
+extension CaseIterable where Self: Equatable {
+    /// The case `offset` places after this one, wrapping around (Tab / Shift+Tab through a form's fields).
+    func cycled(by offset: Int) -> Self {
+        let all = Array(Self.allCases)
+        let position = all.firstIndex(of: self) ?? 0
+        return all[((position + offset) % all.count + all.count) % all.count]
+    }
+}

@@ -122,16 +122,15 @@ enum MessageReducer {
 enum EditFormReducer {
     static func reduce(_ state: inout TUIState, _ form: EditForm, _ key: Key) -> [TUIEffect] {
         var form = form
-        let fields = EditForm.Field.allCases
         switch key {
         case .escape:
             ServerKeys.back(&state, session: form.session)
             state.status = StatusMessage(.info, "Edit cancelled.")
             return []
         case .tab, .down:
-            form.focus = fields[(form.focus.rawValue + 1) % fields.count]
+            form.focus = form.focus.cycled(by: 1)
         case .backTab, .up:
-            form.focus = fields[(form.focus.rawValue + fields.count - 1) % fields.count]
+            form.focus = form.focus.cycled(by: -1)
         case .char(" ") where form.focus == .favorite, .left where form.focus == .favorite,
             .right where form.focus == .favorite:
             form.favorite.toggle()
@@ -211,16 +210,15 @@ enum ScriptPickerReducer {
 enum MergeFormReducer {
     static func reduce(_ state: inout TUIState, _ form: MergeForm, _ key: Key) -> [TUIEffect] {
         var form = form
-        let fields = MergeForm.Field.allCases
         switch key {
         case .escape:
             ServerKeys.back(&state, session: form.session)
             state.status = StatusMessage(.info, "Merge cancelled.")
             return []
         case .tab, .down:
-            form.focus = fields[(form.focus.rawValue + 1) % fields.count]
+            form.focus = form.focus.cycled(by: 1)
         case .backTab, .up:
-            form.focus = fields[(form.focus.rawValue + fields.count - 1) % fields.count]
+            form.focus = form.focus.cycled(by: -1)
         case .left where form.focus == .strategy:
             form.strategyIndex = (form.strategyIndex + MergeForm.strategies.count - 1) % MergeForm.strategies.count
         case .right where form.focus == .strategy, .char(" ") where form.focus == .strategy:
