@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "CSMTUI",
             dependencies: [
-                "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMEngine",
+                "CSMModel", "CSMConfig", "CSMPlanner", "CSMDrivers", "CSMEngine", "CSMAgent", "CSMIntegrations",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             exclude: ["README.md"],
@@ -143,7 +143,7 @@ let package = Package(
         .testTarget(
             name: "CSMTUITests",
             dependencies: [
-                "CSMTUI", "CSMModel", "CSMConfig", "CSMEngine", "CSMPlanner", "CSMDrivers", "CSMTestSupport",
+                "CSMTUI", "CSMModel", "CSMConfig", "CSMEngine", "CSMPlanner", "CSMDrivers", "CSMAgent", "CSMTestSupport",
             ],
             swiftSettings: swiftSettings
         ),

@@ -62,21 +62,9 @@ extension LibGit2Driver: WorktreeChangesReader {
     }
 
     func patch(of repository: OpaquePointer, path: String, maxBytes: Int) throws -> (String, Bool) {
-        var tree: OpaquePointer?
-        if git_repository_head_unborn(repository) != 1 {
-            var object: OpaquePointer?
-            try LibGit2.check(git_revparse_single(&object, repository, "HEAD^{tree}"), "read HEAD", path: path)
-            tree = object
-        }
+        let tree = try LibGit2.headTree(of: repository, path: path)
         defer { git_object_free(tree) }
-        var options = git_diff_options()
-        try LibGit2.check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "prepare diff", path: path)
-        options.flags =
-            GIT_DIFF_INCLUDE_UNTRACKED.rawValue | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue
-            | GIT_DIFF_SHOW_UNTRACKED_CONTENT.rawValue
-        var diff: OpaquePointer?
-        try LibGit2.check(
-            git_diff_tree_to_workdir_with_index(&diff, repository, tree, &options), "diff HEAD", path: path)
+        let diff = try LibGit2.workdirDiff(repository, from: tree, path: path)
         defer { git_diff_free(diff) }
         var buffer = git_buf()
         try LibGit2.check(git_diff_to_buf(&buffer, diff, GIT_DIFF_FORMAT_PATCH), "format diff", path: path)

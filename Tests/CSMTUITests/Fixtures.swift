@@ -1,3 +1,4 @@
+import CSMDrivers
 import CSMModel
 import CSMPlanner
 import Foundation
@@ -71,6 +72,11 @@ enum Fixture {
         var snapshot = WorkspaceSnapshot.make(workspace: ws, actual: actual, plan: plan, observedAt: now)
         snapshot.sessions[snapshot.sessions.firstIndex { $0.name == "feature" }!].lastMessage =
             "All 42 tests pass.\nI also fixed the flaky timeout in the parser test, which was waiting on a fixed sleep."
+        // Stats computed for the local worktrees: feature's work against its base, translate without any.
+        snapshot.sessions[snapshot.sessions.firstIndex { $0.name == "feature" }!].diffStats =
+            DiffStats(files: 3, insertions: 42, deletions: 7)
+        snapshot.sessions[snapshot.sessions.firstIndex { $0.name == "translate" }!].diffStats =
+            DiffStats(files: 0, insertions: 0, deletions: 0)
         return snapshot
     }
 

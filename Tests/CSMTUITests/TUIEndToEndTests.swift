@@ -1,3 +1,4 @@
+import CSMAgent
 import CSMDrivers
 import CSMTestSupport
 import Foundation
@@ -187,6 +188,58 @@ struct TUIEndToEndTests {
                 _ = try ui.tmux("resize-window", "-t", "ui", "-x", "200", "-y", "30")
                 await ui.waitFor("observing every 5 s · no server", "LAST MESSAGE")
                 try ui.press("q")
+            }
+        }
+    }
+
+    @Test("the changes column shows the branch's diff stats; turns and cost come from the transcript without a server")
+    func changesAndUsage() async throws {
+        try await withCSMWorld { world in
+            let claude = world.root.appendingPathComponent("claude")
+            let sessions =
+                "  feature:\n    repo: app\n    env:\n      CLAUDE_CONFIG_DIR: \(claude.path)\n  second:\n    repo: app\n"
+            try world.writeConfig(world.config(sessions: sessions))
+            #expect(try await world.csm("apply").status == 0)
+            let worktree = world.worktreeBase.appendingPathComponent("e2e/feature")
+            // Committed on the branch: a new file of 2 lines and README changed; untracked: 3 lines.
+            try Data("one\ntwo\n".utf8).write(to: worktree.appendingPathComponent("committed.txt"))
+            try Data("# app, changed\n".utf8).write(to: worktree.appendingPathComponent("README.md"))
+            try world.git("add", ".", in: worktree)
+            try world.git("commit", "-q", "-m", "work", in: worktree)
+            try Data("a\nb\nc\n".utf8).write(to: worktree.appendingPathComponent("notes.txt"))
+            // The numbers git gives for the same work.
+            try world.git("add", "--intent-to-add", "notes.txt", in: worktree)
+            let shortstat = try world.git("diff", "--shortstat", "main", in: worktree)
+            #expect(shortstat.contains("3 files changed, 6 insertions(+), 1 deletion(-)"), "\(shortstat)")
+            try world.git("reset", "-q", "notes.txt", in: worktree)
+
+            let transcript = fixturesDirectory.appendingPathComponent("transcripts/conversation-two-turns.jsonl")
+            var usage = SessionUsage()
+            for line in try String(contentsOf: transcript, encoding: .utf8).split(separator: "\n") {
+                if let record = TranscriptParser.parse(line: String(line)) { usage.add(record) }
+            }
+            let folder = ClaudeHome(configDirectory: claude.path, globalConfigFile: claude.path + "/.claude.json")
+                .projectFolder(for: worktree.path)
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: transcript.path, toPath: folder + "/conversation.jsonl")
+
+            try await withTUI(world, columns: 200) { ui in
+                await ui.waitFor("3 files +6 \u{2212}1", "TURNS", "COST")
+                let row = ui.line(containing: "feature") ?? ""
+                #expect(row.contains(" \(usage.turnCount) ") && row.contains(String(format: "$%.2f", usage.costUSD)), "\(row)")
+                #expect(ui.line(containing: "second")?.contains("clean") == true, "\(ui.screen())")
+                // The agent edits a file: its hook log grows and the next poll shows the new numbers.
+                try Data("a\nb\nc\nd\n".utf8).write(to: worktree.appendingPathComponent("notes.txt"))
+                let log = world.stateDir.appendingPathComponent("workspaces/e2e/sessions/feature/hooks.jsonl")
+                try FileManager.default.createDirectory(
+                    at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(
+                    #"{"payload":{"hook_event_name":"PostToolUse","tool_name":"Write","tool_input":{"file_path":"notes.txt"}},"ts":"2026-11-25T04:00:00Z"}"#
+                        .utf8 + [10]
+                ).write(to: log)
+                await ui.waitFor("3 files +7 \u{2212}1")
+                try ui.press("q")
+                await ui.waitFor("csm-exit=0")
             }
         }
     }

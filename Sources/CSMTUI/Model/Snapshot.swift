@@ -1,3 +1,4 @@
+import CSMDrivers
 import CSMEngine
 import CSMModel
 import Foundation
@@ -26,6 +27,9 @@ public struct SessionItem: Sendable, Equatable {
     public var agent: AgentInfo?
     /// The Linear issue's title, when a server read it.
     public var linearTitle: String?
+    /// `git diff --shortstat` of the branch against its base (untracked files as added), for local
+    /// worktrees once computed; nil shows the counts above instead (remote hosts, not yet computed).
+    public var diffStats: DiffStats?
 
     public init(
         row: SessionRow, repo: String? = nil, isFavorite: Bool = false, linear: String? = nil, uncommitted: Int = 0,
@@ -94,9 +98,11 @@ public struct WorkspaceSnapshot: Sendable, Equatable {
     }
 }
 
-/// The agent as `csm server` sees it (GET /api/sessions): hook-derived status, transcript usage.
+/// The agent as `csm server` sees it (GET /api/sessions): hook-derived status, transcript usage. Without a
+/// server the dashboard reads the transcript itself: model, turns and cost, with an empty status.
 public struct AgentInfo: Sendable, Equatable {
-    /// `starting | working | waiting | idle | stopped | missing | unmanaged | blocked`.
+    /// `starting | working | waiting | idle | stopped | missing | unmanaged | blocked`; empty when unknown
+    /// (no server), and then the observed status shows.
     public var status: String
     /// Why it is `waiting` (the permission it asks for), or why it stopped.
     public var reason: String?

@@ -63,6 +63,7 @@ public final class LiveDataSource: TUIDataSource {
     }
 
     public func refresh() {
+        polling.refresh()  // marks the stats for recomputation (its own waker is not waited on here)
         observeWaker.wake()
         streamWaker.wake()  // a dropped stream reconnects now instead of after its backoff
     }
@@ -92,18 +93,25 @@ public final class LiveDataSource: TUIDataSource {
 
     func observeLoop(_ emit: @escaping @Sendable (DataEvent) -> Void) async {
         while !Task.isCancelled {
-            let event = await polling.observe()
+            // A linked server reports turns and cost itself: the transcripts are read only without one.
+            let event = await polling.observe(transcripts: link.api == nil)
             if case let .snapshot(snapshot) = event {
-                let merged = state.withLock { state -> WorkspaceSnapshot in
-                    state.snapshot = snapshot
-                    return Self.merge(snapshot, state.agents)
-                }
-                emit(.snapshot(merged))
+                publish(snapshot, emit)
+                if let updated = await polling.refreshStats(snapshot) { publish(updated, emit) }
             } else {
                 emit(event)
             }
             await observeWaker.wait(seconds: environment.pollInterval)
         }
+    }
+
+    /// Keeps `snapshot` as the last observation and sends it with the server's view of the agents.
+    private func publish(_ snapshot: WorkspaceSnapshot, _ emit: @escaping @Sendable (DataEvent) -> Void) {
+        let merged = state.withLock { state -> WorkspaceSnapshot in
+            state.snapshot = snapshot
+            return Self.merge(snapshot, state.agents)
+        }
+        emit(.snapshot(merged))
     }
 
     /// Fetches the server's view of the sessions whenever the stream says they changed (at most ~4 times a
@@ -127,12 +135,13 @@ public final class LiveDataSource: TUIDataSource {
         if let merged { emit(.snapshot(merged)) }
     }
 
-    /// The observation with each session's agent as the server reports it.
+    /// The observation with each session's agent as the server reports it (what the transcripts said
+    /// when the server does not know the session).
     static func merge(_ snapshot: WorkspaceSnapshot, _ agents: [String: ServerSession]) -> WorkspaceSnapshot {
         var snapshot = snapshot
         for index in snapshot.sessions.indices {
             let server = agents[snapshot.sessions[index].name]
-            snapshot.sessions[index].agent = server?.agent
+            if let agent = server?.agent { snapshot.sessions[index].agent = agent }
             snapshot.sessions[index].linearTitle = server?.linearTitle
         }
         return snapshot

@@ -26,12 +26,14 @@ public struct TUIEnvironment: Sendable {
     public var pollInterval: Double
     /// Runs the read-only `git` commands of the preview.
     public var processRunner: any ProcessRunner
+    /// Computes the changes column's `N files +ins −del` of local worktrees; nil shows the observed counts.
+    public var diffStats: (any DiffStatsReader)?
 
     public init(
         engine: Engine, loader: ConfigLoader, loadWorkspace: @escaping @Sendable () throws -> Workspace,
         editablePath: String?,
         stateLayout: StateLayout, tmux: TmuxCLI, isInsideSessionServer: Bool, pollInterval: Double = 5,
-        processRunner: any ProcessRunner = SpawnProcessRunner()
+        processRunner: any ProcessRunner = SpawnProcessRunner(), diffStats: (any DiffStatsReader)? = nil
     ) {
         self.engine = engine
         self.loader = loader
@@ -42,6 +44,8 @@ public struct TUIEnvironment: Sendable {
         self.isInsideSessionServer = isInsideSessionServer
         self.pollInterval = pollInterval
         self.processRunner = processRunner
+        // The engine's git driver computes them when it can (LibGit2Driver); in-memory twins cannot.
+        self.diffStats = diffStats ?? (engine.observer.git as? any DiffStatsReader)
     }
 }
 

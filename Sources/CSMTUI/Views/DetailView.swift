@@ -33,7 +33,7 @@ enum DetailView {
         fact("Repo", item.repo ?? "not declared")
         fact("Branch", item.row.branch)
         fact("Worktree", item.row.worktree)
-        fact("Work", item.row.worktree == nil ? nil : SessionStyle.changes(item))
+        fact("Work", item.row.worktree == nil ? nil : SessionStyle.work(item))
         fact(
             "Created",
             item.row.createdAt.map {

@@ -11,7 +11,7 @@ enum SessionsView {
         var branch: Int?
         var changes: Int?
         var lastMessage: Int?
-        /// Turns and cost (only with a server, which reads the transcripts).
+        /// Turns and cost (from the server, or from the local transcripts without one).
         var turns: Int?
         var cost: Int?
         static let status = 13
@@ -59,7 +59,7 @@ enum SessionsView {
             return lines
         }
         let columns = Columns(
-            width: width, hasLinear: visible.contains { $0.linear != nil }, hasAgent: state.server != nil)
+            width: width, hasLinear: visible.contains { $0.linear != nil }, hasAgent: state.server != nil || visible.contains { $0.agent != nil })
         lines.append(headerRow(columns).fitted(to: width))
         var rows: [(line: StyledLine, isSelected: Bool)] = []
         var group: String?? = .none
@@ -186,15 +186,33 @@ enum SessionStyle {
         }
     }
 
-    /// "2 mod · 1 new · 3 commits", or "clean"; "-" when there is no worktree to look at.
+    /// `3 files +42 −7` (the branch against its base, untracked files as added) or "clean" once the stats
+    /// are known; before that, and on remote hosts, the observed counts: "2 mod · 1 new · 3 commits".
+    /// "-" when there is no worktree to look at.
     static func changes(_ item: SessionItem) -> String {
-        guard item.row.worktree != nil, item.row.status != .unmanaged,
-            item.row.status != .missing || item.row.createdAt != nil
-        else { return "-" }
+        guard hasWorktree(item) else { return "-" }
+        if let stats = item.diffStats { return stats.summary }
+        return counts(item) ?? "clean"
+    }
+
+    /// The detail view's line: the stats with the counts behind them ("3 files +42 −7 · 2 mod · 1 new").
+    static func work(_ item: SessionItem) -> String {
+        guard hasWorktree(item) else { return "-" }
+        guard let stats = item.diffStats else { return counts(item) ?? "clean" }
+        return [stats.summary, counts(item)].compactMap { $0 }.joined(separator: " · ")
+    }
+
+    /// "2 mod · 1 new · 3 commits"; nil when all are 0.
+    static func counts(_ item: SessionItem) -> String? {
         var parts: [String] = []
         if item.uncommitted > 0 { parts.append("\(item.uncommitted) mod") }
         if item.untracked > 0 { parts.append("\(item.untracked) new") }
         if item.uniqueCommits > 0 { parts.append("\(item.uniqueCommits) commit\(item.uniqueCommits == 1 ? "" : "s")") }
-        return parts.isEmpty ? "clean" : parts.joined(separator: " · ")
+        return parts.isEmpty ? nil : parts.joined(separator: " · ")
+    }
+
+    static func hasWorktree(_ item: SessionItem) -> Bool {
+        item.row.worktree != nil && item.row.status != .unmanaged
+            && (item.row.status != .missing || item.row.createdAt != nil)
     }
 }
