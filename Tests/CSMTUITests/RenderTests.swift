@@ -28,14 +28,14 @@ struct RenderTests {
 
     @Test("without a server: turns and cost from the transcripts beside the observed status")
     func localUsage() throws {
-        var state = Fixture.state(columns: 200, rows: 10)
+        var state = Fixture.state(columns: 200, rows: 12)
         var snapshot = try #require(state.snapshot)
         let feature = try #require(snapshot.sessions.firstIndex { $0.name == "feature" })
         snapshot.sessions[feature].agent = AgentInfo(
             status: "", model: "claude-sonnet-4-5", turns: 4, costUSD: 0.37)
         _ = Reducer.reduce(&state, .data(.snapshot(snapshot)))
         try Self.expectFrame(state, "sessions-local-usage-200")
-        state.size = TerminalSize(columns: 100, rows: 16)
+        state.size = TerminalSize(columns: 100, rows: 20)
         Fixture.press(&state, .enter)
         try Self.expectFrame(state, "detail-local-usage-100")
     }
