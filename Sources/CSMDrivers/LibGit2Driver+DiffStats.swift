@@ -48,7 +48,9 @@ extension LibGit2Driver: DiffStatsReader {
                 var mergeBase = git_oid()
                 let code = git_merge_base(&mergeBase, repository, &headOID, &baseOID)
                 // Unrelated histories (GIT_ENOTFOUND) keep HEAD; anything else is an error.
-                if code == 0 { from = mergeBase } else if code != GIT_ENOTFOUND.rawValue {
+                if code == 0 {
+                    from = mergeBase
+                } else if code != GIT_ENOTFOUND.rawValue {
                     try LibGit2.check(code, "find the merge base", path: path)
                 }
             }

@@ -76,8 +76,14 @@ struct DiffStatsCacheTests {
         let a = DiffStatsCache.Request(worktreePath: "/t/a", repoPath: "/r", base: "main", activity: "1")
         let b = DiffStatsCache.Request(worktreePath: "/t/b", repoPath: "/r", base: nil)
         reader.script.withLock {
-            $0.keys = ["/t/a": DiffStatsKey(head: "h", base: "m", index: "1"), "/t/b": DiffStatsKey(head: "x", base: nil, index: "")]
-            $0.stats = ["/t/a": DiffStats(files: 2, insertions: 5, deletions: 1), "/t/b": DiffStats(files: 0, insertions: 0, deletions: 0)]
+            $0.keys = [
+                "/t/a": DiffStatsKey(head: "h", base: "m", index: "1"),
+                "/t/b": DiffStatsKey(head: "x", base: nil, index: ""),
+            ]
+            $0.stats = [
+                "/t/a": DiffStats(files: 2, insertions: 5, deletions: 1),
+                "/t/b": DiffStats(files: 0, insertions: 0, deletions: 0),
+            ]
         }
         #expect(await cache.refresh([a, b]))
         #expect(await cache.cached()["/t/a"] == DiffStats(files: 2, insertions: 5, deletions: 1))

@@ -13,7 +13,8 @@ struct LibGit2DiffStatsTests {
         let path = repo.worktreeBase.appendingPathComponent("ws/\(session)").path
         let marker = WorktreeMarker(
             workspace: "ws", session: session, repoPath: repo.path, branch: "csm/\(session)",
-            agentSessionID: "00000000-0000-0000-0000-000000000001", createdAt: Date(timeIntervalSince1970: 1_700_000_000))
+            agentSessionID: "00000000-0000-0000-0000-000000000001",
+            createdAt: Date(timeIntervalSince1970: 1_700_000_000))
         try await driver.addWorktree(
             WorktreeRequest(repoPath: repo.path, path: path, branch: "csm/\(session)", base: "main", marker: marker))
         return URL(fileURLWithPath: path)
@@ -31,7 +32,8 @@ struct LibGit2DiffStatsTests {
             return Int(String(digits.reversed())) ?? 0
         }
         return DiffStats(
-            files: number(before: "file"), insertions: number(before: "insertion"), deletions: number(before: "deletion"))
+            files: number(before: "file"), insertions: number(before: "insertion"),
+            deletions: number(before: "deletion"))
     }
 
     @Test("committed, staged, unstaged and untracked work against the merge base match git diff --shortstat")
@@ -44,8 +46,10 @@ struct LibGit2DiffStatsTests {
             let tree = try await addWorktree(repo)
 
             // Committed on the branch: a.txt gets 2 lines changed and 3 added.
-            try repo.write("a.txt", Self.lines(10).replacingOccurrences(of: "line 2\n", with: "LINE 2\n")
-                .replacingOccurrences(of: "line 7\n", with: "LINE 7\n") + Self.lines(3, "more"), in: tree)
+            try repo.write(
+                "a.txt",
+                Self.lines(10).replacingOccurrences(of: "line 2\n", with: "LINE 2\n")
+                    .replacingOccurrences(of: "line 7\n", with: "LINE 7\n") + Self.lines(3, "more"), in: tree)
             try repo.git("commit", "--quiet", "-am", "work", in: tree)
             // The base moves on afterwards: none of that is the session's work.
             try repo.write("b.txt", Self.lines(9))
@@ -83,7 +87,9 @@ struct LibGit2DiffStatsTests {
             // An unstaged edit changes none of the key (the cache's time-to-live covers it)…
             try repo.write("README.md", "# fixture\nmore\n", in: tree)
             #expect(try await driver.diffStatsKey(worktreePath: tree.path, base: "main", repoPath: repo.path) == clean)
-            #expect(try await driver.diffStats(worktreePath: tree.path, key: clean) == DiffStats(files: 1, insertions: 1, deletions: 0))
+            #expect(
+                try await driver.diffStats(worktreePath: tree.path, key: clean)
+                    == DiffStats(files: 1, insertions: 1, deletions: 0))
             // …staging rewrites the index, committing moves HEAD.
             try repo.git("add", "README.md", in: tree)
             let staged = try await driver.diffStatsKey(worktreePath: tree.path, base: "main", repoPath: repo.path)
@@ -91,11 +97,16 @@ struct LibGit2DiffStatsTests {
             try repo.git("commit", "--quiet", "-m", "more", in: tree)
             let committed = try await driver.diffStatsKey(worktreePath: tree.path, base: "main", repoPath: repo.path)
             #expect(committed.head != clean.head && committed.base == clean.base)
-            #expect(try await driver.diffStats(worktreePath: tree.path, key: committed) == DiffStats(files: 1, insertions: 1, deletions: 0))
+            #expect(
+                try await driver.diffStats(worktreePath: tree.path, key: committed)
+                    == DiffStats(files: 1, insertions: 1, deletions: 0))
 
             // No declared base: the repository's HEAD (main here); an unknown base counts uncommitted work only.
-            #expect(try await driver.diffStatsKey(worktreePath: tree.path, base: nil, repoPath: repo.path).base == clean.base)
-            let unknown = try await driver.diffStatsKey(worktreePath: tree.path, base: "no-such-branch", repoPath: repo.path)
+            #expect(
+                try await driver.diffStatsKey(worktreePath: tree.path, base: nil, repoPath: repo.path).base
+                    == clean.base)
+            let unknown = try await driver.diffStatsKey(
+                worktreePath: tree.path, base: "no-such-branch", repoPath: repo.path)
             #expect(unknown.base == nil)
             #expect(try await driver.diffStats(worktreePath: tree.path, key: unknown).isEmpty)
         }

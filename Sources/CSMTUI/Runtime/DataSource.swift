@@ -128,7 +128,11 @@ public final class PollingDataSource: TUIDataSource {
     public func refreshStats(_ snapshot: WorkspaceSnapshot) async -> WorkspaceSnapshot? {
         guard let stats else { return nil }
         let requests = statsRequests.withLock { $0 }
-        if forceStats.withLock({ force in defer { force = false }; return force }) { await stats.invalidate() }
+        let force = forceStats.withLock { force in
+            defer { force = false }
+            return force
+        }
+        if force { await stats.invalidate() }
         guard await stats.refresh(requests) else { return nil }
         return Self.applying(await stats.cached(), to: snapshot)
     }

@@ -58,8 +58,9 @@ enum SessionsView {
                         : " No session matches /\(state.filter).", .dim))
             return lines
         }
-        let columns = Columns(
-            width: width, hasLinear: visible.contains { $0.linear != nil }, hasAgent: state.server != nil || visible.contains { $0.agent != nil })
+        // Turns and cost: from the server, or from the transcripts without one.
+        let hasAgent = state.server != nil || visible.contains { $0.agent != nil }
+        let columns = Columns(width: width, hasLinear: visible.contains { $0.linear != nil }, hasAgent: hasAgent)
         lines.append(headerRow(columns).fitted(to: width))
         var rows: [(line: StyledLine, isSelected: Bool)] = []
         var group: String?? = .none
