@@ -38,7 +38,7 @@ public actor DiffStatsCache {
     private var entries: [String: Entry] = [:]
 
     /// `ttl`: seconds after which stats are recomputed even though nothing csm can see changed.
-    public init(reader: any DiffStatsReader, ttl: TimeInterval = 15, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(reader: any DiffStatsReader, ttl: TimeInterval = 60, now: @escaping @Sendable () -> Date = { Date() }) {
         self.reader = reader
         self.ttl = ttl
         self.now = now

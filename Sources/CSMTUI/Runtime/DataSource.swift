@@ -138,8 +138,8 @@ public final class PollingDataSource: TUIDataSource {
     }
 
     /// The local csm worktrees of the workspace, each with the base its session branches from (the
-    /// declared one; the repository's HEAD for sessions no longer declared) and its hook log's size, which
-    /// grows with every tool call of the agent.
+    /// declared one; the repository's HEAD for sessions no longer declared) and as activity its observed
+    /// counts and its hook log's size, which grows with every tool call of the agent.
     static func statsRequests(workspace: Workspace, actual: ActualState, activity: [String: String])
         -> [DiffStatsCache.Request]
     {
@@ -150,9 +150,11 @@ public final class PollingDataSource: TUIDataSource {
                 marker.workspace == workspace.name
             else { return nil }
             let spec = desired[marker.session].flatMap { $0.host == HostSpec.localName ? $0 : nil }
+            // The observation's own counts change with the first edit of a file or a new file, at no cost.
+            let counts = "\(worktree.uncommittedCount)/\(worktree.untrackedCount)/\(worktree.uniqueCommitCount)"
             return DiffStatsCache.Request(
                 worktreePath: worktree.path, repoPath: spec?.repoPath ?? marker.repoPath, base: spec?.base,
-                activity: activity[marker.session])
+                activity: counts + " " + (activity[marker.session] ?? "-"))
         }
     }
 
