@@ -16,9 +16,9 @@ enum DetailView {
         if let approval = pending.first {
             lines += approvalBanner(approval, more: pending.count - 1, width: width)
         }
-        let (symbol, color, word) = SessionStyle.display(item)
+        let (symbol, color, word) = SessionStyle.display(item, isAsking: !pending.isEmpty)
         var status = StyledLine("   " + DisplayWidth.fit("Status", to: 10), .dim)
-        status.append("\(symbol) \(word)", .color(color, bold: item.agent?.isWaiting == true))
+        status.append("\(symbol) \(word)", .color(color, bold: item.agent?.isWaiting == true || !pending.isEmpty))
         if let reason = item.agent?.reason, item.row.status == .running {
             status.append(" — " + reason.replacingNewlines(), .dim)
         }

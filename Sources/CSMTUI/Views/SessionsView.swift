@@ -65,6 +65,7 @@ enum SessionsView {
         var rows: [(line: StyledLine, isSelected: Bool)] = []
         var group: String?? = .none
         let selected = state.selectedSession?.name
+        let asking = Set(state.approvals.map(\.session))
         for item in visible {
             if group != .some(item.repo) {
                 group = .some(item.repo)
@@ -73,7 +74,9 @@ enum SessionsView {
             let isSelected = item.name == selected
             rows.append(
                 (
-                    row(item, columns: columns, now: snapshot.observedAt, isSelected: isSelected, width: width),
+                    row(
+                        item, columns: columns, now: snapshot.observedAt, isSelected: isSelected, width: width,
+                        isAsking: asking.contains(item.name)),
                     isSelected
                 ))
         }
@@ -99,8 +102,12 @@ enum SessionsView {
         return StyledLine(text, .dim)
     }
 
-    static func row(_ item: SessionItem, columns: Columns, now: Date, isSelected: Bool, width: Int) -> StyledLine {
-        let isWaiting = item.agent?.isWaiting == true
+    /// `isAsking`: a tool request of the session waits for a decision here (the server holds it, and the
+    /// agent's own status may still say `working`).
+    static func row(
+        _ item: SessionItem, columns: Columns, now: Date, isSelected: Bool, width: Int, isAsking: Bool = false
+    ) -> StyledLine {
+        let isWaiting = item.agent?.isWaiting == true || isAsking
         var base: Style = isSelected ? .reversed : .plain
         if item.row.status == .unmanaged && !isSelected { base = .dim }
         // A session waiting for a person stands out: yellow and bold across the row, `!` in the gutter.
@@ -114,7 +121,7 @@ enum SessionsView {
         var line = StyledLine(gutter, style(isWaiting ? .color(.yellow, bold: true) : .bold))
         line.append(item.isFavorite ? "★ " : "  ", style(.color(.yellow)))
         line.append(DisplayWidth.fit(item.name, to: columns.name) + " ", style(isSelected || isWaiting ? .bold : base))
-        let (symbol, color, word) = SessionStyle.display(item)
+        let (symbol, color, word) = SessionStyle.display(item, isAsking: isAsking)
         line.append(
             DisplayWidth.fit(symbol + " " + word, to: Columns.status) + " ", style(.color(color, bold: isWaiting)))
         line.append(
@@ -143,8 +150,9 @@ enum SessionsView {
 /// Symbols, colours and short texts shared by the views.
 enum SessionStyle {
     /// The status a row shows: the agent's (working, waiting, idle, starting) when a server reports it for a
-    /// running session, else the observed one.
-    static func display(_ item: SessionItem) -> (String, Color, String) {
+    /// running session — `waiting` while one of its tool requests waits for a decision — else the observed one.
+    static func display(_ item: SessionItem, isAsking: Bool = false) -> (String, Color, String) {
+        if item.row.status == .running, isAsking { return ("▲", .yellow, "waiting") }
         if item.row.status == .running, let agent = item.agent {
             switch agent.status {
             case "working": return ("◐", .cyan, "working")
