@@ -132,6 +132,10 @@ struct ServerReducerTests {
         #expect(Reducer.reduce(&state, .effect(.merged(session: "feature", message: "Merged."))) == [.refresh])
         #expect(state.confirmation == .archive(session: "feature"))
         #expect(Fixture.press(&state, .char("y")) == [.archive(session: "feature")])
+        // Declining keeps the merged session, and says so (nothing was cancelled).
+        state.confirmation = .archive(session: "feature")
+        #expect(Fixture.press(&state, .char("n")).isEmpty)
+        #expect(state.status?.text.hasPrefix("Kept 'feature' (merged, not archived)") == true)
     }
 
     static let issues = [

@@ -167,7 +167,13 @@ public enum Reducer {
     static func answer(_ state: inout TUIState, _ confirmation: Confirmation, _ key: Key) -> [TUIEffect] {
         state.confirmation = nil
         guard key == .char("y") || key == .char("Y") else {
-            state.status = StatusMessage(.info, "Cancelled.")
+            // Declining the archive after a merge is a choice, not a cancelled action: the merge stands.
+            if case let .archive(session) = confirmation {
+                state.status = StatusMessage(
+                    .info, "Kept '\(session)' (merged, not archived); csm archive archives it later.")
+            } else {
+                state.status = StatusMessage(.info, "Cancelled.")
+            }
             return []
         }
         switch confirmation {
