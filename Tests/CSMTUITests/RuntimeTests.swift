@@ -181,6 +181,24 @@ struct RuntimeTests {
         #expect(counts["image.png"] != nil && counts["image.png"]! == nil)
     }
 
+    @Test("an untracked file's lines, as git counts them; binary files have none")
+    func untrackedLines() async throws {
+        try await withTemporaryDirectory(prefix: "csm-lines") { root in
+            func file(_ name: String, _ bytes: [UInt8]) throws -> String {
+                let url = root.appendingPathComponent(name)
+                try Data(bytes).write(to: url)
+                return url.path
+            }
+            let three = try file("three", Array("a\nb\nc\n".utf8))
+            let unterminated = try file("unterminated", Array("a\nb".utf8))
+            let empty = try file("empty", [])
+            let binary = try file("binary", [0x89, 0x50, 0, 10, 10])
+            #expect(GitChanges.lineCount(three) == 3 && GitChanges.lineCount(unterminated) == 2)
+            #expect(GitChanges.lineCount(empty) == 0 && GitChanges.lineCount(binary) == nil)
+            #expect(GitChanges.lineCount(root.appendingPathComponent("missing").path) == nil)
+        }
+    }
+
     /// Answers every command with a fixed result and records the argv.
     final class RecordingRunner: ProcessRunner {
         let result: ProcessResult

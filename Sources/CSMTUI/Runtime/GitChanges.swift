@@ -1,5 +1,6 @@
 import CSMDrivers
 import CSMModel
+import Foundation
 
 /// Reads a worktree's changes and diffs with the `git` command line (read-only commands only), for the
 /// preview panel. Uncommitted: `git status` and `git diff HEAD`; committed: the branch since its merge base
@@ -28,7 +29,12 @@ struct GitChanges: Sendable {
         let counts = Self.parseNumstat(try await git(worktree, ["diff", "--numstat", "HEAD"]))
         let uncommitted = Self.parseStatus(status).map { file -> ChangedFile in
             var file = file
-            if let (ins, del) = counts[file.path] ?? nil { (file.insertions, file.deletions) = (ins, del) }
+            if let (ins, del) = counts[file.path] ?? nil {
+                (file.insertions, file.deletions) = (ins, del)
+            } else if file.status == "?", let lines = Self.lineCount(Paths.join(worktree, file.path)) {
+                // Untracked: all its lines are added, as the changes column counts them.
+                (file.insertions, file.deletions) = (lines, 0)
+            }
             return file
         }
         guard let mergeBase else { return (uncommitted, []) }
@@ -119,6 +125,24 @@ struct GitChanges: Sendable {
             }
         }
         return counts
+    }
+
+    /// The lines of a text file as git counts them (a last line without a newline counts); nil for a binary
+    /// file (a NUL byte in its first 8 KiB, git's test), one larger than 8 MiB, or one that cannot be read.
+    static func lineCount(_ path: String) -> Int? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            // `read` answers nil at the end of the file: an empty file has no lines.
+            data = try handle.read(upToCount: 8 << 20 + 1) ?? Data()
+        } catch {
+            return nil
+        }
+        guard data.count <= 8 << 20 else { return nil }
+        guard !data.prefix(8000).contains(0) else { return nil }
+        let newlines = data.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+        return newlines + (data.last.map { $0 == 10 ? 0 : 1 } ?? 0)
     }
 
     /// Paths git quotes (spaces, non-ASCII with core.quotePath) come back without the quotes.
