@@ -181,6 +181,30 @@ struct RuntimeTests {
         #expect(counts["image.png"] != nil && counts["image.png"]! == nil)
     }
 
+    @Test("diff stats: which worktrees are asked for, with their base and activity, and where the stats go")
+    func statsRequests() {
+        let requests = PollingDataSource.statsRequests(
+            workspace: Fixture.workspace, actual: Fixture.actual, activity: ["feature": "120"])
+        #expect(
+            requests == [
+                DiffStatsCache.Request(
+                    worktreePath: "/work/trees/demo/feature", repoPath: "/src/app", base: "main", activity: "2/1/3 120"),
+                DiffStatsCache.Request(
+                    worktreePath: "/work/trees/demo/translate", repoPath: "/src/docs", base: nil, activity: "0/0/0 -"),
+                // No longer declared: the marker's repository, compared with its HEAD.
+                DiffStatsCache.Request(
+                    worktreePath: "/work/trees/demo/old", repoPath: "/src/app", base: nil, activity: "0/0/0 -"),
+            ])
+        var snapshot = Fixture.snapshot
+        for index in snapshot.sessions.indices { snapshot.sessions[index].diffStats = nil }
+        let stats = ["/work/trees/demo/feature": DiffStats(files: 1, insertions: 2, deletions: 3)]
+        let applied = PollingDataSource.applying(stats, to: snapshot)
+        #expect(applied.sessions.compactMap { $0.diffStats == nil ? nil : $0.name } == ["feature"])
+        #expect(SessionStyle.changes(applied.sessions.first { $0.name == "feature" }!) == "1 file +2 \u{2212}3")
+        // Without stats yet: the observed counts.
+        #expect(SessionStyle.changes(snapshot.sessions.first { $0.name == "feature" }!) == "2 mod · 1 new · 3 commits")
+    }
+
     @Test("an untracked file's lines, as git counts them; binary files have none")
     func untrackedLines() async throws {
         try await withTemporaryDirectory(prefix: "csm-lines") { root in
