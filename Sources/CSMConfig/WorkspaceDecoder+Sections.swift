@@ -84,6 +84,19 @@ extension WorkspaceDecoder {
                 branchOwners[key] = sessionName
             }
         }
+        // tmux writes '.' in a session name as '_': "a.b" and "a_b" would be one tmux session.
+        var tmuxOwners: [String: String] = [:]
+        for (sessionName, session) in sessions.sorted(by: { $0.key < $1.key }) {
+            let tmuxName = CSMName.tmuxSessionName(for: sessionName)
+            if let owner = tmuxOwners[tmuxName] {
+                error(
+                    session.keyNode.start,
+                    "sessions '\(owner)' and '\(sessionName)' would share the tmux session '\(tmuxName)'",
+                    hint: "tmux turns '.' into '_' in session names; rename one of them")
+            } else {
+                tmuxOwners[tmuxName] = sessionName
+            }
+        }
         for (sessionName, session) in sessions {
             if let host = session.spec.host, workspace.hosts[host] == nil, let node = session.hostNode {
                 unknownReference(
@@ -199,6 +212,8 @@ extension WorkspaceDecoder {
         var hostNode: YAMLNode?
         /// Where a problem with the session's branch is reported: its `branch:` value, else its name.
         var branchNode: YAMLNode?
+        /// The session's name in the file.
+        var keyNode: YAMLNode
     }
 
     mutating func decodeSessions(_ node: YAMLNode?, repos: [String: DecodedRepo]) -> [String: DecodedSession] {
@@ -240,7 +255,8 @@ extension WorkspaceDecoder {
                     $0.isNull ? nil : enumeration($0, path: map.path("effort"), as: Effort.self)
                 },
                 context: optionalString(map["context"], path: map.path("context")))
-            sessions[entry.name] = DecodedSession(spec: spec, hostNode: map["host"], branchNode: map["branch"] ?? entry.key)
+            sessions[entry.name] = DecodedSession(
+                spec: spec, hostNode: map["host"], branchNode: map["branch"] ?? entry.key, keyNode: entry.key)
         }
         return sessions
     }

@@ -54,4 +54,11 @@ struct HostileConfigTests {
             "11:13: sessions 'a' and 'b' both use branch 'csm/a' of repo 'app'"
         ], "\(duplicate)")
     }
+
+    @Test("two sessions whose names differ only in '.' and '_' are an error: tmux would give them one session")
+    func tmuxNameCollision() {
+        let found = summaries(Self.header + "  a.b:\n    repo: app\n  a_b:\n    repo: app\n")
+        #expect(found == ["9:3: sessions 'a.b' and 'a_b' would share the tmux session 'csm-a_b'"], "\(found)")
+        #expect(CSMName.tmuxSessionName(for: "v1.2") == "csm-v1_2")
+    }
 }
