@@ -75,6 +75,15 @@ extension WorkspaceDecoder {
             let spec = session.spec
             let host = spec.host ?? repos[spec.repo]?.spec.host ?? defaults.host
             let branch = spec.branch ?? defaults.branchPrefix + sessionName
+            // A name such as "v2." is a valid session name but makes an invalid default branch.
+            if spec.branch == nil, GitBranchName.problem(defaults.branchPrefix + "name") == nil,
+                let problem = GitBranchName.problem(branch), let node = session.branchNode
+            {
+                error(
+                    node.start, "session '\(sessionName)' needs a 'branch:': its default branch '\(branch)' is not valid (\(problem))",
+                    hint: "rename the session or give it a branch git accepts")
+                continue
+            }
             let key = "\(host)\u{0}\(spec.repo)\u{0}\(branch)"
             if let owner = branchOwners[key], let node = session.branchNode {
                 error(
@@ -197,7 +206,7 @@ extension WorkspaceDecoder {
             let path = path(map["path"], path: map.path("path"), isRemote: isRemote(host))
             let spec = RepoSpec(
                 name: entry.name, path: path ?? "", host: host,
-                baseBranch: optionalString(map["baseBranch"], path: map.path("baseBranch")),
+                baseBranch: branchName(map["baseBranch"], path: map.path("baseBranch")),
                 setup: commands(map["setup"], path: map.path("setup")) ?? [],
                 copy: stringList(map["copy"], path: map.path("copy")) ?? [],
                 env: environmentMap(map["env"], path: map.path("env")) ?? [:],
@@ -242,7 +251,7 @@ extension WorkspaceDecoder {
             let spec = SessionSpec(
                 name: entry.name, repo: repo, host: optionalString(map["host"], path: map.path("host")),
                 branch: branchName(map["branch"], path: map.path("branch")),
-                base: optionalString(map["base"], path: map.path("base")),
+                base: branchName(map["base"], path: map.path("base")),
                 prompt: optionalString(map["prompt"], path: map.path("prompt")),
                 model: optionalString(map["model"], path: map.path("model")), agent: agent,
                 env: environmentMap(map["env"], path: map.path("env")) ?? [:],

@@ -55,6 +55,21 @@ struct HostileConfigTests {
         ], "\(duplicate)")
     }
 
+    @Test("a session whose name makes an invalid default branch needs a branch; base branches follow git's rules")
+    func defaultBranchAndBase() throws {
+        for name in ["v2.", "a..b", "x.lock", ".hidden"] {
+            let found = summaries(Self.header + "  \(name):\n    repo: app\n")
+            #expect(found.count == 1 && found.first?.hasPrefix("7:3: session '\(name)' needs a 'branch:'") == true, "\(found)")
+            let fixed = try parse(Self.header + "  \(name):\n    repo: app\n    branch: feature/x\n")
+            #expect(fixed.sessions[name]?.branch == "feature/x")
+        }
+        let base = summaries(Self.header + "  s:\n    repo: app\n    base: \"a\\tb\"\n")
+        #expect(base.count == 1 && base.first?.hasPrefix("9:11: invalid branch name") == true, "\(base)")
+        let repoBase = summaries(
+            "version: 1\nworkspace: w\nrepos:\n  app:\n    path: ./app\n    baseBranch: \"ma in\"\nsessions: {}\n")
+        #expect(repoBase.count == 1 && repoBase.first?.hasPrefix("6:17: invalid branch name") == true, "\(repoBase)")
+    }
+
     @Test("two sessions whose names differ only in '.' and '_' are an error: tmux would give them one session")
     func tmuxNameCollision() {
         let found = summaries(Self.header + "  a.b:\n    repo: app\n  a_b:\n    repo: app\n")
