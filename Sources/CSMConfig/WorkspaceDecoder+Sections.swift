@@ -251,7 +251,7 @@ extension WorkspaceDecoder {
             let spec = SessionSpec(
                 name: entry.name, repo: repo, host: optionalString(map["host"], path: map.path("host")),
                 branch: branchName(map["branch"], path: map.path("branch")),
-                base: branchName(map["base"], path: map.path("base")),
+                base: optionalString(map["base"], path: map.path("base")),
                 prompt: optionalString(map["prompt"], path: map.path("prompt")),
                 model: optionalString(map["model"], path: map.path("model")), agent: agent,
                 env: environmentMap(map["env"], path: map.path("env")) ?? [:],
