@@ -115,7 +115,7 @@ struct LibGit2DiffStatsTests {
     @Test("a folder that is not a repository is an error, not a zero")
     func notARepository() async throws {
         try await withGitRepository { repo in
-            await #expect(throws: GitError.self) {
+            _ = await #expect(throws: GitError.self) {
                 try await driver.diffStatsKey(worktreePath: repo.root.path, base: nil, repoPath: repo.path)
             }
         }
