@@ -99,7 +99,7 @@ public struct Applier: Sendable {
             var pending = runnable[...]
             var failed = false
             func startNext() {
-                guard !failed, let (index, action) = pending.popFirst() else { return }
+                guard !failed, !Task.isCancelled, let (index, action) = pending.popFirst() else { return }
                 group.addTask {
                     progress(.started(action))
                     let clock = ContinuousClock()
@@ -122,7 +122,10 @@ public struct Applier: Sendable {
                 if case .failed = outcome { failed = true }
                 startNext()
             }
-            for (index, _) in pending { outcomes[index] = .skipped("not started because an earlier action failed") }
+            // Cancelled (csm is stopping): nothing new starts; what runs stops its programs (SpawnProcessRunner).
+            let reason =
+                Task.isCancelled ? "not started because csm is stopping" : "not started because an earlier action failed"
+            for (index, _) in pending { outcomes[index] = .skipped(reason) }
         }
         return ApplyReport(results: plan.actions.enumerated().map { ($0.element, outcomes[$0.offset] ?? .skipped("not run")) })
     }
@@ -137,6 +140,8 @@ public struct Applier: Sendable {
             let sessionID = makeSessionID()
             try await addWorktree(for: session, sessionID: sessionID)
             try await prepareWorktree(session, isNew: true)
+            // Interrupted (csm is stopping) after the worktree is ready: the next pass starts the agent.
+            try Task.checkCancellation()
             try await startTmux(session, mode: .new(sessionID: sessionID))
         case .start:
             guard let session = action.desired else { return }
