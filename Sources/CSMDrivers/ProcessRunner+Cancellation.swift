@@ -116,6 +116,13 @@ public enum RunningChildren {
         }.sorted { $0.startedAt < $1.startedAt }
     }
 
+    /// Cancels every running program's run as if its task had been cancelled: each gets the grace period,
+    /// then `SIGTERM`, then `SIGKILL`, and its run throws `CancellationError` (a shutting-down server
+    /// stops the programs of requests it cannot cancel).
+    public static func cancelAll(_ cancellation: ProcessCancellation = ProcessCancellation()) {
+        for child in table.withLock({ Array($0.values) }) { child.cancel(cancellation) }
+    }
+
     /// Sends `signal` to every running program's process group (last resort before csm exits).
     public static func signalAll(_ signal: Int32) {
         for child in table.withLock({ Array($0.values) }) { child.signal(signal) }

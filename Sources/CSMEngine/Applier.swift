@@ -11,6 +11,12 @@ public enum ActionOutcome: Sendable, Equatable {
     case skipped(String)
 }
 
+extension ActionOutcome {
+    /// The failure message of an action stopped because csm is stopping (its programs were ended); what
+    /// it was doing is redone next time.
+    public static let interrupted = "interrupted: csm is stopping; the next apply or pass does it again"
+}
+
 /// A progress report, one when an action starts and one when it ends.
 public enum ApplyEvent: Sendable, Equatable {
     case started(PlannedAction)
@@ -108,6 +114,8 @@ public struct Applier: Sendable {
                     do {
                         try await perform(action, workspace: plan.workspace)
                         outcome = .succeeded
+                    } catch is CancellationError {
+                        outcome = .failed(ActionOutcome.interrupted)
                     } catch {
                         outcome = .failed("\(error)")
                     }
@@ -231,6 +239,8 @@ public struct Applier: Sendable {
         } catch let error as ApplyError {
             throw error
         } catch let error as PreparationError {
+            throw error
+        } catch let error as CancellationError {
             throw error
         } catch {
             throw ApplyError.step(session: session, step: name, underlying: "\(error)")

@@ -1,3 +1,4 @@
+import CSMDrivers
 import CSMEngine
 import Foundation
 import Hummingbird
@@ -91,6 +92,11 @@ struct ShutdownStarter: Service {
         await dependencies.approvals.stopAll()
         watchdog.step("answered \(pending) pending approval(s) with 'ask'")
         await dependencies.agents.stopAll()
+        // Programs run by requests and by the pass (a setup, a tmux or git command) get a second to end
+        // on their own, then are stopped; what they were doing is redone by the next pass or request.
+        let programs = RunningChildren.entries.count
+        RunningChildren.cancelAll()
+        watchdog.step("asked \(programs) running program(s) to stop")
         let streams = dependencies.events.publisher.subscriberCount
         dependencies.events.publisher.finishAll()
         watchdog.step("ended \(streams) live stream(s)")

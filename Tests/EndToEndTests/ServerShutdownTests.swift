@@ -121,6 +121,7 @@ func stopBusyServer(_ world: CSMWorld) async throws -> ShutdownOutcome {
     guard await eventually(timeout: .seconds(30), { !server.process.isRunning }) else {
         let pid = server.process.processIdentifier
         let stacks = (try? runTool("gdb", ["-p", "\(pid)", "-batch", "-ex", "thread apply all bt 8"])) ?? "(no gdb)"
+        await killHard(server.process)
         return fail("csm server did not exit within 30 s of SIGTERM\n\(stacks.suffix(8000))")
     }
     outcome.log = server.text
