@@ -41,7 +41,9 @@ public enum CSMMain {
             handler.logLevel = level
             return handler
         }
-        await CSMCommand.main(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+        let arguments = hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()))
+        if InterruptForwarding.applies(to: arguments) { InterruptForwarding.install() }
+        await CSMCommand.main(arguments)
     }
 
     /// Global options written before the subcommand (`csm -f x.yaml plan`, as with git or terraform)
