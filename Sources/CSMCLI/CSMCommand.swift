@@ -41,9 +41,7 @@ public enum CSMMain {
             handler.logLevel = level
             return handler
         }
-        let arguments = hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()))
-        if InterruptForwarding.applies(to: arguments) { InterruptForwarding.install() }
-        await CSMCommand.main(arguments)
+        await CSMCommand.main(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
     }
 
     /// Global options written before the subcommand (`csm -f x.yaml plan`, as with git or terraform)

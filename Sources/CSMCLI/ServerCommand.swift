@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSMDrivers
 import CSMEngine
 import CSMIntegrations
 import CSMServer
@@ -46,6 +47,8 @@ struct ServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Before any runner exists: the server stops its programs (and what they started) on shutdown.
+        RunningChildren.isolatesProcessGroups = true
         let context = CommandContext(global)
         try await context.guarded {
             let document = try context.editableDocument()

@@ -32,10 +32,15 @@ final class SpawnedChild: Sendable {
     }
 
     let argv: [String]
+    /// Started as the leader of a process group of its own (signals then reach the whole group).
+    let ownsProcessGroup: Bool
     let startedAt = Date()
     private let state = Mutex(State())
 
-    init(argv: [String]) { self.argv = argv }
+    init(argv: [String], ownsProcessGroup: Bool) {
+        self.argv = argv
+        self.ownsProcessGroup = ownsProcessGroup
+    }
 
     var isCancelled: Bool { state.withLock { $0.isCancelled } }
     var wasTerminated: Bool { state.withLock { $0.wasTerminated } }
@@ -85,7 +90,7 @@ final class SpawnedChild: Sendable {
             guard let pid = state.pid, !state.isFinished else { return false }
             state.wasTerminated = true
             // The group first (what a setup script started), the leader as well in case it left the group.
-            _ = kill(-pid, number)
+            if ownsProcessGroup { _ = kill(-pid, number) }
             _ = kill(pid, number)
             return true
         }
@@ -105,6 +110,15 @@ public enum RunningChildren {
     }
 
     private static let table = Mutex<[pid_t: SpawnedChild]>([:])
+    private static let isolation = Atomic(false)
+
+    /// Whether `SpawnProcessRunner`s made from now on start programs in process groups of their own.
+    /// `csm server` turns it on as it starts (it stops programs on shutdown and has no terminal to share);
+    /// one-shot commands leave it off, so Ctrl-C and terminal prompts reach their programs as usual.
+    public static var isolatesProcessGroups: Bool {
+        get { isolation.load(ordering: .relaxed) }
+        set { isolation.store(newValue, ordering: .relaxed) }
+    }
 
     static func add(_ child: SpawnedChild, pid: pid_t) { table.withLock { $0[pid] = child } }
     static func remove(pid: pid_t) { _ = table.withLock { $0.removeValue(forKey: pid) } }

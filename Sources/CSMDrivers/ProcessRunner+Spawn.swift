@@ -16,16 +16,22 @@ public struct SpawnProcessRunner: ProcessRunner {
     /// How long a cancelled run lets its program finish on its own before `SIGTERM` reaches its process
     /// group, and how long after that `SIGKILL` follows.
     public var cancellation: ProcessCancellation
+    /// Whether each program runs in a process group of its own, so a cancellation stops everything it
+    /// started (a setup's commands). Off, programs stay in csm's group: a terminal's Ctrl-C reaches them
+    /// and they may prompt on the terminal (git asking for a password in a setup run by `csm apply`).
+    public var isolatesProcessGroup: Bool
 
-    public init(cancellation: ProcessCancellation = ProcessCancellation()) {
+    /// - Parameter isolatesProcessGroup: nil takes `RunningChildren.isolatesProcessGroups` (on in `csm server`).
+    public init(cancellation: ProcessCancellation = ProcessCancellation(), isolatesProcessGroup: Bool? = nil) {
         self.cancellation = cancellation
+        self.isolatesProcessGroup = isolatesProcessGroup ?? RunningChildren.isolatesProcessGroups
     }
 
     /// Runs the program; when the calling task is cancelled, the program (and everything it started in
     /// its process group) is given `cancellation.grace` to finish, then terminated, and the run throws
     /// `CancellationError`. A cancelled task never starts a program.
     public func run(_ executable: String, _ arguments: [String], input: String?, environment: [String: String]?) async throws -> ProcessResult {
-        let child = SpawnedChild(argv: [executable] + arguments)
+        let child = SpawnedChild(argv: [executable] + arguments, ownsProcessGroup: isolatesProcessGroup)
         let cancellation = self.cancellation
         return try await withTaskCancellationHandler {
             // The blocking work runs on a GCD thread: the cooperative pool has one thread per core here.
@@ -43,7 +49,9 @@ public struct SpawnProcessRunner: ProcessRunner {
 
     /// Runs a program and waits for it on the calling thread (never call this from the cooperative pool).
     public static func runBlocking(_ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
-        try runBlocking(executable, arguments, input: input, environment: environment, child: SpawnedChild(argv: [executable] + arguments))
+        try runBlocking(
+            executable, arguments, input: input, environment: environment,
+            child: SpawnedChild(argv: [executable] + arguments, ownsProcessGroup: false))
     }
 
     static func runBlocking(
@@ -85,11 +93,14 @@ public struct SpawnProcessRunner: ProcessRunner {
         var allSignals = sigset_t()
         sigfillset(&allSignals)
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        // Its own process group, so a cancelled run can stop the program and whatever it started (a setup
-        // script's commands) with one signal, without signalling csm itself.
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
+        // Its own process group when asked, so a cancelled run can stop the program and whatever it started
+        // (a setup script's commands) with one signal, without signalling csm itself.
+        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        if child.ownsProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         var pid: pid_t = 0
         let spawnStatus = executable.contains("/")
             ? posix_spawn(&pid, executable, &actions, &attributes, cArgv, cEnv)

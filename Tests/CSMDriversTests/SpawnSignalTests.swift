@@ -35,7 +35,8 @@ struct SpawnSignalTests {
     @Test("a cancelled run stops its program and what it started (its process group), and throws CancellationError")
     func cancelStopsProcessGroup() async throws {
         let nap = "600.\(Int.random(in: 1000...9999))"
-        let runner = SpawnProcessRunner(cancellation: ProcessCancellation(grace: .milliseconds(100), killAfter: .seconds(2)))
+        let runner = SpawnProcessRunner(
+            cancellation: ProcessCancellation(grace: .milliseconds(100), killAfter: .seconds(2)), isolatesProcessGroup: true)
         let run = Task { try await runner.run("/bin/sh", ["-c", "sleep \(nap) & wait"]) }
         #expect(await eventually(timeout: .seconds(30)) { sleeping(nap) }, "the program never started")
         run.cancel()
