@@ -75,6 +75,15 @@ extension WorkspaceDecoder {
             let spec = session.spec
             let host = spec.host ?? repos[spec.repo]?.spec.host ?? defaults.host
             let branch = spec.branch ?? defaults.branchPrefix + sessionName
+            // A name such as "v2." is a valid session name but makes an invalid default branch.
+            if spec.branch == nil, GitBranchName.problem(defaults.branchPrefix + "name") == nil,
+                let problem = GitBranchName.problem(branch), let node = session.branchNode
+            {
+                error(
+                    node.start, "session '\(sessionName)' needs a 'branch:': its default branch '\(branch)' is not valid (\(problem))",
+                    hint: "rename the session or give it a branch git accepts")
+                continue
+            }
             let key = "\(host)\u{0}\(spec.repo)\u{0}\(branch)"
             if let owner = branchOwners[key], let node = session.branchNode {
                 error(
@@ -82,6 +91,19 @@ extension WorkspaceDecoder {
                     hint: "git checks a branch out in one worktree only; give one of them another 'branch:'")
             } else {
                 branchOwners[key] = sessionName
+            }
+        }
+        // tmux writes '.' in a session name as '_': "a.b" and "a_b" would be one tmux session.
+        var tmuxOwners: [String: String] = [:]
+        for (sessionName, session) in sessions.sorted(by: { $0.key < $1.key }) {
+            let tmuxName = CSMName.tmuxSessionName(for: sessionName)
+            if let owner = tmuxOwners[tmuxName] {
+                error(
+                    session.keyNode.start,
+                    "sessions '\(owner)' and '\(sessionName)' would share the tmux session '\(tmuxName)'",
+                    hint: "tmux turns '.' into '_' in session names; rename one of them")
+            } else {
+                tmuxOwners[tmuxName] = sessionName
             }
         }
         for (sessionName, session) in sessions {
@@ -184,7 +206,7 @@ extension WorkspaceDecoder {
             let path = path(map["path"], path: map.path("path"), isRemote: isRemote(host))
             let spec = RepoSpec(
                 name: entry.name, path: path ?? "", host: host,
-                baseBranch: optionalString(map["baseBranch"], path: map.path("baseBranch")),
+                baseBranch: branchName(map["baseBranch"], path: map.path("baseBranch")),
                 setup: commands(map["setup"], path: map.path("setup")) ?? [],
                 copy: stringList(map["copy"], path: map.path("copy")) ?? [],
                 env: environmentMap(map["env"], path: map.path("env")) ?? [:],
@@ -199,6 +221,8 @@ extension WorkspaceDecoder {
         var hostNode: YAMLNode?
         /// Where a problem with the session's branch is reported: its `branch:` value, else its name.
         var branchNode: YAMLNode?
+        /// The session's name in the file.
+        var keyNode: YAMLNode
     }
 
     mutating func decodeSessions(_ node: YAMLNode?, repos: [String: DecodedRepo]) -> [String: DecodedSession] {
@@ -240,7 +264,8 @@ extension WorkspaceDecoder {
                     $0.isNull ? nil : enumeration($0, path: map.path("effort"), as: Effort.self)
                 },
                 context: optionalString(map["context"], path: map.path("context")))
-            sessions[entry.name] = DecodedSession(spec: spec, hostNode: map["host"], branchNode: map["branch"] ?? entry.key)
+            sessions[entry.name] = DecodedSession(
+                spec: spec, hostNode: map["host"], branchNode: map["branch"] ?? entry.key, keyNode: entry.key)
         }
         return sessions
     }

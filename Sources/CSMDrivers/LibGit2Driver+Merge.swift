@@ -93,8 +93,12 @@ extension LibGit2Driver {
     private func branchTip(_ name: String, in repository: OpaquePointer, path: String) throws -> git_oid {
         var oid = git_oid()
         let code = git_reference_name_to_id(&oid, repository, "refs/heads/" + name)
-        if code == GIT_ENOTFOUND.rawValue {
-            throw GitError.mergeRefused(repoPath: path, reason: "there is no local branch '\(name)'", files: [])
+        // A session's `base` may be any commit-ish (a tag, `HEAD~2`); a merge needs a branch to move.
+        if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue {
+            throw GitError.mergeRefused(
+                repoPath: path,
+                reason: "there is no local branch '\(name)'; a merge needs a branch to merge into "
+                    + "(set the session's 'base' or the repo's 'baseBranch' to one)", files: [])
         }
         try LibGit2.check(code, "read branch '\(name)'", path: path)
         return oid

@@ -26,10 +26,16 @@ public enum CSMName {
     /// The prefix of every tmux session csm may own (as in the original tool).
     public static let tmuxPrefix = "csm-"
 
-    /// The tmux session name of a csm session.
-    public static func tmuxSessionName(for session: String) -> String { tmuxPrefix + session }
+    /// The tmux session name of a csm session: `csm-<name>` with each `.` written as `_`, because tmux
+    /// turns `.` (its pane separator in targets) into `_` itself when it creates a session, and targets
+    /// naming the original spelling then miss. Two sessions differing only in `.`/`_` would share a tmux
+    /// session, so the config loader refuses that pair.
+    public static func tmuxSessionName(for session: String) -> String {
+        tmuxPrefix + session.replacingOccurrences(of: ".", with: "_")
+    }
 
-    /// The csm session name encoded in a tmux session name, if it has csm's prefix.
+    /// The csm session name encoded in a tmux session name, if it has csm's prefix (for a session named
+    /// with a `.`, the `_` spelling: owned sessions carry their real name in `@csm-session`).
     public static func sessionName(fromTmux tmuxName: String) -> String? {
         guard tmuxName.hasPrefix(tmuxPrefix) else { return nil }
         let rest = String(tmuxName.dropFirst(tmuxPrefix.count))

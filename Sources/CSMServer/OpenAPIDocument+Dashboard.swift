@@ -38,7 +38,7 @@ extension OpenAPIDocument {
                 body: [
                     "type": "object", "required": ["tool"],
                     "properties": [
-                        "tool": ["type": "string"], "input": ["type": ["object", "string"]],
+                        "tool": nonBlankSchema, "input": ["type": ["object", "string"]],
                         "rules": ["type": "array", "items": ruleSchema], "cwd": ["type": "string"],
                     ],
                 ],

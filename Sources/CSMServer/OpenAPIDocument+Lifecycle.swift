@@ -42,7 +42,7 @@ extension OpenAPIDocument {
             Operation(
                 method: "post", path: "/api/sessions/{name}/rename",
                 summary: "Rename a session: csm.yaml, tmux session, worktree, default branch, history; all or nothing",
-                body: ["type": "object", "required": ["name"], "properties": ["name": ["type": "string"]]],
+                body: ["type": "object", "required": ["name"], "properties": ["name": nameSchema]],
                 responses: [200: "renamed", 400: "invalid name", 404: "unknown session", 409: "name taken or \(locked)", 500: "failed and rolled back"],
                 parameters: [nameParameter]),
             Operation(
@@ -51,7 +51,7 @@ extension OpenAPIDocument {
                 responses: [200: "ok", 400: "missing or invalid file", 404: "unknown session", 409: "no worktree yet"],
                 parameters: [
                     nameParameter,
-                    ["name": "file", "in": "query", "required": true, "schema": ["type": "string"]],
+                    ["name": "file", "in": "query", "required": true, "schema": ["type": "string", "minLength": 1]],
                 ],
                 success: [
                     "type": "object",

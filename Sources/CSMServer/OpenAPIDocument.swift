@@ -17,7 +17,7 @@ enum OpenAPIDocument {
     static var nameParameter: [String: Any] {
         [
             "name": "name", "in": "path", "required": true,
-            "schema": ["type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"],
+            "schema": nameSchema,
         ]
     }
     static var lastEventID: [[String: Any]] {
@@ -26,11 +26,16 @@ enum OpenAPIDocument {
             ["name": "lastEventId", "in": "query", "required": false, "schema": ["type": "integer", "minimum": 0]],
         ]
     }
+    /// The naming rule of sessions, repos and hosts (`Name.isValid`).
+    static var nameSchema: [String: Any] { ["type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"] }
+    /// Text the API refuses when it is empty or only whitespace.
+    static var nonBlankSchema: [String: Any] { ["type": "string", "pattern": "\\S"] }
+
     static var ruleSchema: [String: Any] {
         [
             "type": "object", "required": ["tool", "action"],
             "properties": [
-                "tool": ["type": "string"], "pattern": ["type": "string"],
+                "tool": nonBlankSchema, "pattern": ["type": "string"],
                 "action": ["type": "string", "enum": ["allow", "deny", "ask"]],
             ],
         ]
@@ -79,7 +84,7 @@ enum OpenAPIDocument {
                 body: [
                     "type": "object", "required": ["name"],
                     "properties": [
-                        "name": ["type": "string"], "repo": ["type": "string"], "host": ["type": "string"],
+                        "name": nameSchema, "repo": ["type": "string"], "host": ["type": "string"],
                         "branch": ["type": "string"], "prompt": ["type": "string"], "model": ["type": "string"],
                         "linear": ["type": "string"], "base": ["type": "string"],
                         "effort": ["type": "string", "enum": ["low", "medium", "high", "xhigh", "max"]],
@@ -106,7 +111,7 @@ enum OpenAPIDocument {
             Operation(
                 method: "post", path: "/api/sessions/{name}/message",
                 summary: "Paste a prompt into the agent and press Enter",
-                body: ["type": "object", "required": ["text"], "properties": ["text": ["type": "string"]]],
+                body: ["type": "object", "required": ["text"], "properties": ["text": nonBlankSchema]],
                 responses: [200: "sent", 400: "bad body", 404: "unknown session", 409: "agent not running or waiting"],
                 parameters: [nameParameter]),
             Operation(
@@ -137,7 +142,7 @@ enum OpenAPIDocument {
                 parameters: [
                     [
                         "name": "session", "in": "path", "required": true,
-                        "schema": ["type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"],
+                        "schema": nameSchema,
                     ]
                 ]),
             Operation(

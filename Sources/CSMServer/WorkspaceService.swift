@@ -14,28 +14,36 @@ actor WorkspaceService {
 
     /// The body of `GET /api/sessions`, reused for half a second while nothing changed (see the type).
     let sessionList = SessionListCache(maxAge: .milliseconds(500))
-    /// The last document loaded, with the bytes it was parsed from and a number that changes with them.
-    private var loaded: (bytes: Data, document: ConfigDocument, generation: Int)?
+    /// The last document loaded, with the file's identity when it was read and a number that changes
+    /// with the content.
+    private var loaded: (stamp: FileStamp, bytes: Data, document: ConfigDocument, generation: Int)?
 
     init(_ dependencies: ServerDependencies) { self.dependencies = dependencies }
 
     var engine: Engine { dependencies.engine }
 
-    /// csm.yaml as it is on disk now. Every hook and API request asks, so the file is read each time
-    /// but parsed again only when its bytes changed.
+    /// csm.yaml as it is on disk now. Every hook and API request asks, so the file is checked each time
+    /// (one `stat`) but read only when its identity changed, and parsed again only when its bytes did.
     func document() throws -> ConfigDocument {
         try loadDocument().document
     }
 
     private func loadDocument() throws -> (document: ConfigDocument, generation: Int) {
+        let stamp = FileStamp(path: dependencies.configPath)
+        if let loaded, let stamp, loaded.stamp == stamp, stamp.isSettled(now: Date().timeIntervalSince1970) {
+            return (loaded.document, loaded.generation)
+        }
         let bytes = FileManager.default.contents(atPath: dependencies.configPath)
-        if let loaded, let bytes, loaded.bytes == bytes { return (loaded.document, loaded.generation) }
+        if let loaded, let stamp, let bytes, loaded.bytes == bytes {
+            self.loaded?.stamp = stamp
+            return (loaded.document, loaded.generation)
+        }
         do {
             let document = try ConfigDocument.load(path: dependencies.configPath, loader: dependencies.loader)
             let generation = (loaded?.generation ?? 0) + 1
-            // Cached under the bytes read before parsing: if the file changed in between, the next call
-            // sees other bytes and parses again.
-            loaded = bytes.map { ($0, document, generation) }
+            // Cached under the identity and bytes seen before parsing: if the file changed in between, the
+            // next call sees another identity and reads it again.
+            if let stamp, let bytes { loaded = (stamp, bytes, document, generation) } else { loaded = nil }
             return (document, generation)
         } catch {
             throw APIError(

@@ -54,4 +54,24 @@ struct HostileConfigTests {
             "11:13: sessions 'a' and 'b' both use branch 'csm/a' of repo 'app'"
         ], "\(duplicate)")
     }
+
+    @Test("a session whose name makes an invalid default branch needs a branch; a repo's baseBranch follows git's rules")
+    func defaultBranchAndBase() throws {
+        for name in ["v2.", "a..b", "x.lock", ".hidden"] {
+            let found = summaries(Self.header + "  \(name):\n    repo: app\n")
+            #expect(found.count == 1 && found.first?.hasPrefix("7:3: session '\(name)' needs a 'branch:'") == true, "\(found)")
+            let fixed = try parse(Self.header + "  \(name):\n    repo: app\n    branch: feature/x\n")
+            #expect(fixed.sessions[name]?.branch == "feature/x")
+        }
+        let repoBase = summaries(
+            "version: 1\nworkspace: w\nrepos:\n  app:\n    path: ./app\n    baseBranch: \"ma in\"\nsessions: {}\n")
+        #expect(repoBase.count == 1 && repoBase.first?.hasPrefix("6:17: invalid branch name") == true, "\(repoBase)")
+    }
+
+    @Test("two sessions whose names differ only in '.' and '_' are an error: tmux would give them one session")
+    func tmuxNameCollision() {
+        let found = summaries(Self.header + "  a.b:\n    repo: app\n  a_b:\n    repo: app\n")
+        #expect(found == ["9:3: sessions 'a.b' and 'a_b' would share the tmux session 'csm-a_b'"], "\(found)")
+        #expect(CSMName.tmuxSessionName(for: "v1.2") == "csm-v1_2")
+    }
 }

@@ -78,6 +78,16 @@ struct LibGit2LifecycleTests {
             } catch let GitError.mergeRefused(_, reason, _) {
                 #expect(reason.contains("cannot be fast-forwarded"))
             }
+            // A base that is a commit-ish but not a branch (a session's `base: HEAD~1`, or junk) is refused.
+            for base in ["HEAD~1", "no-such-branch", "a\tb"] {
+                do {
+                    _ = try await driver.merge(
+                        MergeRequest(repoPath: repo.path, branch: "csm/s", base: base, strategy: .merge))
+                    Issue.record("expected a refusal for \(base)")
+                } catch let GitError.mergeRefused(_, reason, _) {
+                    #expect(reason.contains("a merge needs a branch"), "\(reason)")
+                }
+            }
         }
     }
 

@@ -145,6 +145,15 @@ struct DashboardRoutesTests {
                     uri: "/api/config/test-rule", method: .post, headers: server.json,
                     body: #"{"tool":"Bash","rules":[{"tool":"Bash(x","action":"allow"}]}"#.buffer)
                 #expect(bad.status == .badRequest && bad.errorCode == "invalid_body")
+                // Found by Schemathesis: an array (or number) as the input was echoed back as the "input" object.
+                for input in ["[null,null]", "3", "true"] {
+                    let refused = try await client.execute(
+                        uri: "/api/config/test-rule", method: .post, headers: server.json,
+                        body: #"{"tool":"Bash","input":\#(input)}"#.buffer)
+                    #expect(refused.status == .badRequest && refused.errorCode == "invalid_body", "\(input)")
+                }
+                let null = try await decide(#"{"tool":"Bash","input":null}"#)
+                #expect((null["input"] as? [String: Any])?.isEmpty == true)
             }
         }
     }

@@ -241,4 +241,27 @@ struct EdgeTests {
             #expect(sessions.map(\.tmuxName) == ["csm-taken"] && sessions[0].workspace == nil)
         }
     }
+
+    @Test("sessions named with dots run in tmux, which writes '.' as '_', and converge")
+    func dottedNames() async throws {
+        try await withCSMWorld { world in
+            try world.writeConfig(world.config(sessions: "  v1.2-fix:\n    repo: app\n  it.a.b:\n    repo: app\n"))
+            let applied = try await world.csm("apply")
+            #expect(applied.status == 0, "\(applied.combined)")
+            let tmuxNames = Set(try await world.tmux.listSessions().map(\.tmuxName))
+            #expect(tmuxNames.isSuperset(of: ["csm-v1_2-fix", "csm-it_a_b"]), "\(tmuxNames)")
+            let clean = try await world.csm("plan", "--detailed-exitcode")
+            #expect(clean.status == 0, "a second plan has nothing to do: \(clean.combined)")
+            let list = try await world.csm("list")
+            #expect(list.stdout.contains("v1.2-fix") && list.stdout.contains("it.a.b"), "\(list.combined)")
+            #expect(!list.stdout.contains("unmanaged"), "\(list.combined)")
+
+            try await world.tmux.killSession(named: "csm-v1_2-fix")
+            let repaired = try await world.csm("apply")
+            #expect(repaired.stdout.contains("session.v1.2-fix: Start complete after"), "\(repaired.combined)")
+            let killed = try await world.csm("kill", "it.a.b")
+            #expect(killed.status == 0, "\(killed.combined)")
+            #expect(!(try await world.tmux.listSessions().map(\.tmuxName)).contains("csm-it_a_b"))
+        }
+    }
 }

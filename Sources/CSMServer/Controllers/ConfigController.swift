@@ -170,6 +170,12 @@ struct ConfigController {
         guard !body.tool.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw APIError.invalidBody("'tool' names the tool of the sample call (Bash, Edit, WebFetch, …)")
         }
+        switch body.input {
+        case nil, .null?, .object?, .string?: break
+        default:
+            throw APIError.invalidBody(
+                "'input' is the tool's input: an object such as {\"command\": \"ls\"}, or a string for its main field")
+        }
         let document = try await service.document()
         let rules = body.rules ?? document.workspace.rules
         let set: ToolRuleSet
@@ -189,7 +195,10 @@ struct ConfigController {
 
     /// A string becomes the tool's main input field.
     static func sampleInput(tool: String, _ input: JSONValue?) -> JSONValue {
-        guard case .string(let text)? = input else { return input ?? .object([:]) }
+        guard case .string(let text)? = input else {
+            if case .object? = input, let input { return input }
+            return .object([:])
+        }
         let key: String
         switch tool {
         case "Bash": key = "command"
