@@ -1,5 +1,6 @@
 import CSMDrivers
 import Foundation
+import HTTPTypes
 import Logging
 import Synchronization
 
@@ -22,7 +23,7 @@ public final class ShutdownWatchdog: Sendable {
         var reason = ""
         var isDisarmed = false
         var services: [String] = []
-        var requests: [UInt64: (description: String, since: Date)] = [:]
+        var requests: [UInt64: (head: HTTPRequest, since: ContinuousClock.Instant)] = [:]
         var nextRequest: UInt64 = 0
         var steps: [String] = []
     }
@@ -95,11 +96,11 @@ public final class ShutdownWatchdog: Sendable {
         return try await body()
     }
 
-    /// Runs `body` as one HTTP request, listed while it runs.
-    func tracking<T>(request description: String, _ body: () async throws -> T) async rethrows -> T {
+    /// Runs `body` as one HTTP request, listed while it runs (its head is kept, formatted only for a report).
+    func tracking<T>(request head: HTTPRequest, _ body: () async throws -> T) async rethrows -> T {
         let id = state.withLock { state -> UInt64 in
-            state.nextRequest += 1
-            state.requests[state.nextRequest] = (description, Date())
+            state.nextRequest &+= 1
+            state.requests[state.nextRequest] = (head, .now)
             return state.nextRequest
         }
         defer { _ = state.withLock { $0.requests.removeValue(forKey: id) } }
@@ -119,9 +120,12 @@ public final class ShutdownWatchdog: Sendable {
                 + "exiting with status \(Self.exitStatus). Still running:"
         ]
         lines.append("  services: " + (services.isEmpty ? "none" : services.joined(separator: ", ")))
-        lines.append(
-            "  requests: "
-                + (requests.isEmpty ? "none" : requests.map { "\($0.description) (for \(age($0.since)))" }.joined(separator: ", ")))
+        let requestList = requests.map { request in
+            let waited = request.since.duration(to: .now)
+            let seconds = Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18
+            return "\(request.head.method) \(request.head.path ?? "") (for \(String(format: "%.1fs", seconds)))"
+        }
+        lines.append("  requests: " + (requestList.isEmpty ? "none" : requestList.joined(separator: ", ")))
         lines.append(
             "  programs: "
                 + (children.isEmpty

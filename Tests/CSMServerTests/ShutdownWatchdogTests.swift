@@ -1,5 +1,6 @@
 import CSMTestSupport
 import Foundation
+import HTTPTypes
 import Synchronization
 import Testing
 
@@ -14,7 +15,7 @@ struct ShutdownWatchdogTests {
         let release = AsyncStream<Void>.makeStream()
         let stuck = Task {
             await watchdog.tracking(service: "http server") {
-                await watchdog.tracking(request: "POST /api/hooks/a") {
+                await watchdog.tracking(request: HTTPRequest(method: .post, scheme: nil, authority: nil, path: "/api/hooks/a")) {
                     for await _ in release.stream {}
                 }
             }

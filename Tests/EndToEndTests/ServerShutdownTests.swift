@@ -105,7 +105,8 @@ func stopBusyServer(_ world: CSMWorld) async throws -> ShutdownOutcome {
             [
                 "-s", "-X", "POST", "-H", "Content-Type: application/json",
                 "-H", "X-CSM-Hook-Secret: \(world.hookSecret("a") ?? "")",
-                "--data", #"{"hook_event_name":"PreToolUse","session_id":"s-1","cwd":"/tmp","tool_name":"Bash","#
+                "--data",
+                #"{"hook_event_name":"PreToolUse","session_id":"s-1","cwd":"/tmp","tool_name":"Bash","#
                     + #""tool_input":{"command":"make deploy \#(index)"},"tool_use_id":"tu-\#(index)"}"#,
                 "\(base)/api/hooks/a",
             ])

@@ -9,7 +9,7 @@ struct InFlightMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        try await watchdog.tracking(request: "\(request.method) \(request.uri.path)") {
+        try await watchdog.tracking(request: request.head) {
             try await next(request, context)
         }
     }
