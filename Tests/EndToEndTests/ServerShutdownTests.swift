@@ -126,18 +126,27 @@ func stopBusyServer(_ world: CSMWorld) async throws -> ShutdownOutcome {
     }
     guard pending else { return fail("the two approvals never became pending") }
 
-    kill(server.process.processIdentifier, SIGTERM)
-    guard await eventually(timeout: .seconds(30), { !server.process.isRunning }) else {
-        let pid = server.process.processIdentifier
+    let pid = server.process.processIdentifier
+    kill(pid, SIGTERM)
+    // Read with waitid, not `Process.isRunning`: the verdict must not depend on Foundation's child tracking.
+    var exit: (signalled: Bool, status: Int32)?
+    let exited = await eventually(timeout: .seconds(30)) {
+        exit = childExit(pid)
+        return exit != nil
+    }
+    guard exited, var ended = exit else {
         let stacks = (try? runTool("gdb", ["-p", "\(pid)", "-batch", "-ex", "thread apply all bt 8"])) ?? "(no gdb)"
         await killHard(server.process)
         return fail("csm server did not exit within 30 s of SIGTERM\n\(stacks.suffix(8000))")
     }
+    if !ended.signalled, ended.status == -1, await eventually(timeout: .seconds(30), { !server.process.isRunning }) {
+        // Foundation reaped it first: its record has the status.
+        ended = (server.process.terminationReason == .uncaughtSignal, server.process.terminationStatus)
+    }
     outcome.log = server.text
-    if server.process.terminationReason != .exit || server.process.terminationStatus != 0 {
+    if ended.signalled || ended.status != 0 {
         outcome.problems.append(
-            "csm server ended with \(server.process.terminationReason == .exit ? "status" : "signal") "
-                + "\(server.process.terminationStatus), not status 0")
+            "csm server ended with \(ended.signalled ? "signal" : "status") \(ended.status), not status 0")
     }
     let lockPath = world.stateDir.appendingPathComponent("workspaces/e2e/server.lock").path
     if let lock = try WorkspaceLock.tryAcquire(path: lockPath) {
@@ -146,7 +155,8 @@ func stopBusyServer(_ world: CSMWorld) async throws -> ShutdownOutcome {
         outcome.problems.append("server.lock is still held")
     }
     // The hooks got their answer (`ask` prints nothing: Claude Code asks in its own prompt).
-    if !(await eventually(timeout: .seconds(10)) { hooks.allSatisfy { !$0.process.isRunning } }) {
+    let hookPIDs = hooks.map(\.process.processIdentifier)
+    if !(await eventually(timeout: .seconds(10)) { hookPIDs.allSatisfy { childExit($0) != nil } }) {
         outcome.problems.append("a hook POST is still waiting")
     }
     for hook in hooks where !hook.text.contains(#""decision":"ask""#) {
