@@ -54,9 +54,11 @@ public func buildApplication(
 
 /// Runs the reconciler loop as a service; graceful shutdown cancels it, and with it a pass in flight
 /// (its programs are stopped by `SpawnProcessRunner` after a short grace).
-struct ReconcilerService: Service {
+struct ReconcilerService: Service, CustomStringConvertible {
     let reconciler: Reconciler<ContinuousClock>
     let watchdog: ShutdownWatchdog
+    // ServiceLifecycle logs services by their description: a name, never the values they hold.
+    var description: String { "reconciler" }
 
     func run() async throws {
         await watchdog.tracking(service: "reconciler") {
@@ -68,9 +70,10 @@ struct ReconcilerService: Service {
 }
 
 /// The HTTP + WebSocket application, listed in the watchdog while it runs.
-struct HTTPService<App: ApplicationProtocol>: Service {
+struct HTTPService<App: ApplicationProtocol>: Service, CustomStringConvertible {
     let application: App
     let watchdog: ShutdownWatchdog
+    var description: String { "http server" }
 
     func run() async throws {
         try await watchdog.tracking(service: "http server") { try await application.run() }
@@ -81,8 +84,10 @@ struct HTTPService<App: ApplicationProtocol>: Service {
 /// answers every pending tool approval (`ask`: the hook returns and Claude Code asks in its own
 /// prompt), stops the transcript tailers and ends every live SSE and WebSocket stream, so the HTTP
 /// server has no request left that waits for something that will not come.
-struct ShutdownStarter: Service {
+struct ShutdownStarter: Service, CustomStringConvertible {
+    /// Holds the environment (secrets included) through its engine: never described in a log.
     let dependencies: ServerDependencies
+    var description: String { "shutdown starter" }
 
     func run() async throws {
         try? await gracefulShutdown()
