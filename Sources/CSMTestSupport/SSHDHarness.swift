@@ -117,19 +117,10 @@ func startSSHD(name: String) throws -> SSHDInstance {
 
         """
     try config.write(toFile: directory + "/sshd_config", atomically: true, encoding: .utf8)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/sbin/sshd")
-    process.arguments = ["-D", "-e", "-f", directory + "/sshd_config"]
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError =
-        FileHandle(forWritingAtPath: directory + "/sshd.log")
-        ?? {
-            FileManager.default.createFile(atPath: directory + "/sshd.log", contents: nil)
-            return FileHandle(forWritingAtPath: directory + "/sshd.log") ?? FileHandle.nullDevice
-        }()
-    try process.run()
-    let pid = process.processIdentifier
+    // posix_spawn, not Foundation's Process: sshd closes the descriptors it inherits, which stalls
+    // Foundation's tracking of every other child of the test run (see `spawnDaemon`).
+    let pid = try spawnDaemon(
+        "/usr/sbin/sshd", ["-D", "-e", "-f", directory + "/sshd_config"], stderrPath: directory + "/sshd.log")
     // Ready when the port accepts a connection (sshd binds before it forks anything).
     var ready = false
     for _ in 0..<200 {
@@ -138,6 +129,8 @@ func startSSHD(name: String) throws -> SSHDInstance {
     }
     guard ready else {
         kill(pid, SIGTERM)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
         let log = (try? String(contentsOfFile: directory + "/sshd.log", encoding: .utf8)) ?? ""
         throw ToolFailure(command: "sshd -D -e -f \(directory)/sshd_config", status: -1, stderr: log)
     }
