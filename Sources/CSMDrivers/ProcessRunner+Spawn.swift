@@ -87,18 +87,12 @@ public struct SpawnProcessRunner: ProcessRunner {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
         // Its own process group when asked, so a cancelled run can stop the program and whatever it started
         // (a setup script's commands) with one signal, without signalling csm itself.
-        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+        var flags = SpawnSignals.reset(&attributes)
         if child.ownsProcessGroup {
             posix_spawnattr_setpgroup(&attributes, 0)
-            flags |= POSIX_SPAWN_SETPGROUP
+            flags |= Int32(POSIX_SPAWN_SETPGROUP)
         }
         posix_spawnattr_setflags(&attributes, Int16(flags))
         var pid: pid_t = 0
@@ -194,4 +188,19 @@ public struct SpawnProcessRunner: ProcessRunner {
 /// orders the write before the read; that is why the unchecked conformance is safe.
 private final class DataBox: @unchecked Sendable {
     var data = Data()
+}
+
+/// The signal state every program csm spawns starts with.
+public enum SpawnSignals {
+    /// Sets `attributes` to start a program with no signal blocked and every signal at its default
+    /// action, and returns the `posix_spawnattr_setflags` flags that make that apply (OR in more).
+    public static func reset(_ attributes: inout posix_spawnattr_t) -> Int32 {
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        return Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
+    }
 }
