@@ -28,6 +28,8 @@ public enum ApprovalAnswer: Sendable, Equatable {
     case timedOut
     /// The hook went away (Claude Code gave up on it, or the agent stopped).
     case cancelled
+    /// The server is shutting down: the hook answers `ask` at once and Claude Code shows its own prompt.
+    case serverStopping
 }
 
 /// A decision that cannot be applied.
@@ -56,6 +58,7 @@ public actor ApprovalBroker {
     private var answers: [String: ApprovalAnswer] = [:]
     private var answerOrder: [String] = []
     private var waiters: [String: CheckedContinuation<ApprovalAnswer, Never>] = [:]
+    private var isStopping = false
     private let memory: Int
     private let makeID: @Sendable () -> String
     private let now: @Sendable () -> Date
@@ -88,6 +91,10 @@ public actor ApprovalBroker {
     public func wait<C: Clock>(for requestID: String, timeout: Duration, clock: C) async -> ApprovalAnswer
     where C.Duration == Duration {
         if let answer = answers[requestID] { return answer }
+        if isStopping {
+            finish(requestID, with: .serverStopping)
+            return .serverStopping
+        }
         guard open[requestID] != nil else { return .cancelled }
         let timer = Task { [weak self] in
             do { try await clock.sleep(for: timeout) } catch { return }
@@ -121,6 +128,13 @@ public actor ApprovalBroker {
     /// Ends every open approval of `session` (its agent stopped).
     public func cancelAll(session: String) {
         for approval in pending(session: session) { finish(approval.requestID, with: .cancelled) }
+    }
+
+    /// Answers every open approval with `serverStopping`, and every later one at once (server shutdown):
+    /// no hook keeps the server's shutdown waiting for a person.
+    public func stopAll() {
+        isStopping = true
+        for approval in pending() { finish(approval.requestID, with: .serverStopping) }
     }
 
     private func finish(_ requestID: String, with answer: ApprovalAnswer) {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSMDrivers
 import CSMEngine
 import CSMIntegrations
 import CSMServer
@@ -12,7 +13,8 @@ struct ServerCommand: AsyncParsableCommand {
         discussion: """
             Listens on server.listen from csm.yaml (default 127.0.0.1:3000). Prints a dashboard URL with a one-time \
             login code; API clients send 'Authorization: Bearer <token>' with the token from <state-dir>/token. \
-            Stops cleanly on Ctrl-C or SIGTERM. See docs/server.md.
+            Stops cleanly on Ctrl-C or SIGTERM (exit status 0); a shutdown still not done after \
+            --shutdown-timeout seconds logs what it waited for and exits with status 70. See docs/server.md.
             """
     )
 
@@ -31,7 +33,22 @@ struct ServerCommand: AsyncParsableCommand {
         help: ArgumentHelp("Event files kept per session, the current one included (at least 2).", valueName: "n"))
     var eventsKeep: Int = 5
 
+    @Option(
+        name: .customLong("shutdown-timeout"),
+        help: ArgumentHelp(
+            "Seconds a graceful shutdown may take before csm server logs what is still running and exits with status 70.",
+            valueName: "seconds"))
+    var shutdownTimeout: Double = 10
+
+    func validate() throws {
+        guard shutdownTimeout > 0, shutdownTimeout.isFinite else {
+            throw ValidationError("--shutdown-timeout must be a positive number of seconds, not \(shutdownTimeout).")
+        }
+    }
+
     func run() async throws {
+        // Before any runner exists: the server stops its programs (and what they started) on shutdown.
+        RunningChildren.isolatesProcessGroups = true
         let context = CommandContext(global)
         try await context.guarded {
             let document = try context.editableDocument()
@@ -58,6 +75,8 @@ struct ServerCommand: AsyncParsableCommand {
             // Session costs use integrations.prices as the server starts (a change needs a restart).
             dependencies.agents = AgentMonitor(prices: workspace.integrations.priceTable)
             dependencies.integrations = IntegrationHub(environment: context.environment)
+            let watchdog = ShutdownWatchdog(timeout: .milliseconds(Int64(shutdownTimeout * 1000)))
+            dependencies.shutdown = watchdog
             let output = context.output
             let code = credentials.makeLoginCode()
             if !address.isLoopback {
@@ -70,9 +89,13 @@ struct ServerCommand: AsyncParsableCommand {
                                 code: code, workspace: workspace.name, documentPath: document.path, layout: layout)
             } catch {
                 await forwarder.stop()
+                watchdog.disarm()
                 throw error
             }
             await forwarder.stop()
+            watchdog.step("hook forwards closed")
+            // The locks are released by the defers above as this returns; the watchdog covered all until here.
+            watchdog.disarm()
         }
     }
 

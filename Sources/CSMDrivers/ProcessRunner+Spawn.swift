@@ -13,20 +13,52 @@ import Darwin
 /// waiting for end-of-file hangs; concurrent spawns also leak each other's pipes. Here the child closes
 /// every descriptor above 2 before `exec`, and our own pipe ends are close-on-exec.
 public struct SpawnProcessRunner: ProcessRunner {
-    public init() {}
+    /// How long a cancelled run lets its program finish on its own before `SIGTERM` reaches its process
+    /// group, and how long after that `SIGKILL` follows.
+    public var cancellation: ProcessCancellation
+    /// Whether each program runs in a process group of its own, so a cancellation stops everything it
+    /// started (a setup's commands). Off, programs stay in csm's group: a terminal's Ctrl-C reaches them
+    /// and they may prompt on the terminal (git asking for a password in a setup run by `csm apply`).
+    public var isolatesProcessGroup: Bool
 
+    /// - Parameter isolatesProcessGroup: nil takes `RunningChildren.isolatesProcessGroups` (on in `csm server`).
+    public init(cancellation: ProcessCancellation = ProcessCancellation(), isolatesProcessGroup: Bool? = nil) {
+        self.cancellation = cancellation
+        self.isolatesProcessGroup = isolatesProcessGroup ?? RunningChildren.isolatesProcessGroups
+    }
+
+    /// Runs the program; when the calling task is cancelled, the program (and everything it started in
+    /// its process group) is given `cancellation.grace` to finish, then terminated, and the run throws
+    /// `CancellationError`. A cancelled task never starts a program.
     public func run(_ executable: String, _ arguments: [String], input: String?, environment: [String: String]?) async throws -> ProcessResult {
-        // The blocking work runs on a GCD thread: the cooperative pool has one thread per core here.
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try Self.runBlocking(executable, arguments, input: input, environment: environment) })
+        let child = SpawnedChild(argv: [executable] + arguments, ownsProcessGroup: isolatesProcessGroup)
+        let cancellation = self.cancellation
+        return try await withTaskCancellationHandler {
+            // The blocking work runs on a GCD thread: the cooperative pool has one thread per core here.
+            try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global().async {
+                    continuation.resume(with: Result {
+                        try Self.runBlocking(executable, arguments, input: input, environment: environment, child: child)
+                    })
+                }
             }
+        } onCancel: {
+            child.cancel(cancellation)
         }
     }
 
     /// Runs a program and waits for it on the calling thread (never call this from the cooperative pool).
     public static func runBlocking(_ executable: String, _ arguments: [String], input: String? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
+        try runBlocking(
+            executable, arguments, input: input, environment: environment,
+            child: SpawnedChild(argv: [executable] + arguments, ownsProcessGroup: false))
+    }
+
+    static func runBlocking(
+        _ executable: String, _ arguments: [String], input: String?, environment: [String: String]?, child: SpawnedChild
+    ) throws -> ProcessResult {
         let argv = [executable] + arguments
+        if child.isCancelled { throw CancellationError() }
         let stdinPipe = try makePipe(argv)
         let stdoutPipe = try makePipe(argv)
         let stderrPipe = try makePipe(argv)
@@ -55,13 +87,14 @@ public struct SpawnProcessRunner: ProcessRunner {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // Its own process group when asked, so a cancelled run can stop the program and whatever it started
+        // (a setup script's commands) with one signal, without signalling csm itself.
+        var flags = SpawnSignals.reset(&attributes)
+        if child.ownsProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= Int32(POSIX_SPAWN_SETPGROUP)
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         var pid: pid_t = 0
         let spawnStatus = executable.contains("/")
             ? posix_spawn(&pid, executable, &actions, &attributes, cArgv, cEnv)
@@ -75,6 +108,7 @@ public struct SpawnProcessRunner: ProcessRunner {
             close(stderrPipe.read)
             throw ProcessError(argv: argv, status: nil, stderrTail: String(cString: strerror(spawnStatus)))
         }
+        child.started(pid)
 
         // stdin and stderr on helper threads, stdout here, so no pipe can fill up and block the child.
         let group = DispatchGroup()
@@ -96,7 +130,9 @@ public struct SpawnProcessRunner: ProcessRunner {
         DispatchQueue.global().async(group: group) { errBox.data = readAll(errFD) }
         let outData = readAll(stdoutPipe.read)
         group.wait()
-        let status = wait(pid)
+        let status = wait(pid, child: child)
+        // Stopped by a cancellation: its output is not an answer to anything.
+        if child.wasTerminated { throw CancellationError() }
         return ProcessResult(status: status, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errBox.data, as: UTF8.self))
     }
 
@@ -132,7 +168,12 @@ public struct SpawnProcessRunner: ProcessRunner {
         }
     }
 
-    private static func wait(_ pid: pid_t) -> Int32 {
+    private static func wait(_ pid: pid_t, child: SpawnedChild) -> Int32 {
+        // Wait without reaping first: until the child is marked finished, its pid (and process group id)
+        // cannot be reused, so a late cancellation never signals a stranger.
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) == -1 && errno == EINTR {}
+        child.finished()
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 {
             if errno != EINTR { return -1 }
@@ -147,4 +188,19 @@ public struct SpawnProcessRunner: ProcessRunner {
 /// orders the write before the read; that is why the unchecked conformance is safe.
 private final class DataBox: @unchecked Sendable {
     var data = Data()
+}
+
+/// The signal state every program csm spawns starts with.
+public enum SpawnSignals {
+    /// Sets `attributes` to start a program with no signal blocked and every signal at its default
+    /// action, and returns the `posix_spawnattr_setflags` flags that make that apply (OR in more).
+    public static func reset(_ attributes: inout posix_spawnattr_t) -> Int32 {
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        return Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
+    }
 }

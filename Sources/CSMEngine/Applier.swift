@@ -11,6 +11,12 @@ public enum ActionOutcome: Sendable, Equatable {
     case skipped(String)
 }
 
+extension ActionOutcome {
+    /// The failure message of an action stopped because csm is stopping (its programs were ended); what
+    /// it was doing is redone next time.
+    public static let interrupted = "interrupted: csm is stopping; the next apply or pass does it again"
+}
+
 /// A progress report, one when an action starts and one when it ends.
 public enum ApplyEvent: Sendable, Equatable {
     case started(PlannedAction)
@@ -99,7 +105,7 @@ public struct Applier: Sendable {
             var pending = runnable[...]
             var failed = false
             func startNext() {
-                guard !failed, let (index, action) = pending.popFirst() else { return }
+                guard !failed, !Task.isCancelled, let (index, action) = pending.popFirst() else { return }
                 group.addTask {
                     progress(.started(action))
                     let clock = ContinuousClock()
@@ -108,6 +114,8 @@ public struct Applier: Sendable {
                     do {
                         try await perform(action, workspace: plan.workspace)
                         outcome = .succeeded
+                    } catch is CancellationError {
+                        outcome = .failed(ActionOutcome.interrupted)
                     } catch {
                         outcome = .failed("\(error)")
                     }
@@ -122,7 +130,10 @@ public struct Applier: Sendable {
                 if case .failed = outcome { failed = true }
                 startNext()
             }
-            for (index, _) in pending { outcomes[index] = .skipped("not started because an earlier action failed") }
+            // Cancelled (csm is stopping): nothing new starts; what runs stops its programs (SpawnProcessRunner).
+            let reason =
+                Task.isCancelled ? "not started because csm is stopping" : "not started because an earlier action failed"
+            for (index, _) in pending { outcomes[index] = .skipped(reason) }
         }
         return ApplyReport(results: plan.actions.enumerated().map { ($0.element, outcomes[$0.offset] ?? .skipped("not run")) })
     }
@@ -137,6 +148,8 @@ public struct Applier: Sendable {
             let sessionID = makeSessionID()
             try await addWorktree(for: session, sessionID: sessionID)
             try await prepareWorktree(session, isNew: true)
+            // Interrupted (csm is stopping) after the worktree is ready: the next pass starts the agent.
+            try Task.checkCancellation()
             try await startTmux(session, mode: .new(sessionID: sessionID))
         case .start:
             guard let session = action.desired else { return }
@@ -226,6 +239,8 @@ public struct Applier: Sendable {
         } catch let error as ApplyError {
             throw error
         } catch let error as PreparationError {
+            throw error
+        } catch let error as CancellationError {
             throw error
         } catch {
             throw ApplyError.step(session: session, step: name, underlying: "\(error)")

@@ -183,6 +183,12 @@ public actor Reconciler<C: Clock> where C.Duration == Duration {
             case .succeeded:
                 backoff[action.session] = nil
                 results.append(ReconcileActionResult(session: action.session, action: action.kind, outcome: .succeeded))
+            case .failed(let message) where Task.isCancelled || message == ActionOutcome.interrupted:
+                // Interrupted by a shutdown, not failed: no backoff, the next start tries again.
+                results.append(
+                    ReconcileActionResult(
+                        session: action.session, action: action.kind, outcome: .skipped,
+                        message: Task.isCancelled ? ActionOutcome.interrupted : message))
             case .failed(let message):
                 recordFailure(action, message: message)
                 results.append(

@@ -63,7 +63,15 @@ public struct WorktreePreparation: Sendable {
         logger.info("running setup", metadata: ["session": "\(session.name)"])
         try? FileManager.default.removeItem(atPath: logPath)
         await progress?(.started(session: session.name, logPath: logPath))
-        let result = try await runStreamingLog(script: script, logPath: logPath, session: session.name)
+        let result: ProcessResult
+        do {
+            result = try await runStreamingLog(script: script, logPath: logPath, session: session.name)
+        } catch is CancellationError {
+            // Stopped by a shutdown, not failed: no stamp, so the next apply runs the setup again.
+            logger.notice("setup interrupted; it runs again next time", metadata: ["session": "\(session.name)"])
+            await progress?(.finished(session: session.name, exitStatus: 143, tail: "interrupted: csm is stopping"))
+            throw CancellationError()
+        }
         let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         let tail = log.split(separator: "\n", omittingEmptySubsequences: false).suffix(SetupStamp.tailLines + 1)
             .joined(separator: "\n").trimmingCharacters(in: .newlines)

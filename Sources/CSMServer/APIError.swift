@@ -45,6 +45,11 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         APIError(.badRequest, "invalid_body", message)
     }
 
+    /// A request interrupted because the server is shutting down (its programs were stopped).
+    static let serverStopping = APIError(
+        .serviceUnavailable, "server_stopping",
+        "csm server is shutting down and interrupted this request; send it again once the server is back")
+
     static let bodyTooLarge = APIError(.contentTooLarge, "body_too_large", "the request body is over the 1 MiB limit")
 }
 

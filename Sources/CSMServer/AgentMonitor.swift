@@ -21,6 +21,8 @@ public actor AgentMonitor {
     }
 
     private var agents: [String: Agent] = [:]
+    /// Set by `stopAll()`: hooks arriving during a shutdown start no new tailer.
+    private var isStopped = false
     private let prices: PriceTable
     private let pollInterval: Duration
 
@@ -56,7 +58,7 @@ public actor AgentMonitor {
             _ = try? await events.append(NewEvent(session: session, type: "agent.status", data: .object(data)))
         }
         if let path = hook.transcriptPath { await agent.tailer.follow(path) }
-        if agent.task == nil, hook.transcriptPath != nil {
+        if agent.task == nil, hook.transcriptPath != nil, !isStopped {
             let tailer = agent.tailer
             let interval = pollInterval
             agent.task = Task { [weak self] in
@@ -74,6 +76,7 @@ public actor AgentMonitor {
 
     /// Stops every tailer (the server is shutting down).
     public func stopAll() {
+        isStopped = true
         for agent in agents.values { agent.task?.cancel() }
     }
 

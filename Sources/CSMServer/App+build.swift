@@ -1,3 +1,4 @@
+import CSMDrivers
 import CSMEngine
 import Foundation
 import Hummingbird
@@ -12,6 +13,7 @@ public func buildRouter(_ dependencies: ServerDependencies, options: ServerOptio
     let router = Router(context: ServerContext.self)
     let table = RouteTable()
     // Middleware first: it applies only to routes added after it (and always to the not-found answer).
+    router.add(middleware: InFlightMiddleware(watchdog: dependencies.shutdown))
     router.add(middleware: ErrorMiddleware(routes: table))
     router.add(middleware: GuardMiddleware(listen: options.listen, credentials: options.credentials, routes: table))
     let registrar = RouteRegistrar(router: router, table: table)
@@ -50,50 +52,96 @@ public func buildApplication(
         logger: logger)
 }
 
-/// Runs the reconciler loop as a service; graceful shutdown cancels it between passes.
-struct ReconcilerService: Service {
+/// Runs the reconciler loop as a service; graceful shutdown cancels it, and with it a pass in flight
+/// (its programs are stopped by `SpawnProcessRunner` after a short grace).
+struct ReconcilerService: Service, CustomStringConvertible {
     let reconciler: Reconciler<ContinuousClock>
+    let watchdog: ShutdownWatchdog
+    // ServiceLifecycle logs services by their description: a name, never the values they hold.
+    var description: String { "reconciler" }
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            await reconciler.run()
+        await watchdog.tracking(service: "reconciler") {
+            await cancelWhenGracefulShutdown {
+                await reconciler.run()
+            }
         }
     }
 }
 
-/// Ends every live stream when shutdown begins (so the HTTP server is not kept waiting by open SSE and
-/// WebSocket connections), then flushes and closes the event files.
-struct StreamsService: Service {
-    let events: EventStore
-    var agents: AgentMonitor?
+/// The HTTP + WebSocket application, listed in the watchdog while it runs.
+struct HTTPService<App: ApplicationProtocol>: Service, CustomStringConvertible {
+    let application: App
+    let watchdog: ShutdownWatchdog
+    var description: String { "http server" }
 
     func run() async throws {
-        try? await gracefulShutdown()
-        await agents?.stopAll()
-        events.publisher.finishAll()
-        await events.close()
+        try await watchdog.tracking(service: "http server") { try await application.run() }
     }
 }
 
-/// `csm server`: the application, the reconciler and the stream closer in one service group that stops
-/// on SIGINT or SIGTERM.
+/// The first service told to stop (the group stops them in reverse order): starts the watchdog's clock,
+/// answers every pending tool approval (`ask`: the hook returns and Claude Code asks in its own
+/// prompt), stops the transcript tailers and ends every live SSE and WebSocket stream, so the HTTP
+/// server has no request left that waits for something that will not come.
+struct ShutdownStarter: Service, CustomStringConvertible {
+    /// Holds the environment (secrets included) through its engine: never described in a log.
+    let dependencies: ServerDependencies
+    var description: String { "shutdown starter" }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        let watchdog = dependencies.shutdown
+        watchdog.arm(reason: "the shutdown signal")
+        let pending = await dependencies.approvals.pending().count
+        await dependencies.approvals.stopAll()
+        watchdog.step("answered \(pending) pending approval(s) with 'ask'")
+        await dependencies.agents.stopAll()
+        // Programs run by requests and by the pass (a setup, a tmux or git command) get a second to end
+        // on their own, then are stopped; what they were doing is redone by the next pass or request.
+        let programs = RunningChildren.entries.count
+        RunningChildren.cancelAll()
+        watchdog.step("asked \(programs) running program(s) to stop")
+        let streams = dependencies.events.publisher.subscriberCount
+        dependencies.events.publisher.finishAll()
+        watchdog.step("ended \(streams) live stream(s)")
+    }
+}
+
+/// `csm server`: the application, the reconciler and the shutdown starter in one service group that
+/// stops on SIGINT or SIGTERM; then the event files are flushed and closed.
+///
+/// Shutdown is bounded: past half of `dependencies.shutdown.timeout` the group cancels every service
+/// (handlers and passes stop their programs), and past the whole timeout the watchdog logs what is
+/// still running and exits with status 70.
 public enum ServerRunner {
     public static func run(
         _ dependencies: ServerDependencies, options: ServerOptions, logger: Logger = Logger(label: "csm.server"),
         onRunning: @escaping @Sendable (ListenAddress) async -> Void = { _ in }
     ) async throws {
         try await dependencies.events.open()
+        let watchdog = dependencies.shutdown
         let running = buildApplication(dependencies, options: options, logger: logger, onRunning: onRunning)
-        // Shutdown runs in reverse order: streams end first, then the reconciler, then the HTTP server.
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: running),
-                    .init(service: ReconcilerService(reconciler: dependencies.reconciler)),
-                    .init(service: StreamsService(events: dependencies.events, agents: dependencies.agents)),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
-        try await group.run()
+        // Shutdown runs in reverse order: the starter first, then the reconciler, then the HTTP server.
+        var configuration = ServiceGroupConfiguration(
+            services: [
+                .init(service: HTTPService(application: running, watchdog: watchdog)),
+                .init(service: ReconcilerService(reconciler: dependencies.reconciler, watchdog: watchdog)),
+                .init(service: ShutdownStarter(dependencies: dependencies)),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        configuration.maximumGracefulShutdownDuration = max(.milliseconds(500), watchdog.timeout / 2)
+        do {
+            try await ServiceGroup(configuration: configuration).run()
+        } catch {
+            // A service failed (or the shutdown had to cancel): the events stored so far still get closed.
+            await dependencies.events.close()
+            watchdog.step("event files closed")
+            throw error
+        }
+        // Last, once nothing appends any more: whatever the reconciler and the hooks stored while stopping.
+        await dependencies.events.close()
+        watchdog.step("event files closed")
     }
 }

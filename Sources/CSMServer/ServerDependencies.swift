@@ -25,6 +25,8 @@ public struct ServerDependencies: Sendable {
     public var agents = AgentMonitor()
     /// Linear and Claude usage clients for the current `integrations:` settings.
     public var integrations = IntegrationHub()
+    /// Bounds the server's shutdown and names what it still waits for (see `ServerRunner`).
+    public var shutdown = ShutdownWatchdog()
 
     public init(
         configPath: String, loader: ConfigLoader, layout: StateLayout, engine: Engine, messenger: (any TmuxDriver)?,

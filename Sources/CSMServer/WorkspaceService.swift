@@ -136,24 +136,67 @@ actor WorkspaceService {
         }
         await addLinearTitles(&views, workspace)
         let pending = await dependencies.approvals.pending()
+        let prompts = await panePrompts(of: views)
         for index in views.indices {
             views[index].pendingApprovals = pending.filter { $0.session == views[index].name }
                 .map { HooksController.modelJSON(HooksController.json($0)) }
             if let agent = await dependencies.agents.snapshot(views[index].name) {
                 views[index].apply(agent)
             }
-            // No hook fires while Claude Code shows a prompt such as the trust question: a session still
-            // "starting" gets its pane read, so a question nobody answers shows as waiting, with the reason.
-            if views[index].status == "starting", let tmuxName = views[index].tmuxSession,
-                let text = try? await engine.observer.tmuxDriver(forHost: views[index].host)
-                    .capturePane(session: tmuxName, window: "claude"),
-                let reason = PanePrompt.detect(text)
-            {
+            if views[index].status == "starting", let reason = prompts[views[index].name] {
                 views[index].status = "waiting"
                 views[index].statusReason = reason
             }
         }
         return views
+    }
+
+    /// What each session's pane last showed, read at most every `panePromptMaxAge` (a read is a tmux call).
+    private var panePromptReads: [String: (at: ContinuousClock.Instant, reason: String?)] = [:]
+    static let panePromptMaxAge: Duration = .seconds(3)
+
+    /// No hook fires while Claude Code shows a prompt such as the trust question: a session still "starting"
+    /// gets its pane read, so a question nobody answers shows as waiting, with the reason. Reads run 8 at
+    /// a time and are reused for a few seconds: a list of 100 sessions that sent no hook would otherwise
+    /// spawn 100 tmux processes, one after another, on every rebuild of the list.
+    private func panePrompts(of views: [SessionView]) async -> [String: String] {
+        let now = ContinuousClock.now
+        var reasons: [String: String] = [:]
+        var kept: [String: (at: ContinuousClock.Instant, reason: String?)] = [:]
+        var toRead: [(name: String, host: String, tmuxName: String)] = []
+        for view in views where view.status == "starting" {
+            if let read = panePromptReads[view.name], read.at.duration(to: now) < Self.panePromptMaxAge {
+                kept[view.name] = read
+                if let reason = read.reason { reasons[view.name] = reason }
+            } else if let tmuxName = view.tmuxSession {
+                toRead.append((view.name, view.host, tmuxName))
+            }
+        }
+        let observer = engine.observer
+        let read = await withTaskGroup(of: (String, String?).self) { group in
+            var pending = toRead[...]
+            var found: [(String, String?)] = []
+            func startNext() {
+                guard let next = pending.popFirst() else { return }
+                group.addTask {
+                    let text = try? await observer.tmuxDriver(forHost: next.host)
+                        .capturePane(session: next.tmuxName, window: "claude")
+                    return (next.name, text.flatMap(PanePrompt.detect))
+                }
+            }
+            for _ in 0..<8 { startNext() }
+            for await result in group {
+                found.append(result)
+                startNext()
+            }
+            return found
+        }
+        for (name, reason) in read {
+            kept[name] = (now, reason)
+            if let reason { reasons[name] = reason }
+        }
+        panePromptReads = kept
+        return reasons
     }
 
     /// Fills `linearTitle` from the Linear cache; a Linear failure leaves it nil, never fails the list.

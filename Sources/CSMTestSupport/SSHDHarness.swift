@@ -117,6 +117,8 @@ func startSSHD(name: String) throws -> SSHDInstance {
 
         """
     try config.write(toFile: directory + "/sshd_config", atomically: true, encoding: .utf8)
+    // posix_spawn, not Foundation's Process: sshd closes the descriptors it inherits, which stalls
+    // Foundation's tracking of every other child of the test run (see `spawnDaemon`).
     let pid = try spawnDaemon(
         "/usr/sbin/sshd", ["-D", "-e", "-f", directory + "/sshd_config"], stderrPath: directory + "/sshd.log")
     // Ready when the port accepts a connection (sshd binds before it forks anything).
@@ -127,6 +129,8 @@ func startSSHD(name: String) throws -> SSHDInstance {
     }
     guard ready else {
         kill(pid, SIGTERM)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
         let log = (try? String(contentsOfFile: directory + "/sshd.log", encoding: .utf8)) ?? ""
         throw ToolFailure(command: "sshd -D -e -f \(directory)/sshd_config", status: -1, stderr: log)
     }
@@ -134,33 +138,6 @@ func startSSHD(name: String) throws -> SSHDInstance {
     return SSHDInstance(
         name: name, port: port, directory: directory, pid: pid, home: home,
         userKey: directory + "/user_key", knownHosts: directory + "/known_hosts", user: user)
-}
-
-/// Starts `executable` with stdin and stdout on /dev/null and stderr appended to `stderrPath`, and returns its
-/// pid; the caller reaps it (`waitpid`).
-///
-/// Not Foundation's `Process`: sshd closes every inherited descriptor at start-up, which Foundation takes for
-/// the child's exit, and its one process-monitor thread then blocks in `waitpid` on the live sshd. Until
-/// that sshd stops, no other `Process` of the test run is seen to exit, and tests stopping a `csm server`
-/// (`waitUntilExit`) hang, holding the cooperative threads the sshd's own test needs to stop it: the whole
-/// run deadlocked that way.
-func spawnDaemon(_ executable: String, _ arguments: [String], stderrPath: String) throws -> pid_t {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-    defer { for pointer in argv { free(pointer) } }
-    var pid: pid_t = 0
-    let code = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-    guard code == 0 else {
-        throw ToolFailure(
-            command: ([executable] + arguments).joined(separator: " "), status: code,
-            stderr: String(cString: strerror(code)))
-    }
-    return pid
 }
 
 /// A TCP port on 127.0.0.1 that nothing listens on right now.

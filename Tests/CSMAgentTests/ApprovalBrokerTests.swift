@@ -90,6 +90,22 @@ struct ApprovalBrokerTests {
             try await broker.decide("req-3", .allow)
         }
     }
+
+    @Test("a server shutdown answers every waiting hook, and every later one at once, with serverStopping")
+    func stopAll() async throws {
+        let broker = ApprovalBroker(makeID: counter())
+        let first = await broker.open(session: "api", request: request, toolUseID: nil)
+        let waiting = Task { await broker.wait(for: first.requestID, timeout: .seconds(600), clock: ContinuousClock()) }
+        #expect(await eventually { await broker.pending().count == 1 })
+        await broker.stopAll()
+        #expect(await waiting.value == .serverStopping)
+        #expect(await broker.pending().isEmpty)
+        let late = await broker.open(session: "api", request: request, toolUseID: nil)
+        #expect(await broker.wait(for: late.requestID, timeout: .seconds(600), clock: ContinuousClock()) == .serverStopping)
+        await #expect(throws: ApprovalError.alreadyAnswered(requestID: late.requestID, answer: .serverStopping)) {
+            try await broker.decide(late.requestID, .allow)
+        }
+    }
 }
 
 /// A thread-safe counter for deterministic ids.

@@ -44,22 +44,23 @@ final class CSMProcess: Sendable {
 
     var text: String { output.text.withLock { $0 } }
 
-    /// SIGTERM, then SIGKILL when the process has not ended within 15 s. `waitUntilExit` is not used
-    /// until the process is gone: it spins a run loop on a cooperative thread, and two servers that did
-    /// not stop (seen once in CI: `csm server` idle but not exiting after SIGTERM) held both of this
-    /// machine's cooperative threads and stalled the whole test run.
+    /// SIGTERM, then SIGKILL when the process has not ended within 15 s. Its end is read with `waitid`
+    /// (`childExit`), not `isRunning` / `waitUntilExit()`: those wait for Foundation's one process-manager
+    /// thread, which an sshd started through `Process` by a parallel test once kept in a blocking
+    /// `waitpid`; every `stop()` then hung on a cooperative thread, two of them stalled the whole run, and
+    /// the servers of the stalled tests were left running (seen in CI as servers "not exiting after SIGTERM").
     func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
+        let pid = process.processIdentifier
+        guard childExit(pid) == nil else { return }
+        kill(pid, SIGTERM)
         let deadline = Date().addingTimeInterval(15)
-        while process.isRunning && Date() < deadline { usleep(50_000) }
-        if process.isRunning {
+        while childExit(pid) == nil && Date() < deadline { usleep(50_000) }
+        if childExit(pid) == nil {
             FileHandle.standardError.write(Data(
                 "csm \(process.arguments ?? []) did not stop within 15 s of SIGTERM; killed. Its output:\n\(text.suffix(2000))\n"
                     .utf8))
-            kill(process.processIdentifier, SIGKILL)
+            kill(pid, SIGKILL)
         }
-        process.waitUntilExit()
     }
 }
 
@@ -102,7 +103,7 @@ struct TUIServerEndToEndTests {
                     try ui.press("v")
                     await ui.waitFor("Approval needed: Bash", "make deploy", "y allow")
                     try ui.press("y")
-                    let answered = await eventually(timeout: .seconds(20)) { !hook.process.isRunning }
+                    let answered = await eventually(timeout: .seconds(20)) { childExit(hook.process.processIdentifier) != nil }
                     #expect(answered, "csm hook still waits:\n\(ui.screen())")
                     #expect(hook.text.contains(#""permissionDecision":"allow""#), "\(hook.text)")
                     await ui.waitFor("approval_decided", "allowed")

@@ -104,6 +104,10 @@ struct HooksController {
             reason = message ?? "decided by a person in csm (\(decided.rawValue))"
         case .timedOut, .cancelled:
             decision = .ask
+        case .serverStopping:
+            // Claude Code then asks in its own terminal prompt (DESIGN.md §4: no answer means `ask`).
+            decision = .ask
+            reason = "csm server is shutting down; answer in Claude Code's own prompt"
         }
         try await record(
             session: session, type: "agent.approval_decided",

@@ -15,6 +15,9 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return try error.response(from: request, context: context)
+        } catch is CancellationError {
+            // The server is stopping and ended the programs this request ran (see ShutdownStarter).
+            return try APIError.serverStopping.response(from: request, context: context)
         } catch let error as any HTTPResponseError {
             return try translate(error.status, request: request, context: context)
         } catch {

@@ -35,7 +35,7 @@ extension WorkspaceEffectRunner {
             if let api {
                 _ = try await api.request("POST", "/api/sessions/\(session)/reconnect", body: nil)
             } else {
-                try await environment.engine.reconnect(try environment.loadWorkspace(), session: session)
+                try await reconnectDirectly(session)
             }
             emit(.effect(.succeeded("Reconnected '\(session)': its agent restarted with --continue.")))
         case let .edit(request):
@@ -44,7 +44,7 @@ extension WorkspaceEffectRunner {
             if let api {
                 _ = try await api.request("POST", "/api/sessions/\(session)/run", body: ["script": .string(script)])
             } else {
-                _ = try await lifecycle.run(script: script, in: session, workspace: try environment.loadWorkspace())
+                try await runDirectly(script, in: session)
             }
             emit(.effect(.succeeded("Running '\(script)' in the terminal window of '\(session)'; t shows it.")))
         case let .loadMergeMessage(session):
@@ -55,7 +55,7 @@ extension WorkspaceEffectRunner {
             if let api {
                 _ = try await api.request("POST", "/api/sessions/\(session)/archive", body: nil)
             } else {
-                _ = try await lifecycle.archive(session, document: try document())
+                try await archiveDirectly(session)
             }
             emit(
                 .effect(
@@ -67,35 +67,65 @@ extension WorkspaceEffectRunner {
         }
     }
 
+    // Without a server the engine does the work. These calls sit in functions of their own: written inline
+    // in `performLifecycle`, Swift 6.3's optimizer crashed (signal 11 while splitting the coroutine) in
+    // release builds.
+    private func reconnectDirectly(_ session: String) async throws {
+        let workspace = try environment.loadWorkspace()
+        try await environment.engine.reconnect(workspace, session: session)
+    }
+
+    private func runDirectly(_ script: String, in session: String) async throws {
+        let workspace = try environment.loadWorkspace()
+        _ = try await lifecycle.run(script: script, in: session, workspace: workspace)
+    }
+
+    private func archiveDirectly(_ session: String) async throws {
+        let document = try document()
+        _ = try await lifecycle.archive(session, document: document, progress: { _ in })
+    }
+
     func edit(_ request: EditRequest, api: (any ServerAPI)?) async throws -> EffectResult {
-        var name = request.session
+        let name = request.session
         var done: [String] = []
         if let favorite = request.favorite {
-            if let api {
-                _ = try await api.request(favorite ? "POST" : "DELETE", "/api/sessions/\(name)/favorite", body: nil)
-            } else {
-                try setFavorite(name, favorite)
-            }
+            try await applyFavorite(name, favorite, api: api)
             done.append(favorite ? "a favorite" : "no longer a favorite")
         }
         if let linear = request.linear {
-            // No route sets a session's issue; csm.yaml is edited directly (a server picks the change up).
-            let document = try document()
-            let text = try ConfigEditor(text: document.text, file: document.path).setValue(
-                path: ["sessions", name, "linear"], value: linear.isEmpty ? nil : .string(linear))
-            _ = try document.saving(text, loader: environment.loader)
+            try applyLinear(name, linear)
             done.append(linear.isEmpty ? "without a Linear issue" : "linked to \(linear)")
         }
         if let new = request.rename {
-            if let api {
-                _ = try await api.request("POST", "/api/sessions/\(name)/rename", body: ["name": .string(new)])
-            } else {
-                _ = try await lifecycle.rename(name, to: new, document: try document())
-            }
+            try await applyRename(name, to: new, api: api)
             done.append("renamed to '\(new)'")
-            name = new
         }
-        return .succeeded("'\(request.session)' is " + done.joined(separator: ", ") + ".")
+        return .succeeded("'\(name)' is " + done.joined(separator: ", ") + ".")
+    }
+
+    private func applyFavorite(_ name: String, _ favorite: Bool, api: (any ServerAPI)?) async throws {
+        if let api {
+            _ = try await api.request(favorite ? "POST" : "DELETE", "/api/sessions/\(name)/favorite", body: nil)
+        } else {
+            try setFavorite(name, favorite)
+        }
+    }
+
+    /// No route sets a session's issue; csm.yaml is edited directly (a server picks the change up).
+    private func applyLinear(_ name: String, _ linear: String) throws {
+        let document = try document()
+        let text = try ConfigEditor(text: document.text, file: document.path).setValue(
+            path: ["sessions", name, "linear"], value: linear.isEmpty ? nil : .string(linear))
+        _ = try document.saving(text, loader: environment.loader)
+    }
+
+    private func applyRename(_ name: String, to new: String, api: (any ServerAPI)?) async throws {
+        if let api {
+            _ = try await api.request("POST", "/api/sessions/\(name)/rename", body: ["name": .string(new)])
+        } else {
+            let document = try document()
+            _ = try await lifecycle.rename(name, to: new, document: document, progress: { _ in })
+        }
     }
 
     /// The message the merge form offers: `Merge <branch>` and the branch's commit subjects.
