@@ -3,7 +3,12 @@ import Foundation
 
 /// `git status` and `git diff HEAD` (untracked files included) of a worktree, through libgit2.
 extension LibGit2Driver: WorktreeChangesReader {
+    /// Reads every changed file: runs off the cooperative pool, which has one thread per core.
     public func changes(worktreePath path: String, maxDiffBytes: Int) async throws -> WorktreeChanges {
+        try await runOffPool { try changesNow(worktreePath: path, maxDiffBytes: maxDiffBytes) }
+    }
+
+    func changesNow(worktreePath path: String, maxDiffBytes: Int) throws -> WorktreeChanges {
         LibGit2.initialize()
         let repository = try LibGit2.openRepository(at: path)
         defer { git_repository_free(repository) }

@@ -5,7 +5,12 @@ import Foundation
 /// One file's changes in a worktree, for the dashboard's "git changes" view.
 extension LibGit2Driver {
     /// See `GitDriver.fileDiff(worktreePath:file:)`. The path is matched literally (no globs).
+    /// Off the cooperative pool, as `changes`.
     public func fileDiff(worktreePath: String, file: String) async throws -> String {
+        try await runOffPool { try fileDiffNow(worktreePath: worktreePath, file: file) }
+    }
+
+    func fileDiffNow(worktreePath: String, file: String) throws -> String {
         LibGit2.initialize()
         let repository = try LibGit2.openRepository(at: worktreePath)
         defer { git_repository_free(repository) }
