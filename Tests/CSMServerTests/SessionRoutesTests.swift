@@ -116,6 +116,8 @@ struct SessionRoutesTests {
                 #expect(reconnect.status == .ok, "\(reconnect.text)")
                 #expect(await eventually(timeout: .seconds(60)) { server.world.agentLaunches().count == 2 })
                 #expect(server.world.agentLaunches().last?.first == "--continue")
+                let logged = try await server.dependencies.events.events(session: "a")
+                #expect(logged.contains { $0.type == "session.action" && $0.data["via"] == .string("api") })
 
                 let approve = try await client.execute(
                     uri: "/api/sessions/a/approve-tool", method: .post, headers: server.json,

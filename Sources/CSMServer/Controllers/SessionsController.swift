@@ -259,6 +259,14 @@ struct SessionsController {
         let report = try await service.withApplyLock(workspace) {
             await engine.applier.apply(Plan(workspace: workspace.name, actions: [action]))
         }
+        // On the session's channel, as a pass's actions are (without a pass number): the log shows it.
+        let data: [String: JSONValue] = [
+            "action": .string(action.kind.rawValue),
+            "outcome": .string(report.failures.isEmpty ? "succeeded" : "failed"),
+            "message": .string(report.failures.first?.message ?? "reconnect requested through the API"),
+            "via": .string("api"),
+        ]
+        _ = try? await dependencies.events.append(NewEvent(session: name, type: "session.action", data: .object(data)))
         if let failure = report.failures.first {
             throw APIError(.conflict, "reconnect_failed", failure.message)
         }
