@@ -46,6 +46,27 @@ extension TmuxCLI {
         }
         return result.stdout
     }
+
+    /// Every pane in ONE tmux invocation (`capture-pane` and a `display-message` separator per session):
+    /// the session list reads the panes of all sessions still starting, and a process per pane was most
+    /// of its cost. tmux stops a command sequence at its first error (a session gone since it was
+    /// observed), so then the panes are read one by one instead.
+    public func capturePanes(sessions: [String], window: String) async -> [String: String] {
+        guard sessions.count > 1 else { return await capturePanesOneByOne(sessions: sessions, window: window) }
+        let separator = "csm-pane-\(UUID().uuidString)"
+        var args: [String] = []
+        for session in sessions {
+            args += ["capture-pane", "-p", "-t", "=\(session):\(window)", ";", "display-message", "-p", separator, ";"]
+        }
+        args.removeLast()
+        guard (try? Self.checkSeparators(args)) != nil, let result = try? await tmux(args), result.succeeded else {
+            return await capturePanesOneByOne(sessions: sessions, window: window)
+        }
+        let parts = result.stdout.components(separatedBy: separator + "\n")
+        var texts: [String: String] = [:]
+        for (session, text) in zip(sessions, parts) { texts[session] = text }
+        return texts
+    }
 }
 
 extension TmuxCLI {

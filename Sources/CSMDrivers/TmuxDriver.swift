@@ -29,6 +29,10 @@ public protocol TmuxDriver: Sendable {
     /// The visible text of a window (to recognise prompts no hook reports).
     func capturePane(session tmuxName: String, window: String) async throws -> String
 
+    /// The visible text of one window of each of `sessions`, by tmux session name; a session that cannot
+    /// be read is left out. A default reads them one by one; `TmuxCLI` reads them in one invocation.
+    func capturePanes(sessions: [String], window: String) async -> [String: String]
+
     /// Kills the program running in a window and starts `command` there instead, keeping the session,
     /// its other windows and anyone attached (`respawn-pane -k`).
     func respawnWindow(session tmuxName: String, window: String, command: [String]) async throws
@@ -66,5 +70,20 @@ public struct TmuxWindow: Sendable, Equatable {
         self.name = name
         self.command = command
         self.remainOnExit = remainOnExit
+    }
+}
+
+extension TmuxDriver {
+    public func capturePanes(sessions: [String], window: String) async -> [String: String] {
+        await capturePanesOneByOne(sessions: sessions, window: window)
+    }
+
+    /// `capturePane` for each session in turn.
+    public func capturePanesOneByOne(sessions: [String], window: String) async -> [String: String] {
+        var texts: [String: String] = [:]
+        for session in sessions {
+            if let text = try? await capturePane(session: session, window: window) { texts[session] = text }
+        }
+        return texts
     }
 }

@@ -156,9 +156,9 @@ actor WorkspaceService {
     static let panePromptMaxAge: Duration = .seconds(3)
 
     /// No hook fires while Claude Code shows a prompt such as the trust question: a session still "starting"
-    /// gets its pane read, so a question nobody answers shows as waiting, with the reason. Reads run 8 at
-    /// a time and are reused for a few seconds: a list of 100 sessions that sent no hook would otherwise
-    /// spawn 100 tmux processes, one after another, on every rebuild of the list.
+    /// gets its pane read, so a question nobody answers shows as waiting, with the reason. The panes of a
+    /// host are read in one tmux invocation and reused for a few seconds: a list of 100 sessions that sent
+    /// no hook otherwise spawned 100 tmux processes, one after another, on every rebuild of the list.
     private func panePrompts(of views: [SessionView]) async -> [String: String] {
         let now = ContinuousClock.now
         var reasons: [String: String] = [:]
@@ -172,23 +172,19 @@ actor WorkspaceService {
                 toRead.append((view.name, view.host, tmuxName))
             }
         }
+        // One tmux invocation per host reads all of that host's panes.
         let observer = engine.observer
-        let read = await withTaskGroup(of: (String, String?).self) { group in
-            var pending = toRead[...]
-            var found: [(String, String?)] = []
-            func startNext() {
-                guard let next = pending.popFirst() else { return }
+        let byHost = Dictionary(grouping: toRead, by: \.host)
+        let read = await withTaskGroup(of: [(String, String?)].self) { group in
+            for (host, sessions) in byHost {
                 group.addTask {
-                    let text = try? await observer.tmuxDriver(forHost: next.host)
-                        .capturePane(session: next.tmuxName, window: "claude")
-                    return (next.name, text.flatMap(PanePrompt.detect))
+                    let texts = await observer.tmuxDriver(forHost: host)
+                        .capturePanes(sessions: sessions.map(\.tmuxName), window: "claude")
+                    return sessions.map { ($0.name, texts[$0.tmuxName].flatMap(PanePrompt.detect)) }
                 }
             }
-            for _ in 0..<8 { startNext() }
-            for await result in group {
-                found.append(result)
-                startNext()
-            }
+            var found: [(String, String?)] = []
+            for await results in group { found += results }
             return found
         }
         for (name, reason) in read {

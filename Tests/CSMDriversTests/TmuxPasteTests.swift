@@ -30,6 +30,29 @@ struct TmuxPasteTests {
         }
     }
 
+    @Test("many panes are read in one go; a session gone meanwhile is left out, the others still read")
+    func capturePanes() async throws {
+        try await withTmuxServer { tmux, _ in
+            for name in ["csm-a", "csm-b", "csm-c"] {
+                try await tmux.createSession(
+                    TmuxSessionRequest(
+                        name: name, workingDirectory: "/",
+                        windows: [TmuxWindow(name: "claude", command: ["sh", "-c", "echo pane of \(name); sleep 30"])],
+                        environment: [:], options: [:]))
+            }
+            let all = ["csm-a", "csm-b", "csm-c"]
+            #expect(await eventually { (await tmux.capturePanes(sessions: all, window: "claude"))["csm-c"]?.contains("pane of csm-c") == true })
+            let texts = await tmux.capturePanes(sessions: all, window: "claude")
+            for name in all {
+                #expect(texts[name]?.contains("pane of \(name)") == true, "\(name): \(String(describing: texts[name]))")
+                #expect(texts[name]?.contains("csm-pane-") == false, "no separator left in \(name)'s text")
+            }
+            let partial = await tmux.capturePanes(sessions: ["csm-a", "csm-gone", "csm-c"], window: "claude")
+            #expect(Set(partial.keys) == ["csm-a", "csm-c"])
+            #expect(partial["csm-c"]?.contains("pane of csm-c") == true)
+        }
+    }
+
     @Test("pasting into a missing session names it")
     func missing() async throws {
         try await withTmuxServer { tmux, _ in
