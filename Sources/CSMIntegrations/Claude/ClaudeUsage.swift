@@ -7,14 +7,14 @@ public struct UsageWindow: Sendable, Equatable, Codable {
     public var utilization: Double
     /// `utilization` in whole percent.
     public var percent: Int
-    public var resetsAt: Date?
+    @NullIfAbsent public var resetsAt: Date?
     /// The window's length: 5 hours or 7 days.
     public var windowSeconds: Int
     /// How much of the window has passed, 0–1; nil without a reset time.
-    public var elapsedFraction: Double?
+    @NullIfAbsent public var elapsedFraction: Double?
     /// `utilization / elapsedFraction`: above 1 the limit is reached before the reset. Nil when the
     /// reset time is unknown or the window has barely begun.
-    public var pace: Double?
+    @NullIfAbsent public var pace: Double?
 
     public init(utilization: Double, resetsAt: Date?, windowSeconds: Int, now: Date) {
         self.utilization = utilization
@@ -33,16 +33,6 @@ public struct UsageWindow: Sendable, Equatable, Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(utilization, forKey: .utilization)
-        try container.encode(percent, forKey: .percent)
-        try container.encode(resetsAt, forKey: .resetsAt)
-        try container.encode(windowSeconds, forKey: .windowSeconds)
-        try container.encode(elapsedFraction, forKey: .elapsedFraction)
-        try container.encode(pace, forKey: .pace)
-    }
-
     enum CodingKeys: String, CodingKey { case utilization, percent, resetsAt, windowSeconds, elapsedFraction, pace }
 
     public static let fiveHours = 5 * 3600
@@ -54,8 +44,8 @@ public struct UsageWindow: Sendable, Equatable, Codable {
 public struct ClaudeUsage: Sendable, Equatable, Codable {
     public var session: UsageWindow
     public var weekly: UsageWindow
-    public var sonnet: UsageWindow?
-    public var opus: UsageWindow?
+    @NullIfAbsent public var sonnet: UsageWindow?
+    @NullIfAbsent public var opus: UsageWindow?
     /// `max`, `pro`, … or `unknown`.
     public var plan: String
     public var fetchedAt: Date
@@ -70,16 +60,6 @@ public struct ClaudeUsage: Sendable, Equatable, Codable {
         self.opus = opus
         self.plan = plan
         self.fetchedAt = fetchedAt
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(session, forKey: .session)
-        try container.encode(weekly, forKey: .weekly)
-        try container.encode(sonnet, forKey: .sonnet)
-        try container.encode(opus, forKey: .opus)
-        try container.encode(plan, forKey: .plan)
-        try container.encode(fetchedAt, forKey: .fetchedAt)
     }
 
     enum CodingKeys: String, CodingKey { case session, weekly, sonnet, opus, plan, fetchedAt }

@@ -1,3 +1,4 @@
+import CSMModel
 import Foundation
 
 /// A workflow state as an issue carries it.
@@ -6,21 +7,13 @@ public struct LinearStateRef: Sendable, Equatable, Codable {
     public var name: String
     /// `triage`, `backlog`, `unstarted`, `started`, `completed` or `canceled`.
     public var type: String
-    public var color: String?
+    @NullIfAbsent public var color: String?
 
     public init(id: String, name: String, type: String, color: String? = nil) {
         self.id = id
         self.name = name
         self.type = type
         self.color = color
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(type, forKey: .type)
-        try container.encode(color, forKey: .color)
     }
 
     /// The order states are shown in: work in progress first, finished last.
@@ -48,8 +41,8 @@ public struct LinearTeam: Sendable, Equatable, Codable {
 public struct LinearUser: Sendable, Equatable, Codable {
     public var id: String
     public var name: String
-    public var displayName: String?
-    public var avatarUrl: String?
+    @NullIfAbsent public var displayName: String?
+    @NullIfAbsent public var avatarUrl: String?
 
     enum CodingKeys: String, CodingKey { case id, name, displayName, avatarUrl }
 
@@ -65,19 +58,12 @@ public struct LinearUser: Sendable, Equatable, Codable {
 public struct LinearLabel: Sendable, Equatable, Codable {
     public var id: String
     public var name: String
-    public var color: String?
+    @NullIfAbsent public var color: String?
 
     public init(id: String, name: String, color: String? = nil) {
         self.id = id
         self.name = name
         self.color = color
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(color, forKey: .color)
     }
 }
 
@@ -177,22 +163,13 @@ public struct LinearIssue: Sendable, Equatable, Codable {
 struct PersonBody: Encodable {
     var id: String
     var name: String
-    var displayName: String?
+    @NullIfAbsent var displayName: String?
 
     init(_ user: LinearUser) {
         id = user.id
         name = user.name
         displayName = user.displayName
     }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(name, forKey: .name)
-        try container.encode(displayName, forKey: .displayName)
-    }
-
-    enum CodingKeys: String, CodingKey { case id, name, displayName }
 }
 
 extension LinearLabel {
@@ -234,18 +211,7 @@ public struct LinearComment: Sendable, Equatable, Codable {
         try container.encode(body, forKey: .body)
         try container.encode(createdAt, forKey: .createdAt)
         try container.encode(updatedAt ?? createdAt, forKey: .updatedAt)
-        try container.encode(user.map(UserBody.init), forKey: .user)
-    }
-
-    struct UserBody: Encodable {
-        var user: LinearUser
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: LinearUser.CodingKeys.self)
-            try container.encode(user.id, forKey: .id)
-            try container.encode(user.name, forKey: .name)
-            try container.encode(user.displayName, forKey: .displayName)
-            try container.encode(user.avatarUrl, forKey: .avatarUrl)
-        }
+        try container.encode(user, forKey: .user)
     }
 }
 

@@ -76,22 +76,12 @@ public struct UsageRow: Sendable, Equatable, Encodable {
 public struct UsageReport: Sendable, Equatable, Encodable {
     public var by: UsageGrouping
     /// The first day counted (`YYYY-MM-DD`), when limited.
-    public var since: String?
+    @NullIfAbsent public var since: String?
     public var rows: [UsageRow]
     public var total: UsageTotals
     /// Models the price table does not know: their tokens are counted, their cost is 0.
     public var unpricedModels: [String]
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(by, forKey: .by)
-        try container.encode(since, forKey: .since)
-        try container.encode(rows, forKey: .rows)
-        try container.encode(total, forKey: .total)
-        try container.encode(unpricedModels, forKey: .unpricedModels)
-    }
-
-    enum CodingKeys: String, CodingKey { case by, since, rows, total, unpricedModels }
 }
 
 /// Every API message found in transcripts, each counted once.
