@@ -15,9 +15,13 @@ public enum IssueNaming {
     /// `eng-123-fix-the-login-page`: the identifier and title lowercased, every run of other characters a
     /// single `-`, cut at a word boundary to at most `maxLength` (64, the name limit) characters.
     public static func sessionName(for issue: LinearIssue, maxLength: Int = 64) -> String {
-        let identifier = slug(issue.identifier)
-        var name = identifier
-        for word in slug(issue.title).split(separator: "-") {
+        sessionName(identifier: issue.identifier, title: issue.title, maxLength: maxLength)
+    }
+
+    /// `sessionName(for:)` from an issue's key and title.
+    public static func sessionName(identifier: String, title: String, maxLength: Int = 64) -> String {
+        var name = slug(identifier)
+        for word in slug(title).split(separator: "-") {
             guard name.count + 1 + word.count <= maxLength else { break }
             name += "-" + word
         }

@@ -1,3 +1,4 @@
+import CSMIntegrations
 import Foundation
 
 /// A Linear issue as the Tasks tab and the create form show it.
@@ -33,27 +34,7 @@ public struct TaskIssue: Sendable, Equatable {
 
     /// A session name derived from the issue as `csm create --linear` derives it: key and title lowercased,
     /// other runs of characters one `-`, cut at a word boundary within 64 characters (`eng-42-fix-the-login`).
-    public var sessionName: String {
-        var name = Self.slug(identifier)
-        for word in Self.slug(title).split(separator: "-") {
-            guard name.count + 1 + word.count <= 64 else { break }
-            name += "-" + word
-        }
-        return String(name.prefix(64))
-    }
-
-    static func slug(_ text: String) -> String {
-        var out = ""
-        for scalar in text.lowercased().unicodeScalars {
-            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(Character(scalar)) {
-                out.unicodeScalars.append(scalar)
-            } else if !out.isEmpty, !out.hasSuffix("-") {
-                out += "-"
-            }
-        }
-        while out.hasSuffix("-") { out.removeLast() }
-        return out
-    }
+    public var sessionName: String { IssueNaming.sessionName(identifier: identifier, title: title) }
 }
 
 /// A workflow state an issue can be moved to (`s` on the Tasks tab).
