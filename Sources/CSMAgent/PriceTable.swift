@@ -1,17 +1,9 @@
-/// Dollars per million tokens for one model family.
-public struct ModelPrice: Sendable, Equatable, Codable {
-    public var input: Double
-    public var output: Double
-    public var cacheWrite: Double
-    public var cacheRead: Double
+import CSMModel
 
-    public init(input: Double, output: Double, cacheWrite: Double, cacheRead: Double) {
-        self.input = input
-        self.output = output
-        self.cacheWrite = cacheWrite
-        self.cacheRead = cacheRead
-    }
+/// Dollars per million tokens for one model family: the same values `integrations.prices` declares.
+public typealias ModelPrice = TokenPrices
 
+extension TokenPrices {
     /// The cost of `usage` in dollars.
     public func cost(of usage: TokenUsage) -> Double {
         (Double(usage.inputTokens) * input + Double(usage.outputTokens) * output

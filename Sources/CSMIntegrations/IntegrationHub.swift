@@ -57,9 +57,6 @@ public actor IntegrationHub {
 extension Integrations {
     /// The built-in price table with `integrations.prices` on top.
     public var priceTable: PriceTable {
-        PriceTable.standard.overriding(
-            prices.mapValues {
-                ModelPrice(input: $0.input, output: $0.output, cacheWrite: $0.cacheWrite, cacheRead: $0.cacheRead)
-            })
+        PriceTable.standard.overriding(prices)
     }
 }
