@@ -41,7 +41,7 @@ struct AttachCommand: AsyncParsableCommand {
 
     /// The SSH host a session runs on (declared there), or nil for the local machine.
     static func remoteHost(of name: String, in workspace: Workspace) -> HostSpec? {
-        guard let session = workspace.resolvedSessions().first(where: { $0.name == name }),
+        guard let session = workspace.resolvedSession(named: name),
             let host = workspace.hosts[session.host], !host.isLocal
         else { return nil }
         return host

@@ -23,7 +23,7 @@ struct RunCommand: AsyncParsableCommand {
             try context.checkName(session)
             let workspace = try context.loadWorkspace()
             guard let script else {
-                guard let desired = workspace.resolvedSessions().first(where: { $0.name == session }) else {
+                guard let desired = workspace.resolvedSession(named: session) else {
                     throw LifecycleError.unknownSession(session, declared: workspace.sessions.keys.sorted())
                 }
                 if desired.scripts.isEmpty {

@@ -38,7 +38,7 @@ public struct SessionLifecycle: Sendable {
     }
 
     func desired(_ name: String, in workspace: Workspace) throws -> DesiredSession {
-        guard let session = workspace.resolvedSessions().first(where: { $0.name == name }) else {
+        guard let session = workspace.resolvedSession(named: name) else {
             throw LifecycleError.unknownSession(name, declared: workspace.sessions.keys.sorted())
         }
         if let host = workspace.hosts[session.host], !host.isLocal {

@@ -126,22 +126,30 @@ extension Workspace {
     /// Assumes a validated workspace (every referenced repo exists); a session naming an unknown repo
     /// is skipped rather than guessed at.
     public func resolvedSessions() -> [DesiredSession] {
-        sessions.values.sorted { $0.name < $1.name }.compactMap { spec in
-            guard let repo = repos[spec.repo] else { return nil }
-            let host = spec.host ?? repo.host ?? defaults.host
-            let base = worktreeBase(forHost: host)
-            let agent = spec.agent?.applied(to: defaults.agent) ?? defaults.agent
-            return DesiredSession(
-                name: spec.name, workspace: name, host: host, repo: repo.name, repoPath: repo.path,
-                worktreePath: Paths.join(base, name, spec.name),
-                branch: spec.branch ?? defaults.branchPrefix + spec.name,
-                base: spec.base ?? repo.baseBranch, agent: agent, model: spec.model, prompt: spec.prompt,
-                env: repo.env.merging(spec.env) { _, session in session }, linear: spec.linear,
-                favorite: spec.favorite || favorites.contains(spec.name), setup: spec.setup ?? repo.setup,
-                copy: spec.copy ?? repo.copy, scripts: repo.scripts.merging(spec.scripts) { _, session in session },
-                effort: spec.effort, context: spec.context
-            )
-        }
+        sessions.values.sorted { $0.name < $1.name }.compactMap(resolve)
+    }
+
+    /// The declared session `name` with defaults applied (one session resolved, not all of them); nil
+    /// when it is not declared or names an unknown repo.
+    public func resolvedSession(named name: String) -> DesiredSession? {
+        sessions[name].flatMap(resolve)
+    }
+
+    private func resolve(_ spec: SessionSpec) -> DesiredSession? {
+        guard let repo = repos[spec.repo] else { return nil }
+        let host = spec.host ?? repo.host ?? defaults.host
+        let base = worktreeBase(forHost: host)
+        let agent = spec.agent?.applied(to: defaults.agent) ?? defaults.agent
+        return DesiredSession(
+            name: spec.name, workspace: name, host: host, repo: repo.name, repoPath: repo.path,
+            worktreePath: Paths.join(base, name, spec.name),
+            branch: spec.branch ?? defaults.branchPrefix + spec.name,
+            base: spec.base ?? repo.baseBranch, agent: agent, model: spec.model, prompt: spec.prompt,
+            env: repo.env.merging(spec.env) { _, session in session }, linear: spec.linear,
+            favorite: spec.favorite || favorites.contains(spec.name), setup: spec.setup ?? repo.setup,
+            copy: spec.copy ?? repo.copy, scripts: repo.scripts.merging(spec.scripts) { _, session in session },
+            effort: spec.effort, context: spec.context
+        )
     }
 }
 

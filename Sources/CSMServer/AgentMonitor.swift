@@ -101,7 +101,7 @@ public actor AgentMonitor {
         case let .toolUse(id, name, input):
             return (
                 "agent.tool_use",
-                .object(["id": .string(id), "name": .string(name), "input": HooksController.modelJSON(input)])
+                .object(["id": .string(id), "name": .string(name), "input": input])
             )
         case let .toolResult(toolUseID, content, isError):
             return (

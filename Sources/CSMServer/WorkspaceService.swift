@@ -139,7 +139,7 @@ actor WorkspaceService {
         let prompts = await panePrompts(of: views)
         for index in views.indices {
             views[index].pendingApprovals = pending.filter { $0.session == views[index].name }
-                .map { HooksController.modelJSON(HooksController.json($0)) }
+                .map(HooksController.json)
             if let agent = await dependencies.agents.snapshot(views[index].name) {
                 views[index].apply(agent)
             }

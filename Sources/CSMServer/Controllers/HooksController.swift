@@ -134,14 +134,10 @@ struct HooksController {
         ])
     }
 
-    static func modelJSON(_ value: JSONValue) -> JSONValue {
-        (try? JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))) ?? .null
-    }
-
     /// For a session on an SSH host, a reader of its transcript over the host's connection; nil for local.
     func transcriptReader(for session: String, in workspace: Workspace) async -> (any TranscriptReader)? {
         guard let remote = dependencies.engine.observer.remote,
-            let host = workspace.resolvedSessions().first(where: { $0.name == session })?.host,
+            let host = workspace.resolvedSession(named: session)?.host,
             await remote.isRemote(host)
         else { return nil }
         return RemoteTranscriptReader(runner: remote.runner(host))
@@ -174,6 +170,6 @@ struct HooksController {
     }
 
     func record(session: String, type: String, _ data: JSONValue) async throws {
-        _ = try await dependencies.events.append(NewEvent(session: session, type: type, data: Self.modelJSON(data)))
+        _ = try await dependencies.events.append(NewEvent(session: session, type: type, data: data))
     }
 }

@@ -249,7 +249,7 @@ struct SessionsController {
     @Sendable func reconnect(_ request: Request, _ context: ServerContext) async throws -> Response {
         let name = try Self.name(context)
         let workspace = try await service.document().workspace
-        guard let desired = workspace.resolvedSessions().first(where: { $0.name == name }) else {
+        guard let desired = workspace.resolvedSession(named: name) else {
             throw APIError.sessionNotFound(name)
         }
         let action = PlannedAction(

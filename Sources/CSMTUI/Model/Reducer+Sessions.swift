@@ -71,7 +71,7 @@ enum ServerKeys {
     static func pickScript(_ state: inout TUIState, session: SessionItem?) -> [TUIEffect] {
         guard let session else { return Reducer.noSession(&state) }
         guard state.busy == nil else { return Reducer.busy(&state) }
-        guard let desired = state.snapshot?.workspace.resolvedSessions().first(where: { $0.name == session.name })
+        guard let desired = state.snapshot?.workspace.resolvedSession(named: session.name)
         else { return Reducer.notDeclared(&state, session, "given scripts") }
         let scripts = desired.scripts.keys.sorted().map {
             ScriptPicker.Script(name: $0, command: desired.scripts[$0] ?? "")

@@ -20,7 +20,7 @@ enum Attacher {
     /// host's shared connection; nil for a session of this machine.
     static func remoteArguments(_ environment: TUIEnvironment, session: String, window: AttachWindow) async -> [String]? {
         guard let remote = environment.engine.observer.remote, let workspace = try? environment.loadWorkspace(),
-            let desired = workspace.resolvedSessions().first(where: { $0.name == session }),
+            let desired = workspace.resolvedSession(named: session),
             let spec = workspace.hosts[desired.host], let host = SSHHost(spec)
         else { return nil }
         await remote.transport.configure([spec])

@@ -131,7 +131,7 @@ extension WorkspaceEffectRunner {
     /// The message the merge form offers: `Merge <branch>` and the branch's commit subjects.
     func mergeMessage(_ session: String) async throws -> String {
         let workspace = try environment.loadWorkspace()
-        guard let desired = workspace.resolvedSessions().first(where: { $0.name == session }),
+        guard let desired = workspace.resolvedSession(named: session),
             workspace.hosts[desired.host]?.isLocal ?? true
         else { return "" }
         let git = GitChanges(runner: environment.processRunner)

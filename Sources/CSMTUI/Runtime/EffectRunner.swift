@@ -105,7 +105,7 @@ public struct WorkspaceEffectRunner: EffectRunner {
     /// through the shared connection, paths expanded against the host's home).
     private func previewTarget(_ name: String) async throws -> (DesiredSession, GitChanges) {
         let workspace = try environment.loadWorkspace()
-        guard let desired = workspace.resolvedSessions().first(where: { $0.name == name }) else {
+        guard let desired = workspace.resolvedSession(named: name) else {
             throw TUIError.previewUnavailable(
                 "'\(name)' is no longer declared in csm.yaml; its worktree is not previewed.")
         }
