@@ -1,68 +1,7 @@
 import CSMDrivers
 import CSMTestSupport
 import Foundation
-import Synchronization
 import Testing
-
-/// A process of the built `csm` (the server, or `csm hook`) in the world, its output collected; stopped
-/// by its pid when the test ends.
-final class CSMProcess: Sendable {
-    let process: Process
-    private let output = Buffer()
-
-    final class Buffer: Sendable {
-        let text = Mutex("")
-    }
-
-    init(world: CSMWorld, arguments: [String], input: Data? = nil) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: CSMWorld.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = world.root
-        var environment = ProcessInfo.processInfo.environment
-        environment["CSM_TMUX_SOCKET"] = world.tmuxSocket
-        environment["CSM_STATE_DIR"] = world.stateDir.path
-        environment["TMUX"] = nil
-        environment["SHELL"] = "/bin/sh"
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let stdin = Pipe()
-        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
-        let output = self.output
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            output.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
-        }
-        try process.run()
-        if let input {
-            stdin.fileHandleForWriting.write(input)
-            try stdin.fileHandleForWriting.close()
-        }
-    }
-
-    var text: String { output.text.withLock { $0 } }
-
-    /// SIGTERM, then SIGKILL when the process has not ended within 15 s. Its end is read with `waitid`
-    /// (`childExit`), not `isRunning` / `waitUntilExit()`: those wait for Foundation's one process-manager
-    /// thread, which an sshd started through `Process` by a parallel test once kept in a blocking
-    /// `waitpid`; every `stop()` then hung on a cooperative thread, two of them stalled the whole run, and
-    /// the servers of the stalled tests were left running (seen in CI as servers "not exiting after SIGTERM").
-    func stop() {
-        let pid = process.processIdentifier
-        guard childExit(pid) == nil else { return }
-        kill(pid, SIGTERM)
-        let deadline = Date().addingTimeInterval(15)
-        while childExit(pid) == nil && Date() < deadline { usleep(50_000) }
-        if childExit(pid) == nil {
-            FileHandle.standardError.write(Data(
-                "csm \(process.arguments ?? []) did not stop within 15 s of SIGTERM; killed. Its output:\n\(text.suffix(2000))\n"
-                    .utf8))
-            kill(pid, SIGKILL)
-        }
-    }
-}
 
 /// Runs `csm server` for the world on a free loopback port until `body` returns.
 func withServer<T>(_ world: CSMWorld, _ body: (CSMProcess) async throws -> T) async throws -> T {

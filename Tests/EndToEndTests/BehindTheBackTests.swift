@@ -17,7 +17,7 @@ struct BehindTheBackTests {
             let names = ["a", "b", "c", "d"]
             let good = FaultTests.config(world, sessions: names, prune: true)
             try world.writeConfig(good)
-            let server = try ServerProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
+            let server = try CSMProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
             defer { server.stop() }
             #expect(await eventually(timeout: .seconds(90)) { server.baseURL != nil }, "\(server.text)")
             let base = try #require(server.baseURL)
@@ -103,7 +103,7 @@ struct BehindTheBackTests {
             #expect(try world.gitWorktreePaths().count == names.count + 1)
 
             // Beside a server: apply and the reconciler both converge, neither fails on the other's work.
-            let server = try ServerProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
+            let server = try CSMProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
             defer { server.stop() }
             #expect(await eventually(timeout: .seconds(90)) { server.baseURL != nil }, "\(server.text)")
             for name in names { try await world.tmux.killSession(named: "csm-\(name)") }

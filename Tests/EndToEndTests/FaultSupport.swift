@@ -11,7 +11,7 @@ import Synchronization
 /// A long-running helper program (curl reading an SSE stream, the hook flood), its stdout collected.
 final class BackgroundProgram: Sendable {
     let process: Process
-    private let output = ServerProcess.OutputBuffer()
+    private let output = CSMProcess.OutputBuffer()
 
     init(_ executable: String, _ arguments: [String]) throws {
         process = Process()

@@ -24,7 +24,7 @@ struct FaultTests {
         try await withCSMWorld { world in
             let names = Self.sessions(20)
             try world.writeConfig(Self.config(world, sessions: names))
-            let first = try ServerProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
+            let first = try CSMProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
             defer { first.stop() }
             #expect(await eventually(timeout: .seconds(90)) { first.baseURL != nil }, "\(first.text)")
             let base = try #require(first.baseURL)
@@ -58,7 +58,7 @@ struct FaultTests {
             #expect(received == received.sorted() && Set(received).count == received.count)
             #expect(Set(received).isSubset(of: Set(storedBefore)), "what a client saw is on disk")
 
-            let second = try ServerProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
+            let second = try CSMProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
             defer { second.stop() }
             #expect(await eventually(timeout: .seconds(90)) { second.baseURL != nil }, "\(second.text)")
             let base2 = try #require(second.baseURL)
@@ -95,7 +95,7 @@ struct FaultTests {
             try world.git("add", "files")
             try world.git("commit", "-q", "-m", "many files")
             try world.writeConfig(Self.config(world, sessions: names))
-            let apply = try ServerProcess(world: world, arguments: ["apply"])
+            let apply = try CSMProcess(world: world, arguments: ["apply"])
             defer { apply.stop() }
             var killedMidway = false
             let clock = ContinuousClock()
@@ -131,7 +131,7 @@ struct FaultTests {
         try await withCSMWorld { world in
             let names = Self.sessions(3)
             try world.writeConfig(Self.config(world, sessions: names))
-            let server = try ServerProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
+            let server = try CSMProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
             defer { server.stop() }
             #expect(await eventually(timeout: .seconds(90)) { server.baseURL != nil }, "\(server.text)")
             let base = try #require(server.baseURL)

@@ -127,7 +127,7 @@ struct HostileInputTests {
             try world.writeConfig(
                 FaultTests.config(world, sessions: ["a"]).replacingOccurrences(
                     of: "server:\n", with: "server:\n  approvalTimeout: 1s\n"))
-            let server = try ServerProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
+            let server = try CSMProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
             defer { server.stop() }
             #expect(await eventually(timeout: .seconds(90)) { server.baseURL != nil }, "\(server.text)")
             let base = try #require(server.baseURL)

@@ -42,7 +42,7 @@ struct RealClaudeServerTests {
             let sessions = "  gate:\n    repo: app\n    prompt: \"Please create three files\""
             try world.writeConfig(
                 RealClaudeTests().config(world, claude: claude, env: env, sessions: sessions) + Self.rules)
-            let server = try ServerProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
+            let server = try CSMProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
             defer { server.stop() }
             #expect(await eventually(timeout: .seconds(60)) { server.baseURL != nil }, "\(server.text)")
             let base = try #require(server.baseURL)

@@ -82,7 +82,7 @@ struct RemoteHostsEndToEndTests {
                 try world.writeConfig(
                     Self.config(world, hosts, sessions: "  r:\n    repo: app-remote1\n")
                         + "server:\n  reconcile:\n    interval: 1s\n  approvalTimeout: 120\n")
-                let server = try ServerProcess(
+                let server = try CSMProcess(
                     world: world, arguments: ["server", "--listen", "127.0.0.1:0"], environment: world.extraEnvironment)
                 defer { server.stop() }
                 #expect(await eventually(timeout: .seconds(60)) { server.baseURL != nil }, "\(server.text)")

@@ -26,13 +26,13 @@ struct SecretsTests {
             var produced: [String] = []  // everything the run printed or answered
 
             func csm(_ arguments: String...) async throws -> String {
-                let process = try ServerProcess(world: world, arguments: arguments, environment: environment)
+                let process = try CSMProcess(world: world, arguments: arguments, environment: environment)
                 defer { process.stop() }
                 _ = await eventually(timeout: .seconds(60)) { !process.process.isRunning }
                 return process.text
             }
             produced.append(try await csm("apply"))
-            let server = try ServerProcess(
+            let server = try CSMProcess(
                 world: world, arguments: ["server", "--listen", "127.0.0.1:0"], environment: environment)
             defer { server.stop() }
             #expect(await eventually(timeout: .seconds(90)) { server.baseURL != nil }, "\(server.text)")

@@ -3,58 +3,7 @@ import CSMEngine
 import CSMModel
 import CSMTestSupport
 import Foundation
-import Synchronization
 import Testing
-
-/// A process of the built `csm` binary (a server, or a command to watch while it runs), its output collected
-/// as it comes.
-final class ServerProcess: Sendable {
-    let process: Process
-    private let output = OutputBuffer()
-
-    final class OutputBuffer: Sendable {
-        let text = Mutex("")
-    }
-
-    init(world: CSMWorld, arguments: [String], environment extra: [String: String] = [:]) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: CSMWorld.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = world.root
-        var environment = ProcessInfo.processInfo.environment
-        environment["CSM_TMUX_SOCKET"] = world.tmuxSocket
-        environment["CSM_STATE_DIR"] = world.stateDir.path
-        environment["NO_COLOR"] = "1"
-        environment["TMUX"] = nil
-        environment["SHELL"] = "/bin/sh"
-        environment.merge(extra) { _, new in new }
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        let output = self.output
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            output.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
-        }
-        try process.run()
-    }
-
-    var text: String { output.text.withLock { $0 } }
-
-    /// The base URL the server printed (`http://127.0.0.1:PORT`).
-    var baseURL: String? {
-        guard let range = text.range(of: #"on http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else {
-            return nil
-        }
-        return String(text[range].dropFirst(3))
-    }
-
-    func stop() {
-        if process.isRunning { process.terminate() }
-    }
-}
 
 @Suite("csm server end to end", .tags(.realTmux, .realGit), .timeLimit(.minutes(2)))
 struct ServerEndToEndTests {
@@ -63,7 +12,7 @@ struct ServerEndToEndTests {
         try await withCSMWorld { world in
             try world.writeConfig(
                 world.config(sessions: "  a:\n    repo: app\n") + "server:\n  reconcile:\n    interval: 1s\n")
-            let server = try ServerProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
+            let server = try CSMProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
             defer { server.stop() }
             #expect(await eventually(timeout: .seconds(60)) { server.baseURL != nil }, "\(server.text)")
             let base = try #require(server.baseURL)
@@ -109,7 +58,7 @@ struct ServerEndToEndTests {
             let path = world.stateDir.appendingPathComponent("workspaces/e2e/apply.lock").path
             let holder = LockHolder(pid: getpid(), command: "test holder", since: Date())
             let lock = try #require(try WorkspaceLock.tryAcquire(path: path, holder: holder))
-            let apply = try ServerProcess(world: world, arguments: ["apply"])
+            let apply = try CSMProcess(world: world, arguments: ["apply"])
             defer { apply.stop() }
             #expect(await eventually(timeout: .seconds(60)) { apply.text.contains("waiting up to") }, "\(apply.text)")
             #expect(apply.text.contains("is being changed by process \(getpid()) (test holder)"))

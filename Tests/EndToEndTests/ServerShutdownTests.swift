@@ -75,7 +75,7 @@ func stopBusyServer(_ world: CSMWorld) async throws -> ShutdownOutcome {
                     setup: sleep \(nap)
 
                 """) + "server:\n  reconcile:\n    interval: 1s\n")
-    let server = try ServerProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
+    let server = try CSMProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
     var clients: [BackgroundProgram] = []
     var socket: Int32 = -1
     defer {

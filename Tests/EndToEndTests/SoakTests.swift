@@ -24,7 +24,7 @@ struct SoakTests {
         try await withCSMWorld { world in
             let names = (0..<50).map { String(format: "k%02d", $0) }
             try world.writeConfig(FaultTests.config(world, sessions: names, interval: "1s"))
-            let server = try ServerProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
+            let server = try CSMProcess(world: world, arguments: ["server", "--listen", "127.0.0.1:0"])
             defer { server.stop() }
             #expect(await eventually(timeout: .seconds(120)) { server.baseURL != nil }, "\(server.text)")
             let base = try #require(server.baseURL)
